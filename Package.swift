@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "stretchcue",
+    products: [
+        .executable(name: "stretchcue", targets: ["stretchcue"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries: one module map and one shim header each.
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+
+        .target(name: "Routines", dependencies: ["CYAML"]),
+        .target(name: "Timing", dependencies: ["Routines"]),
+        .target(
+            name: "Audio",
+            dependencies: ["Timing", "CSndFile", "CSoxr", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Output",
+            dependencies: ["Audio", "CALSA", "CSndFile", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(
+            name: "stretchcue",
+            dependencies: [
+                "Routines", "Timing", "Audio", "Output",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .testTarget(name: "RoutinesTests", dependencies: ["Routines"]),
+        .testTarget(name: "TimingTests", dependencies: ["Timing"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio"]),
+        .testTarget(name: "OutputTests", dependencies: ["Output"]),
+        .testTarget(name: "StretchcueTests", dependencies: ["Routines"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+#ifndef STRETCHCUE_CSOXR_SHIM_H
+#define STRETCHCUE_CSOXR_SHIM_H
+#include <soxr.h>
+#endif
