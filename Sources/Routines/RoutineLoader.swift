@@ -1,0 +1,264 @@
+import Glibc
+
+/// Reads routine files (YAML) into checked `Routine` values.
+///
+/// Every problem is reported as one `RoutineError` naming the file, line and
+/// column and what was expected; a routine that loads is safe to play.
+public enum RoutineLoader {
+    /// The largest routine file read, in bytes.
+    public static let maximumFileSize = 1 << 20
+
+    /// Loads and checks the routine file at `path`.
+    public static func load(path: String) throws(RoutineError) -> Routine {
+        let text = try readText(path: path)
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        return try parse(yaml: text, file: path, folder: folder.isEmpty ? "/" : folder)
+    }
+
+    /// Checks a routine given as YAML text. `file` names it in errors; prompt
+    /// files are looked up relative to `folder`.
+    public static func parse(yaml: String, file: String, folder: String) throws(RoutineError) -> Routine {
+        guard let root = try YAMLTree.parse(yaml, file: file), !root.isNull else {
+            throw RoutineError(file: file, message: "the file is empty; expected a routine with `name` and `poses`")
+        }
+        return try RoutineReader(file: file, folder: folder).routine(root)
+    }
+
+    private static func readText(path: String) throws(RoutineError) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw RoutineError(file: path, message: "cannot read the routine: \(String(cString: strerror(errno)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw RoutineError(file: path, message: "not a regular file; expected a routine file (YAML)")
+        }
+        guard info.st_size <= maximumFileSize else {
+            throw RoutineError(
+                file: path, message: "\(info.st_size) bytes is too large for a routine; expected at most 1 MiB")
+        }
+        guard let bytes = readAll(path) else {
+            throw RoutineError(file: path, message: "cannot read the routine: \(String(cString: strerror(errno)))")
+        }
+        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
+            throw RoutineError(file: path, message: "not UTF-8 text; expected a routine file (YAML)")
+        }
+        return text
+    }
+
+    /// The bytes of a file, or `nil` with `errno` set.
+    private static func readAll(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while bytes.count <= maximumFileSize {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+        }
+        return bytes
+    }
+}
+
+/// Walks a YAML tree and builds a routine, checking every value on the way.
+private struct RoutineReader {
+    let file: String
+    let folder: String
+
+    static let routineKeys = ["name", "rounds", "hold", "settle", "rest", "breathing", "intro", "outro", "poses"]
+    static let poseKeys = [
+        "id", "name", "prompt", "hold", "breaths", "sides", "side_prompts", "breathing", "on_inhale",
+        "on_exhale", "release",
+    ]
+
+    func routine(_ node: YAMLNode) throws(RoutineError) -> Routine {
+        let fields = try mapping(node, what: "a routine", keys: Self.routineKeys)
+        var routine = Routine(name: try text(fields.required("name", in: "the routine")), poses: [])
+        if let value = fields["rounds"] { routine.rounds = try integer(value, in: RoutineLimits.rounds, what: "rounds") }
+        if let value = fields["hold"] { routine.hold = try seconds(value, in: RoutineLimits.hold, what: "a hold") }
+        if let value = fields["settle"] { routine.settle = try seconds(value, in: RoutineLimits.pause, what: "settle") }
+        if let value = fields["rest"] { routine.rest = try seconds(value, in: RoutineLimits.pause, what: "rest") }
+        if let value = fields["breathing"] { routine.breathing = try breathing(value) }
+        if let value = fields["intro"] { routine.intro = try prompt(value) }
+        if let value = fields["outro"] { routine.outro = try prompt(value) }
+
+        let posesNode = try fields.required("poses", in: "the routine")
+        guard case .sequence(let list) = posesNode.value else {
+            throw error(at: posesNode, "`poses` must be a list of poses, found \(posesNode.described)")
+        }
+        guard RoutineLimits.poses.contains(list.count) else {
+            throw error(
+                at: posesNode,
+                list.isEmpty
+                    ? "`poses` is empty; expected at least one pose"
+                    : "\(list.count) poses; expected at most \(RoutineLimits.poses.upperBound)")
+        }
+        var seen: Set<String> = []
+        for node in list {
+            let pose = try self.pose(node)
+            guard seen.insert(pose.id).inserted else {
+                throw error(at: node, "pose id '\(pose.id)' is used twice; expected each id once")
+            }
+            routine.poses.append(pose)
+        }
+        return routine
+    }
+
+    func pose(_ node: YAMLNode) throws(RoutineError) -> Pose {
+        let fields = try mapping(node, what: "a pose", keys: Self.poseKeys)
+        let idNode = try fields.required("id", in: "a pose")
+        let id = try text(idNode)
+        guard !id.contains(where: { $0.isWhitespace || $0 == "/" }) else {
+            throw error(at: idNode, "pose id '\(id)' has a space or '/'; expected a short id like `cobra`")
+        }
+        var pose = Pose(
+            id: id, name: try text(fields.required("name", in: "a pose")),
+            prompt: try prompt(fields.required("prompt", in: "a pose")))
+
+        switch (fields["hold"], fields["breaths"]) {
+        case (.some(let hold), .some):
+            throw error(at: hold, "a pose has either `hold` or `breaths`, not both")
+        case (.some(let hold), nil):
+            pose.length = .hold(try seconds(hold, in: RoutineLimits.hold, what: "a hold"))
+        case (nil, .some(let breaths)):
+            pose.length = .breaths(try integer(breaths, in: RoutineLimits.breaths, what: "breaths"))
+        case (nil, nil):
+            pose.length = .hold(nil)
+        }
+        if let value = fields["sides"] { pose.sides = try sides(value) }
+        if let value = fields["side_prompts"] { pose.sidePrompts = try sidePrompts(value, sides: pose.sides) }
+        if let value = fields["breathing"] { pose.breathing = try breathing(value) }
+        for key in ["on_inhale", "on_exhale"] {
+            guard let value = fields[key] else { continue }
+            guard case .breaths = pose.length else {
+                throw error(at: value, "`\(key)` belongs to a breath-paced pose; expected `breaths` in this pose")
+            }
+        }
+        if let value = fields["on_inhale"] { pose.inhalePrompt = try prompt(value) }
+        if let value = fields["on_exhale"] { pose.exhalePrompt = try prompt(value) }
+        if let value = fields["release"] { pose.releasePrompt = try prompt(value) }
+        return pose
+    }
+
+    // MARK: Values
+
+    func text(_ node: YAMLNode) throws(RoutineError) -> String {
+        guard let text = node.text, !node.isNull, text.contains(where: { !$0.isWhitespace }) else {
+            throw error(at: node, "expected text, found \(node.described)")
+        }
+        return text
+    }
+
+    func integer(_ node: YAMLNode, in range: ClosedRange<Int>, what: String) throws(RoutineError) -> Int {
+        let expected = "\(range.lowerBound) to \(range.upperBound)"
+        guard let value = node.integer else {
+            throw error(at: node, "\(what) must be a whole number from \(expected); found \(node.described)")
+        }
+        guard range.contains(value) else {
+            throw error(at: node, "\(what) of \(value) is out of range; expected \(expected)")
+        }
+        return value
+    }
+
+    func seconds(_ node: YAMLNode, in range: ClosedRange<Double>, what: String) throws(RoutineError) -> Double {
+        let expected = "\(range.lowerBound.formatted) to \(range.upperBound.formatted) seconds"
+        guard let value = node.number else {
+            throw error(at: node, "\(what) must be a number of seconds, \(expected); found \(node.described)")
+        }
+        guard range.contains(value) else {
+            throw error(at: node, "\(what) of \(value.formatted) s is out of range; expected \(expected)")
+        }
+        return value
+    }
+
+    func breathing(_ node: YAMLNode) throws(RoutineError) -> BreathPattern {
+        guard let text = node.text, let pattern = BreathPattern(parsing: text) else {
+            throw error(
+                at: node, "breathing must be \"IN:OUT\" or \"IN:HOLD:OUT:HOLD\" in seconds, like \"4:6\"; found \(node.described)")
+        }
+        if let problem = pattern.problem { throw error(at: node, "breathing \(text): \(problem)") }
+        return pattern
+    }
+
+    func prompt(_ node: YAMLNode) throws(RoutineError) -> PromptRef {
+        var ref = PromptRef(parsing: try text(node), location: location(node))
+        guard case .file(let path) = ref.source else { return ref }
+        let resolved = path.hasPrefix("/") ? path : folder + "/" + path
+        var info = stat()
+        guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw error(at: node, "prompt file '\(path)' not found; expected a sound file at \(resolved)")
+        }
+        ref.source = .file(resolved)
+        return ref
+    }
+
+    func sides(_ node: YAMLNode) throws(RoutineError) -> [Side] {
+        guard case .sequence(let list) = node.value, !list.isEmpty else {
+            throw error(at: node, "sides must be a list of sides from: left, right, both; found \(node.described)")
+        }
+        var sides: [Side] = []
+        for item in list {
+            guard let side = item.text.flatMap(Side.init(rawValue:)) else {
+                throw error(at: item, "unknown side \(item.described); expected left, right or both")
+            }
+            guard !sides.contains(side) else { throw error(at: item, "side '\(side)' is listed twice") }
+            sides.append(side)
+        }
+        return sides
+    }
+
+    func sidePrompts(_ node: YAMLNode, sides: [Side]) throws(RoutineError) -> [Side: PromptRef] {
+        let fields = try mapping(node, what: "side prompts", keys: Side.allCases.map(\.rawValue))
+        var prompts: [Side: PromptRef] = [:]
+        for (key, value) in fields.pairs {
+            let side = Side(rawValue: key.text!)!
+            guard sides.contains(side) else {
+                throw error(at: key, "a prompt for side '\(side)', which `sides` does not list")
+            }
+            prompts[side] = try prompt(value)
+        }
+        return prompts
+    }
+
+    // MARK: Structure
+
+    /// A mapping's values by key, with unknown and repeated keys refused.
+    struct Fields {
+        var pairs: [(key: YAMLNode, value: YAMLNode)]
+        var owner: YAMLNode
+        let reader: RoutineReader
+
+        subscript(key: String) -> YAMLNode? { pairs.first { $0.key.text == key }?.value }
+
+        func required(_ key: String, in what: String) throws(RoutineError) -> YAMLNode {
+            guard let value = self[key] else { throw reader.error(at: owner, "\(what) needs `\(key)`") }
+            return value
+        }
+    }
+
+    func mapping(_ node: YAMLNode, what: String, keys: [String]) throws(RoutineError) -> Fields {
+        guard case .mapping(let pairs) = node.value else {
+            throw error(at: node, "expected \(what) (a mapping of keys to values), found \(node.described)")
+        }
+        var seen: Set<String> = []
+        for (key, _) in pairs {
+            guard let name = key.text, keys.contains(name) else {
+                throw error(
+                    at: key, "unknown key \(key.described) in \(what); expected one of: \(keys.joined(separator: ", "))")
+            }
+            guard seen.insert(name).inserted else { throw error(at: key, "key '\(name)' appears twice; expected it once") }
+        }
+        return Fields(pairs: pairs, owner: node, reader: self)
+    }
+
+    func location(_ node: YAMLNode) -> SourceLocation {
+        SourceLocation(file: file, line: node.line, column: node.column)
+    }
+
+    func error(at node: YAMLNode, _ message: String) -> RoutineError {
+        RoutineError(at: location(node), message)
+    }
+}

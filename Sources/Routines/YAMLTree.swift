@@ -1,0 +1,147 @@
+import CYAML
+
+/// A YAML node with where it starts in its file.
+///
+/// Routine files are read with libyaml's event parser into this small tree:
+/// everything a routine needs (mappings, lists, scalars) with positions for
+/// error messages, without a Foundation-based YAML layer in the process.
+struct YAMLNode {
+    enum Value {
+        /// A scalar's text. `plain` is false for quoted and block scalars,
+        /// which are always text, never numbers.
+        case scalar(String, plain: Bool)
+        case mapping([(key: YAMLNode, value: YAMLNode)])
+        case sequence([YAMLNode])
+    }
+
+    var value: Value
+    /// 1-based line and column of the node's first character.
+    var line: Int
+    var column: Int
+}
+
+/// Parses YAML text into a `YAMLNode` tree with libyaml.
+enum YAMLTree {
+    /// The root of the single document in `text`, or `nil` for an empty file.
+    /// Errors name `file` with the line and column libyaml reports.
+    static func parse(_ text: String, file: String) throws(RoutineError) -> YAMLNode? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw RoutineError(file: file, message: "libyaml could not start (yaml_parser_initialize)")
+        }
+        defer { yaml_parser_delete(&parser) }
+        var bytes = Array(text.utf8)
+        return try bytes.withUnsafeMutableBufferPointer { buffer throws(RoutineError) in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            return try compose(&parser, file: file)
+        }
+    }
+
+    /// Builds the tree from parser events with an explicit stack, so deep
+    /// nesting cannot overflow the call stack.
+    private static func compose(_ parser: inout yaml_parser_t, file: String) throws(RoutineError) -> YAMLNode? {
+        struct Open {
+            var isMapping: Bool
+            var items: [YAMLNode]
+            var line: Int
+            var column: Int
+        }
+        var stack: [Open] = []
+        var root: YAMLNode?
+        var documents = 0
+
+        func attach(_ node: YAMLNode) {
+            if stack.isEmpty { root = node } else { stack[stack.count - 1].items.append(node) }
+        }
+
+        while true {
+            var event = yaml_event_t()
+            guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(parser, file: file) }
+            defer { yaml_event_delete(&event) }
+            let line = event.start_mark.line + 1
+            let column = event.start_mark.column + 1
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return root
+            case YAML_DOCUMENT_START_EVENT:
+                documents += 1
+                if documents > 1 {
+                    throw RoutineError(
+                        file: file, line: line, column: column,
+                        message: "a second YAML document; expected one routine per file")
+                }
+            case YAML_ALIAS_EVENT:
+                throw RoutineError(
+                    file: file, line: line, column: column,
+                    message: "YAML aliases (*name) are not supported in routine files; write the value out")
+            case YAML_SCALAR_EVENT:
+                let scalar = event.data.scalar
+                let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+                attach(
+                    YAMLNode(
+                        value: .scalar(text, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), line: line,
+                        column: column))
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                stack.append(Open(isMapping: event.type == YAML_MAPPING_START_EVENT, items: [], line: line, column: column))
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                let open = stack.removeLast()
+                let value: YAMLNode.Value
+                if open.isMapping {
+                    value = .mapping(
+                        stride(from: 0, to: open.items.count - 1, by: 2).map { (open.items[$0], open.items[$0 + 1]) })
+                } else {
+                    value = .sequence(open.items)
+                }
+                attach(YAMLNode(value: value, line: open.line, column: open.column))
+            default:
+                break
+            }
+        }
+    }
+
+    private static func syntaxError(_ parser: yaml_parser_t, file: String) -> RoutineError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
+        let context = parser.context.map { " \(String(cString: $0))" } ?? ""
+        let mark = parser.problem_mark
+        return RoutineError(
+            file: file, line: mark.line + 1, column: mark.column + 1, message: "YAML syntax: \(problem)\(context)")
+    }
+}
+
+extension YAMLNode {
+    /// The text of a scalar.
+    var text: String? {
+        if case .scalar(let text, _) = value { return text }
+        return nil
+    }
+
+    /// Whether this is YAML's null: an empty plain value, `~` or `null`.
+    var isNull: Bool {
+        guard case .scalar(let text, true) = value else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(text)
+    }
+
+    /// A plain scalar read as a whole number (`30`, `-2`, `+4`).
+    var integer: Int? {
+        guard case .scalar(let text, true) = value else { return nil }
+        return Int(text.hasPrefix("+") ? String(text.dropFirst()) : text)
+    }
+
+    /// A plain scalar read as a finite number (`30`, `2.5`, `1e1`).
+    var number: Double? {
+        guard case .scalar(let text, true) = value,
+            text.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }),
+            let number = Double(text), number.isFinite
+        else { return nil }
+        return number
+    }
+
+    /// How the node reads in an error message: `'text'`, `a list`, `a mapping`.
+    var described: String {
+        switch value {
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .scalar(let text, _): isNull || text.isEmpty ? "an empty value" : "'\(text.prefix(40))'"
+        }
+    }
+}
