@@ -1,0 +1,54 @@
+import Glibc
+
+import Timing
+
+/// The three layers of a mix, each with its own gain and mute.
+public enum Layer: String, CaseIterable, Sendable {
+    /// Spoken prompts.
+    case voice
+    /// Bells, chimes and ticks.
+    case chime
+    /// The breathing tones.
+    case breath
+
+    /// The layer a cue's sound plays on.
+    public init(_ kind: CueKind) {
+        switch kind {
+        case .voice: self = .voice
+        case .breathInhale, .breathExhale, .breathHold: self = .breath
+        case .bellStart, .chimeStart, .chimeHalfway, .tick, .chimeSwitch, .chimeEnd, .bellEnd: self = .chime
+        }
+    }
+}
+
+/// How loud each layer plays, in dB, and which are silent.
+public struct MixSettings: Equatable, Sendable {
+    /// Gain per layer in dB; a layer not listed plays at 0 dB.
+    public var gains: [Layer: Double]
+    /// Layers left out of the mix.
+    public var muted: Set<Layer>
+    /// Gain of the whole mix in dB, before the limiter.
+    public var master: Double
+    /// Output channels: 2 (stereo) or 1 (mono).
+    public var channels: Int
+
+    public init(gains: [Layer: Double] = [:], muted: Set<Layer> = [], master: Double = 0, channels: Int = 2) {
+        self.gains = gains
+        self.muted = muted
+        self.master = master
+        self.channels = channels
+    }
+
+    /// The linear gain `layer` plays at: 0 when muted.
+    public func linearGain(_ layer: Layer) -> Float {
+        muted.contains(layer) ? 0 : Float(decibels: gains[layer] ?? 0)
+    }
+
+    /// Layer gains a user may set, in dB.
+    public static let gainRange = -60.0...12.0
+}
+
+extension Float {
+    /// The linear factor of a gain in dB.
+    public init(decibels: Double) { self = Float(pow(10, decibels / 20)) }
+}

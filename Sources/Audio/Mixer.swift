@@ -1,0 +1,200 @@
+import Routines
+import Timing
+
+/// Renders any range of a timeline into interleaved float frames.
+///
+/// Pure and deterministic: a frame's value depends only on the timeline, the
+/// sounds and the settings, never on what was rendered before, so rendering
+/// a range gives exactly that slice of the whole session. Layers are summed
+/// with their gains, then the master gain and a soft limiter keep overlaps
+/// from clipping.
+///
+/// Sounds are made when first needed and the least recently played are
+/// dropped past `soundMemory`, so memory stays flat however long the session is.
+public final class Mixer {
+    public let timeline: Timeline
+    public let settings: MixSettings
+    private let bank: SoundBank
+
+    /// One sound to play: a cue with its sound and gain resolved.
+    private struct Entry {
+        var start: Int64
+        var length: Int64
+        var slot: Int
+        /// The layer gain, scaled from 16-bit samples to [-1, 1].
+        var gain: Float
+    }
+
+    /// What a slot's sound is made from.
+    private enum Source: Hashable {
+        case prompt(PromptRef)
+        case chime(CueKind)
+        case breath(CueKind, frames: Int64)
+    }
+
+    /// Sounds placed, ordered by start. Muted cues are left out.
+    private var entries: [Entry] = []
+    /// The longest entry, to find every sound still playing at a frame.
+    private var longest: Int64 = 0
+    /// Each slot's source, its sound while in memory, and when it last played.
+    private var sources: [Source] = []
+    private var sounds: [Sound?] = []
+    private var lastUse: [Int] = []
+    private var renders = 0
+    private var samplesInMemory = 0
+    /// Frames of fade-out when a cue stops before its sound ends.
+    private let cutFade: Int
+
+    /// Samples of sound kept in memory: 3 M, 6 MB, enough for the longest
+    /// prompt with the chimes and breathing tones around it. Sounds playing
+    /// at once are always kept, even past it.
+    public static let soundMemory = 3_000_000
+
+    /// Lays out the sounds of `timeline`; nothing is decoded or synthesized
+    /// until it is first rendered.
+    public init(timeline: Timeline, bank: SoundBank, settings: MixSettings = MixSettings()) {
+        precondition(bank.sampleRate == timeline.sampleRate, "the bank must be at the session rate")
+        precondition(settings.channels == 1 || settings.channels == 2, "the mix is mono or stereo")
+        self.timeline = timeline
+        self.settings = settings
+        self.bank = bank
+        cutFade = Fade.frames(milliseconds: 40, rate: timeline.sampleRate)
+
+        var slots: [Source: Int] = [:]
+        for cue in timeline.cues {
+            let gain = settings.linearGain(Layer(cue.kind)) / Sound.fullScale
+            guard gain > 0, cue.length > 0 else { continue }
+            let source: Source =
+                switch cue.kind {
+                case .voice: .prompt(cue.prompt!)
+                case .breathInhale, .breathExhale, .breathHold: .breath(cue.kind, frames: cue.length)
+                default: .chime(cue.kind)
+                }
+            let slot = slots[source] ?? sources.count
+            if slot == sources.count {
+                slots[source] = slot
+                sources.append(source)
+            }
+            entries.append(Entry(start: cue.frame, length: cue.length, slot: slot, gain: gain))
+            longest = max(longest, cue.length)
+        }
+        sounds = Array(repeating: nil, count: sources.count)
+        lastUse = Array(repeating: -1, count: sources.count)
+    }
+
+    /// Writes `frames` frames starting at session frame `start` into `output`
+    /// (interleaved, `settings.channels` per frame). Frames outside the
+    /// session are silence.
+    public func render(from start: Int64, frames: Int, into output: UnsafeMutableBufferPointer<Float>) throws(SoundError) {
+        let channels = settings.channels
+        precondition(output.count >= frames * channels, "the output holds the frames asked for")
+        renders += 1
+        output.update(repeating: 0)
+        let end = start + Int64(frames)
+        var index = firstEntry(startingAtOrAfter: start - longest)
+        while index < entries.count, entries[index].start < end {
+            let entry = entries[index]
+            index += 1
+            guard entry.start + entry.length > start else { continue }
+            let sound = try self.sound(entry.slot)
+            let playable = min(entry.length, Int64(sound.frames))
+            let from = max(start, entry.start)
+            let to = min(end, entry.start + playable)
+            guard from < to else { continue }
+            let fadeFrom = playable < Int64(sound.frames) ? max(0, playable - Int64(cutFade)) : playable
+            sound.samples.withUnsafeBufferPointer { samples in
+                add(
+                    samples, channels: sound.channels, from: Int(from - entry.start), count: Int(to - from),
+                    into: output, at: Int(from - start), gain: entry.gain,
+                    fade: (from: Int(fadeFrom), length: Int(playable - fadeFrom)))
+            }
+        }
+        Limiter.apply(UnsafeMutableBufferPointer(rebasing: output[0..<frames * channels]), gain: Float(decibels: settings.master))
+    }
+
+    /// Adds `count` frames of a sound, from its frame `source`, into the
+    /// output at frame `target`, fading out from sound frame `fade.from` on.
+    @inline(__always)
+    private func add(
+        _ samples: UnsafeBufferPointer<Int16>, channels inputChannels: Int, from source: Int, count: Int,
+        into output: UnsafeMutableBufferPointer<Float>, at target: Int, gain: Float,
+        fade: (from: Int, length: Int)
+    ) {
+        let plain = min(count, max(0, fade.from - source))
+        mix(samples, inputChannels, from: source, count: plain, into: output, at: target, gain: gain)
+        // Frames inside a cut's fade-out, one at a time with their own gain.
+        for offset in plain..<count {
+            let frame = source + offset
+            let level = gain * Fade.gain(fade.from + fade.length - 1 - frame, of: fade.length)
+            mix(samples, inputChannels, from: frame, count: 1, into: output, at: target + offset, gain: level)
+        }
+    }
+
+    /// The inner loop: one loop per channel layout, so each stays simple
+    /// enough for the compiler to vectorize.
+    @inline(__always)
+    private func mix(
+        _ samples: UnsafeBufferPointer<Int16>, _ inputChannels: Int, from source: Int, count: Int,
+        into output: UnsafeMutableBufferPointer<Float>, at target: Int, gain: Float
+    ) {
+        guard count > 0, let input = samples.baseAddress, let base = output.baseAddress else { return }
+        switch (inputChannels, settings.channels) {
+        case (1, 2):
+            let from = input + source
+            let to = base + target * 2
+            for frame in 0..<count {
+                let value = Float(from[frame]) * gain
+                to[frame * 2] += value
+                to[frame * 2 + 1] += value
+            }
+        case (2, 2):
+            let from = input + source * 2
+            let to = base + target * 2
+            for index in 0..<count * 2 { to[index] += Float(from[index]) * gain }
+        case (1, 1):
+            let from = input + source
+            let to = base + target
+            for frame in 0..<count { to[frame] += Float(from[frame]) * gain }
+        default:
+            let from = input + source * 2
+            let to = base + target
+            let half = 0.5 * gain
+            for frame in 0..<count { to[frame] += (Float(from[frame * 2]) + Float(from[frame * 2 + 1])) * half }
+        }
+    }
+
+    /// The sound of a slot, made if it is not in memory. Making one drops the
+    /// least recently played sounds until the rest fit in `soundMemory`.
+    private func sound(_ slot: Int) throws(SoundError) -> Sound {
+        lastUse[slot] = renders
+        if let sound = sounds[slot] { return sound }
+        let sound: Sound
+        switch sources[slot] {
+        case .prompt(let prompt): sound = try bank.prompt(prompt)
+        case .chime(let kind): sound = try bank.sound(for: kind)
+        case .breath(let kind, let frames): sound = bank.breathSound(kind, frames: frames)
+        }
+        samplesInMemory += sound.samples.count
+        while samplesInMemory > Self.soundMemory,
+            let oldest = sounds.indices.filter({ sounds[$0] != nil && lastUse[$0] < renders }).min(by: {
+                lastUse[$0] < lastUse[$1]
+            })
+        {
+            samplesInMemory -= sounds[oldest]!.samples.count
+            sounds[oldest] = nil
+        }
+        sounds[slot] = sound
+        return sound
+    }
+
+    /// The index of the first entry that starts at or after `frame`.
+    private func firstEntry(startingAtOrAfter frame: Int64) -> Int {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].start < frame { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

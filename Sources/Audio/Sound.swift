@@ -1,0 +1,87 @@
+import Glibc
+
+/// A sound in memory at the session rate: interleaved 16-bit samples, one or
+/// two channels.
+///
+/// Sixteen bits hold everything Stretchcue plays (speech recorded at 16 bits,
+/// chimes and tones well above the noise floor) in half the memory of floats;
+/// the mix itself is done in floats.
+public struct Sound: Sendable {
+    /// 1 (mono) or 2 (stereo).
+    public var channels: Int
+    /// Interleaved samples, `frames * channels` of them.
+    public var samples: [Int16]
+
+    public init(channels: Int, samples: [Int16]) {
+        precondition(channels == 1 || channels == 2, "a sound is mono or stereo")
+        self.channels = channels
+        self.samples = samples
+    }
+
+    /// No sound at all.
+    public static let silence = Sound(channels: 1, samples: [])
+
+    /// A mono sound from float samples in [-1, 1]: normalized to `peak`, with
+    /// raised-cosine fades of `fadeIn` and `fadeOut` frames, then quantized.
+    public init(mono values: [Float], peak: Float, fadeIn: Int, fadeOut: Int) {
+        var values = values
+        let loudest = values.reduce(0) { max($0, abs($1)) }
+        let gain = loudest > 0 ? peak / loudest : 0
+        let fadeIn = min(fadeIn, values.count)
+        let fadeOut = min(fadeOut, values.count)
+        for index in values.indices { values[index] *= gain }
+        for index in 0..<fadeIn { values[index] *= Fade.gain(index, of: fadeIn) }
+        for step in 0..<fadeOut { values[values.count - 1 - step] *= Fade.gain(step, of: fadeOut) }
+        self.init(channels: 1, samples: values.map(Self.quantize))
+    }
+
+    public var frames: Int { samples.count / channels }
+
+    /// The value of a full-scale sample.
+    public static let fullScale: Float = 32767
+
+    /// A float sample in [-1, 1] as a 16-bit sample, rounded to nearest
+    /// (halves to even), clamped. Written without a rounding call or a
+    /// checked conversion, so loops over it vectorize.
+    @inlinable @inline(__always)
+    public static func quantize(_ value: Float) -> Int16 {
+        let scaled = max(-1, min(1, value)) * fullScale
+        // Adding 1.5 * 2^23 rounds to an integer and leaves it in the low
+        // mantissa bits, where it can be read off without a conversion.
+        let shifted = (scaled + 12_582_912).bitPattern
+        return Int16(truncatingIfNeeded: Int32(bitPattern: shifted) &- 0x4B40_0000)
+    }
+
+    /// Shapes the first `fadeIn` and last `fadeOut` frames with a raised
+    /// cosine, so the sound starts and ends without a click.
+    public mutating func fade(in fadeIn: Int, out fadeOut: Int) {
+        let frames = self.frames
+        let fadeIn = min(fadeIn, frames)
+        let fadeOut = min(fadeOut, frames)
+        for frame in 0..<fadeIn { scale(frame: frame, by: Fade.gain(frame, of: fadeIn)) }
+        for step in 0..<fadeOut { scale(frame: frames - 1 - step, by: Fade.gain(step, of: fadeOut)) }
+    }
+
+    private mutating func scale(frame: Int, by gain: Float) {
+        for channel in 0..<channels {
+            let index = frame * channels + channel
+            samples[index] = Self.quantize(Float(samples[index]) * gain / Self.fullScale)
+        }
+    }
+}
+
+/// The raised-cosine fade used on every sound edge.
+public enum Fade {
+    /// The gain of frame `index` (from 0) of a fade-in `length` frames long:
+    /// rises from just above 0 to just below 1 along half a cosine, so the
+    /// first frame of a sound is already (barely) audible.
+    @inline(__always)
+    public static func gain(_ index: Int, of length: Int) -> Float {
+        Float(0.5 - 0.5 * cos(Double.pi * Double(index + 1) / Double(length + 1)))
+    }
+
+    /// Frames in `milliseconds` at `rate`.
+    public static func frames(milliseconds: Double, rate: Int) -> Int {
+        Int((milliseconds * Double(rate) / 1000).rounded())
+    }
+}

@@ -1,0 +1,106 @@
+import Glibc
+import Routines
+import Timing
+
+/// Finds and makes every sound a session needs, at the session rate:
+/// synthesized or chime-pack chimes, breathing tones, and spoken prompts from
+/// the voice pack or the routine's own files.
+///
+/// Lengths come from file headers and recipes, so a session can be planned
+/// without decoding or synthesizing anything. The bank keeps no audio: the
+/// mixer decides what stays in memory.
+public final class SoundBank: SoundLengths {
+    /// Frames per second of every sound the bank gives.
+    public let sampleRate: Int
+    /// The folder voice-pack prompt ids are looked up in.
+    public let voiceFolder: String
+    /// A chime pack: a folder whose `KIND.wav` (`chime.start.wav`, ...) replace the built-in sounds.
+    public let chimeFolder: String?
+
+    private var headers: [PromptRef.Source: (path: String, info: SoundFile.Info)] = [:]
+    private var packFiles: [CueKind: (path: String, info: SoundFile.Info)] = [:]
+
+    /// Sound file extensions looked for in packs, in order.
+    public static let extensions = ["wav", "flac", "ogg"]
+
+    /// Reads the headers of the chime pack's files, so a broken pack is
+    /// refused before anything plays.
+    public init(sampleRate: Int, voiceFolder: String, chimeFolder: String? = nil) throws(SoundError) {
+        self.sampleRate = sampleRate
+        self.voiceFolder = voiceFolder
+        self.chimeFolder = chimeFolder
+        guard let chimeFolder else { return }
+        for kind in CueKind.allCases where !kind.isStretched {
+            if let path = Self.find(kind.rawValue, in: chimeFolder) { packFiles[kind] = (path, try SoundFile.info(path)) }
+        }
+    }
+
+    // MARK: Lengths
+
+    public func frames(of prompt: PromptRef) throws -> Int64 {
+        try header(of: prompt).info.frames(atRate: sampleRate)
+    }
+
+    public func frames(of kind: CueKind) -> Int64 {
+        packFiles[kind]?.info.frames(atRate: sampleRate) ?? Int64(Chimes.frames(for: kind, rate: sampleRate))
+    }
+
+    // MARK: Sounds
+
+    /// The sound of a fixed-length cue: the chime pack's file when it has one,
+    /// the built-in synthesized sound otherwise.
+    public func sound(for kind: CueKind) throws(SoundError) -> Sound {
+        guard let (path, _) = packFiles[kind] else { return Chimes.sound(for: kind, rate: sampleRate) }
+        return try load(path)
+    }
+
+    /// A breathing tone exactly `frames` long.
+    public func breathSound(_ kind: CueKind, frames: Int64) -> Sound {
+        BreathTones.sound(for: kind, frames: Int(frames), rate: sampleRate)
+    }
+
+    /// A spoken prompt, decoded and resampled to the session rate, with short
+    /// fades on both ends.
+    public func prompt(_ prompt: PromptRef) throws(SoundError) -> Sound {
+        try load(header(of: prompt).path)
+    }
+
+    private func load(_ path: String) throws(SoundError) -> Sound {
+        var sound = try SoundFile.read(path, rate: sampleRate)
+        let edge = Fade.frames(milliseconds: 8, rate: sampleRate)
+        sound.fade(in: edge, out: edge)
+        return sound
+    }
+
+    // MARK: Finding prompts
+
+    /// The file a prompt names and its header, read once.
+    public func header(of prompt: PromptRef) throws(SoundError) -> (path: String, info: SoundFile.Info) {
+        if let known = headers[prompt.source] { return known }
+        let path: String
+        switch prompt.source {
+        case .file(let file):
+            path = file
+        case .voice(let id):
+            guard let found = Self.find(id, in: voiceFolder) else {
+                throw SoundError(
+                    file: "\(voiceFolder)/\(id).wav",
+                    message: "voice prompt '\(id)' is not in the voice pack; expected \(id).wav, .flac or .ogg there",
+                    requestedAt: prompt.location)
+            }
+            path = found
+        }
+        do {
+            let info = try SoundFile.info(path)
+            headers[prompt.source] = (path, info)
+            return (path, info)
+        } catch {
+            throw SoundError(file: error.file, message: error.message, requestedAt: prompt.location)
+        }
+    }
+
+    /// The first of `NAME.wav`, `NAME.flac`, `NAME.ogg` in `folder` that exists.
+    static func find(_ name: String, in folder: String) -> String? {
+        extensions.lazy.map { "\(folder)/\(name).\($0)" }.first { access($0, F_OK) == 0 }
+    }
+}
