@@ -1,0 +1,100 @@
+import CSndFile
+import Glibc
+
+/// Writes a session to a WAV or FLAC file through libsndfile.
+///
+/// Frames go to a temporary file beside the target, renamed over it only by
+/// `finish()`: a failed or interrupted render never leaves half a file, and
+/// never destroys a file that was there before.
+public final class FileSink: AudioSink {
+    public let sampleRate: Int
+    public let channels: Int
+    public let format: SampleFormat
+    /// The file written when the sink finishes.
+    public let path: String
+    private let temporaryPath: String
+    private var file: OpaquePointer?
+    private var encoded: [UInt8] = []
+
+    /// Containers by file extension.
+    public static let extensions = ["wav": Int32(SF_FORMAT_WAV), "flac": Int32(SF_FORMAT_FLAC)]
+
+    public init(path: String, sampleRate: Int, channels: Int, format: SampleFormat = .s16) throws(OutputError) {
+        let ext = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        guard path.contains("."), let container = Self.extensions[ext] else {
+            throw OutputError(target: path, message: "unknown file type; expected a name ending in .wav or .flac")
+        }
+        let subtype: Int32
+        switch format {
+        case .s16: subtype = Int32(SF_FORMAT_PCM_16)
+        case .s24: subtype = Int32(SF_FORMAT_PCM_24)
+        case .s32: subtype = Int32(SF_FORMAT_PCM_32)
+        case .float: subtype = Int32(SF_FORMAT_FLOAT)
+        }
+        var info = SF_INFO()
+        info.samplerate = Int32(sampleRate)
+        info.channels = Int32(channels)
+        info.format = container | subtype
+        guard sf_format_check(&info) != 0 else {
+            throw OutputError(target: path, message: "\(ext.uppercased()) cannot store \(format.rawValue) samples")
+        }
+        self.path = path
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.format = format
+        temporaryPath = "\(path).partial-\(getpid())"
+        guard let file = sf_open(temporaryPath, Int32(SFM_WRITE), &info) else {
+            throw OutputError(target: path, message: "cannot write (sf_open: \(String(cString: sf_strerror(nil))))")
+        }
+        self.file = file
+    }
+
+    deinit {
+        // Never finished: throw the partial file away.
+        if let file {
+            sf_close(file)
+            unlink(temporaryPath)
+        }
+    }
+
+    public func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws {
+        guard let file else { throw OutputError(target: path, message: "written to after it was finished") }
+        let count = frames * channels
+        let input = UnsafeBufferPointer(rebasing: samples[0..<count])
+        let written: Int64
+        switch format {
+        case .float:
+            written = sf_writef_float(file, input.baseAddress, Int64(frames))
+        case .s16:
+            if encoded.count < count * 2 { encoded = [UInt8](repeating: 0, count: count * 2) }
+            written = encoded.withUnsafeMutableBytes { bytes in
+                format.encode(input, into: bytes.baseAddress!)
+                return sf_writef_short(file, bytes.baseAddress!.assumingMemoryBound(to: Int16.self), Int64(frames))
+            }
+        case .s24, .s32:
+            if encoded.count < count * 4 { encoded = [UInt8](repeating: 0, count: count * 4) }
+            written = encoded.withUnsafeMutableBytes { bytes in
+                format.encode(input, into: bytes.baseAddress!)
+                return sf_writef_int(file, bytes.baseAddress!.assumingMemoryBound(to: Int32.self), Int64(frames))
+            }
+        }
+        guard written == Int64(frames) else {
+            throw OutputError(target: path, message: "cannot write (sf_writef: \(String(cString: sf_strerror(file))))")
+        }
+    }
+
+    public func finish() throws {
+        guard let file else { return }
+        self.file = nil
+        let closed = sf_close(file)
+        guard closed == 0 else {
+            unlink(temporaryPath)
+            throw OutputError(target: path, message: "cannot finish the file (sf_close: \(String(cString: sf_error_number(closed))))")
+        }
+        guard rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw OutputError(target: path, message: "cannot move the finished file into place: \(reason)")
+        }
+    }
+}

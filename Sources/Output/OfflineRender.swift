@@ -1,0 +1,23 @@
+import Audio
+
+/// Renders a whole session into a sink, one period at a time, so memory stays
+/// the same however long the session is.
+public enum OfflineRender {
+    /// Frames rendered per step.
+    public static let periodFrames = 16384
+
+    /// Plays `mixer`'s whole timeline into `sink` and finishes it.
+    public static func run(_ mixer: Mixer, into sink: some AudioSink) throws {
+        let channels = mixer.settings.channels
+        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: periodFrames * channels)
+        defer { buffer.deallocate() }
+        var frame: Int64 = 0
+        while frame < mixer.timeline.frames {
+            let count = Int(min(Int64(periodFrames), mixer.timeline.frames - frame))
+            try mixer.render(from: frame, frames: count, into: buffer)
+            try sink.write(UnsafeBufferPointer(buffer), frames: count)
+            frame += Int64(count)
+        }
+        try sink.finish()
+    }
+}
