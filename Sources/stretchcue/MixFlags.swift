@@ -1,0 +1,41 @@
+import ArgumentParser
+import Audio
+
+/// Layer gains and mutes, on `render` and `play`.
+struct MixFlags: ParsableArguments {
+    @Option(
+        name: .customLong("gain"),
+        help: ArgumentHelp("A layer's gain in dB, LAYER=DB (layers: voice, chime, breath); repeatable.", valueName: "layer=db"))
+    var gainSettings: [String] = []
+
+    @Option(help: ArgumentHelp("Layers to leave out, comma separated: voice, chime, breath.", valueName: "layers"))
+    var mute: String?
+
+    @Flag(help: "Mix to one channel instead of two.")
+    var mono = false
+
+    func validate() throws { _ = try settings() }
+
+    /// The mixer settings the flags describe.
+    func settings() throws -> MixSettings {
+        var settings = MixSettings(channels: mono ? 1 : 2)
+        let layers = Layer.allCases.map(\.rawValue).joined(separator: ", ")
+        for setting in gainSettings {
+            let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let layer = Layer(rawValue: parts[0]) else {
+                throw ValidationError("--gain '\(setting)' is not LAYER=DB with a layer from: \(layers)")
+            }
+            guard let decibels = Double(parts[1]), MixSettings.gainRange.contains(decibels) else {
+                throw ValidationError("--gain '\(setting)': expected a gain from -60 to 12 dB")
+            }
+            settings.gains[layer] = decibels
+        }
+        for name in (mute ?? "").split(separator: ",") {
+            guard let layer = Layer(rawValue: String(name)) else {
+                throw ValidationError("--mute '\(name)' is not a layer; expected one of: \(layers)")
+            }
+            settings.muted.insert(layer)
+        }
+        return settings
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Audio
+import Output
+
+extension Stretchcue {
+    /// `stretchcue render`: writes a whole session to a WAV or FLAC file.
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render a session to a sound file (.wav or .flac) instead of playing it.")
+
+        @OptionGroup var session: SessionFlags
+        @OptionGroup var mix: MixFlags
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("The file to write, .wav or .flac.", valueName: "file"))
+        var output: String
+
+        @Option(help: ArgumentHelp("Sample format: s16, s24, s32 or float.", valueName: "format"))
+        var format: SampleFormat = .s16
+
+        func run() throws {
+            try reportingFailures {
+                let prepared = try Session(session)
+                let mixer = Mixer(timeline: prepared.timeline, bank: prepared.bank, settings: try mix.settings())
+                let sink = try FileSink(
+                    path: output, sampleRate: prepared.timeline.sampleRate, channels: mixer.settings.channels,
+                    format: format)
+                try OfflineRender.run(mixer, into: sink)
+                let seconds = prepared.timeline.clock(prepared.timeline.frames)
+                FileHandleOutput.standardError.write("stretchcue: wrote \(output) (\(seconds))\n")
+            }
+        }
+    }
+}
+
+extension SampleFormat: ExpressibleByArgument {}

@@ -1,0 +1,64 @@
+import Audio
+import Glibc
+import Routines
+import Timing
+
+/// A routine made ready to play: checked, its sounds found, laid out on the clock.
+struct Session {
+    var routine: Routine
+    var timeline: Timeline
+    var bank: SoundBank
+
+    /// Loads the routine the flags name and lays it out. Every prompt file is
+    /// found and its header read here, so a broken routine or sound fails
+    /// before anything is rendered or played.
+    init(_ flags: SessionFlags) throws {
+        routine = try Self.routine(named: flags.routine)
+        bank = try SoundBank(
+            sampleRate: flags.rate, voiceFolder: try flags.voice ?? SoundsFolder.locate() + "/voice",
+            chimeFolder: flags.chimes)
+        timeline = try Timeline(routine: routine, options: flags.options, sounds: bank)
+    }
+
+    /// A built-in routine by name, or a routine file by path.
+    static func routine(named name: String) throws -> Routine {
+        if let builtIn = BuiltInRoutines.named(name) { return builtIn }
+        guard name.contains("/") || name.contains(".") || access(name, F_OK) == 0 else {
+            let names = BuiltInRoutines.all.keys.sorted().joined(separator: ", ")
+            throw Failure(
+                "\(name): no such routine; expected a built-in name (\(names)) or a routine file", .invalidInput)
+        }
+        return try RoutineLoader.load(path: name)
+    }
+}
+
+/// Finds the `Sounds` folder that ships with Stretchcue.
+enum SoundsFolder {
+    /// `$STRETCHCUE_SOUNDS`, else a `Sounds` folder beside the executable or
+    /// above it (a build tree), else the installed share folders.
+    static func locate() throws -> String {
+        if let override = getenv("STRETCHCUE_SOUNDS") { return String(cString: override) }
+        var candidates: [String] = []
+        var folder = executableFolder()
+        while folder.count > 1 {
+            candidates.append(folder + "/Sounds")
+            candidates.append(folder + "/share/stretchcue/Sounds")
+            folder = String(folder[..<(folder.lastIndex(of: "/") ?? folder.startIndex)])
+        }
+        candidates += ["/usr/local/share/stretchcue/Sounds", "/usr/share/stretchcue/Sounds"]
+        guard let found = candidates.first(where: { access($0 + "/voice", F_OK) == 0 }) else {
+            throw Failure(
+                "stretchcue: the Sounds folder was not found beside the program; set STRETCHCUE_SOUNDS or use --voice",
+                .invalidInput)
+        }
+        return found
+    }
+
+    private static func executableFolder() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, Int(PATH_MAX))
+        guard length > 0 else { return "." }
+        let path = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+    }
+}
