@@ -33,11 +33,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .testTarget(name: "RoutinesTests", dependencies: ["Routines"]),
-        .testTarget(name: "TimingTests", dependencies: ["Timing"]),
-        .testTarget(name: "AudioTests", dependencies: ["Audio"]),
-        .testTarget(name: "OutputTests", dependencies: ["Output"]),
-        .testTarget(name: "StretchcueTests", dependencies: ["Routines"]),
+        // Helpers the test targets share: paths in the repository, running the program.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "RoutinesTests", dependencies: ["Routines", "TestSupport"]),
+        .testTarget(name: "TimingTests", dependencies: ["Timing", "Audio", "TestSupport"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "CSndFile", "TestSupport"]),
+        .testTarget(name: "OutputTests", dependencies: ["Output", "TestSupport"]),
+        .testTarget(name: "StretchcueTests", dependencies: ["stretchcue", "Routines", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

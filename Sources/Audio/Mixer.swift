@@ -51,8 +51,8 @@ public final class Mixer {
     public static let soundMemory = 3_000_000
 
     /// Lays out the sounds of `timeline`; nothing is decoded or synthesized
-    /// until it is first rendered.
-    public init(timeline: Timeline, bank: SoundBank, settings: MixSettings = MixSettings()) {
+    /// until it is first rendered. Fails only if a prompt's file cannot be found.
+    public init(timeline: Timeline, bank: SoundBank, settings: MixSettings = MixSettings()) throws(SoundError) {
         precondition(bank.sampleRate == timeline.sampleRate, "the bank must be at the session rate")
         precondition(settings.channels == 1 || settings.channels == 2, "the mix is mono or stereo")
         self.timeline = timeline
@@ -61,22 +61,30 @@ public final class Mixer {
         cutFade = Fade.frames(milliseconds: 40, rate: timeline.sampleRate)
 
         var slots: [Source: Int] = [:]
-        for cue in timeline.cues {
-            let gain = settings.linearGain(Layer(cue.kind)) / Sound.fullScale
-            guard gain > 0, cue.length > 0 else { continue }
-            let source: Source =
-                switch cue.kind {
-                case .voice: .prompt(cue.prompt!)
-                case .breathInhale, .breathExhale, .breathHold: .breath(cue.kind, frames: cue.length)
-                default: .chime(cue.kind)
-                }
+        func place(_ source: Source, _ layer: Layer, at start: Int64, length: Int64) {
+            let gain = settings.linearGain(layer) / Sound.fullScale
+            guard gain > 0, length > 0 else { return }
             let slot = slots[source] ?? sources.count
             if slot == sources.count {
                 slots[source] = slot
                 sources.append(source)
             }
-            entries.append(Entry(start: cue.frame, length: cue.length, slot: slot, gain: gain))
-            longest = max(longest, cue.length)
+            entries.append(Entry(start: start, length: length, slot: slot, gain: gain))
+            longest = max(longest, length)
+        }
+        for cue in timeline.cues {
+            switch cue.kind {
+            case .voice:
+                place(.prompt(cue.prompt!), .voice, at: cue.frame, length: cue.length)
+            case .breathInhale, .breathExhale, .breathHold:
+                place(.breath(cue.kind, frames: cue.length), .breath, at: cue.frame, length: cue.length)
+                // A breath of a breath-paced pose also speaks its word ("cow").
+                if let word = cue.prompt {
+                    place(.prompt(word), .voice, at: cue.frame, length: try bank.header(of: word).info.frames(atRate: bank.sampleRate))
+                }
+            default:
+                place(.chime(cue.kind), .chime, at: cue.frame, length: cue.length)
+            }
         }
         sounds = Array(repeating: nil, count: sources.count)
         lastUse = Array(repeating: -1, count: sources.count)

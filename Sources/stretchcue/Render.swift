@@ -20,7 +20,7 @@ extension Stretchcue {
         func run() throws {
             try reportingFailures {
                 let prepared = try Session(session)
-                let mixer = Mixer(timeline: prepared.timeline, bank: prepared.bank, settings: try mix.settings())
+                let mixer = try Mixer(timeline: prepared.timeline, bank: prepared.bank, settings: try mix.settings())
                 let sink = try FileSink(
                     path: output, sampleRate: prepared.timeline.sampleRate, channels: mixer.settings.channels,
                     format: format)

@@ -1,0 +1,72 @@
+import Foundation
+import Routines
+import TestSupport
+import Testing
+
+/// The program as a user runs it: plans, renders, and its exit codes.
+@Suite struct CommandLineTests {
+    @Test func planJSONDescribesTheWholeSession() throws {
+        let result = try Program.run(["plan", "--json"])
+        #expect(result.status == 0)
+        let plan = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(plan["sampleRate"] as? Int == 48_000)
+        let cues = try #require(plan["cues"] as? [[String: Any]])
+        let frames = try #require(plan["frames"] as? Int)
+        #expect(cues.first?["kind"] as? String == "bell.start")
+        #expect(cues.last?["kind"] as? String == "bell.end")
+        for cue in cues {
+            let frame = try #require(cue["frame"] as? Int)
+            #expect((0..<frames).contains(frame))
+            #expect(cue.keys.sorted() == ["frame", "kind", "length", "pose", "prompt", "round", "side"])
+        }
+    }
+
+    @Test func exportedRoutineReadsBackToTheSamePlan() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let exported = try Program.run(["plan", "--export", "back-tension"])
+        #expect(exported.status == 0)
+        let file = folder + "/mine.yaml"
+        try exported.output.write(toFile: file, atomically: true, encoding: .utf8)
+        let builtIn = try Program.run(["plan", "--json"])
+        let fromFile = try Program.run(["plan", file, "--json"])
+        #expect(fromFile.status == 0)
+        #expect(fromFile.output == builtIn.output)
+    }
+
+    @Test func renderWritesEveryPlannedFrame() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/session.wav"
+        let options = ["--pace", "4", "--hold", "8"]
+        let render = try Program.run(["render"] + options + ["-o", file])
+        #expect(render.status == 0, "\(render.error)")
+        let plan = try Program.run(["plan", "--json"] + options)
+        let frames = try #require(
+            (try JSONSerialization.jsonObject(with: Data(plan.output.utf8)) as? [String: Any])?["frames"] as? Int)
+        // A WAV header of 44 bytes, then 16-bit stereo frames.
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
+        #expect(size - 44 == frames * 4)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["session.wav"])
+    }
+
+    @Test(arguments: [
+        (["plan", "--rounds", "0"], "--rounds 0 is out of range"),
+        (["plan", "--pace", "9"], "--pace 9 is out of range"),
+        (["plan", "--breath", "4-6"], "is not IN:OUT"),
+        (["render", "--gain", "voice=loud", "-o", "/tmp/x.wav"], "expected a gain from -60 to 12 dB"),
+        (["render", "--mute", "drums", "-o", "/tmp/x.wav"], "'drums' is not a layer"),
+    ])
+    func badOptionsAreUsageErrors(arguments: [String], message: String) throws {
+        let result = try Program.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.error.contains(message), "\(result.error)")
+    }
+
+    @Test func anUnknownRoutineNameIsInvalidInput() throws {
+        let result = try Program.run(["plan", "back-pain"])
+        #expect(result.status == 2)
+        #expect(result.error == "back-pain: no such routine; expected a built-in name (back-tension) or a routine file\n")
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// The `stretchcue` program as built for the tests, run as a user would run it.
+public struct Program {
+    /// What a run printed and how it ended.
+    public struct Result {
+        public var status: Int32
+        public var output: String
+        public var error: String
+    }
+
+    /// Runs `stretchcue` with `arguments` and waits for it to end. Its output
+    /// goes to files, so a long plan cannot fill a pipe and block it.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let folder = Repository.temporaryFolder("stretchcue-run")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = FileManager.default.createFile(atPath: folder + "/out", contents: nil)
+        _ = FileManager.default.createFile(atPath: folder + "/err", contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/out"))
+        let error = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/err"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try output.close()
+        try error.close()
+        return Result(
+            status: process.terminationStatus,
+            output: try String(contentsOfFile: folder + "/out", encoding: .utf8),
+            error: try String(contentsOfFile: folder + "/err", encoding: .utf8))
+    }
+}
