@@ -1,11 +1,13 @@
 import Glibc
 
 /// A soft limiter without memory: below -1 dBFS a sample passes unchanged,
-/// above it is bent smoothly toward full scale and never reaches it. Having
+/// above it is bent smoothly toward a ceiling just under full scale. Having
 /// no memory keeps the mix the same whichever range is rendered.
 public enum Limiter {
     /// Where the curve starts bending: -1 dBFS.
     public static let threshold: Float = 0.891
+    /// What the curve approaches and never passes: -0.01 dBFS.
+    public static let ceiling: Float = 0.999
 
     /// Applies `gain`, then the curve, to every sample.
     public static func apply(_ samples: UnsafeMutableBufferPointer<Float>, gain: Float = 1) {
@@ -27,7 +29,7 @@ public enum Limiter {
     /// The curve above the threshold: tanh, joined to the straight line with
     /// the same slope.
     static func bend(_ value: Float) -> Float {
-        let headroom = 1 - threshold
+        let headroom = ceiling - threshold
         let excess = (abs(value) - threshold) / headroom
         let bent = threshold + headroom * tanhf(excess)
         return value < 0 ? -bent : bent
