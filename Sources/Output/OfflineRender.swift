@@ -6,18 +6,23 @@ public enum OfflineRender {
     /// Frames rendered per step.
     public static let periodFrames = 16384
 
-    /// Plays `mixer`'s whole timeline into `sink` and finishes it.
-    public static func run(_ mixer: Mixer, into sink: some AudioSink) throws {
+    /// Renders `mixer`'s whole timeline into `sink` and finishes it. Returns
+    /// `false`, with the sink left unfinished, when `shouldStop` says so
+    /// between two periods.
+    @discardableResult
+    public static func run(_ mixer: Mixer, into sink: some AudioSink, shouldStop: () -> Bool = { false }) throws -> Bool {
         let channels = mixer.settings.channels
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: periodFrames * channels)
         defer { buffer.deallocate() }
         var frame: Int64 = 0
         while frame < mixer.timeline.frames {
+            if shouldStop() { return false }
             let count = Int(min(Int64(periodFrames), mixer.timeline.frames - frame))
             try mixer.render(from: frame, frames: count, into: buffer)
             try sink.write(UnsafeBufferPointer(buffer), frames: count)
             frame += Int64(count)
         }
         try sink.finish()
+        return true
     }
 }

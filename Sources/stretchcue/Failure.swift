@@ -13,6 +13,8 @@ struct Failure: Error {
         case outputFailed = 1
         /// A routine, sound file or pack is invalid.
         case invalidInput = 2
+        /// Stopped by SIGINT or SIGTERM before the work was done.
+        case interrupted = 130
     }
 
     init(_ line: String, _ exitCode: ExitCodes) {

@@ -24,7 +24,11 @@ extension Stretchcue {
                 let sink = try FileSink(
                     path: output, sampleRate: prepared.timeline.sampleRate, channels: mixer.settings.channels,
                     format: format)
-                try OfflineRender.run(mixer, into: sink)
+                Interruption.catchSignals()
+                guard try OfflineRender.run(mixer, into: sink, shouldStop: { Interruption.caught != nil }) else {
+                    // The unfinished sink removes its partial file as it goes.
+                    throw Failure("stretchcue: render interrupted; \(output) was not written", .interrupted)
+                }
                 let seconds = prepared.timeline.clock(prepared.timeline.frames)
                 FileHandleOutput.standardError.write("stretchcue: wrote \(output) (\(seconds))\n")
             }
