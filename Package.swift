@@ -25,10 +25,13 @@ let package = Package(
         .target(
             name: "Output",
             dependencies: ["Audio", "CALSA", "CSndFile", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Playback",
+            dependencies: ["Timing", "Audio", "Output", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "stretchcue",
             dependencies: [
-                "Routines", "Timing", "Audio", "Output",
+                "Routines", "Timing", "Audio", "Output", "Playback",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -39,6 +42,9 @@ let package = Package(
         .testTarget(name: "TimingTests", dependencies: ["Timing", "Audio", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "CSndFile", "TestSupport"]),
         .testTarget(name: "OutputTests", dependencies: ["Output", "TestSupport"]),
+        .testTarget(
+            name: "PlaybackTests",
+            dependencies: ["Playback", "Routines", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StretchcueTests", dependencies: ["stretchcue", "Routines", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

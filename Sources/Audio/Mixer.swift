@@ -1,4 +1,5 @@
 import Routines
+import Synchronization
 import Timing
 
 /// Renders any range of a timeline into interleaved float frames.
@@ -10,8 +11,12 @@ import Timing
 /// from clipping.
 ///
 /// Sounds are made when first needed and the least recently played are
-/// dropped past `soundMemory`, so memory stays flat however long the session is.
-public final class Mixer {
+/// dropped past `soundMemory`, so memory stays flat however long the session
+/// is. Live playback makes them ahead of time on another thread with
+/// `prepare(from:to:)` and renders with `makesSoundsWhenMissing` off, so the
+/// audio thread never decodes, synthesizes or allocates; the sound table is
+/// shared under a mutex held only to look up or store one sound.
+public final class Mixer: @unchecked Sendable {
     public let timeline: Timeline
     public let settings: MixSettings
     private let bank: SoundBank
@@ -32,35 +37,53 @@ public final class Mixer {
         case breath(CueKind, frames: Int64)
     }
 
-    /// Sounds placed, ordered by start. Muted cues are left out.
-    private var entries: [Entry] = []
+    /// Sounds placed, ordered by start. Muted cues are left out. Never
+    /// changed after `init`, so both threads read them freely.
+    private let entries: [Entry]
     /// The longest entry, to find every sound still playing at a frame.
-    private var longest: Int64 = 0
-    /// Each slot's source, its sound while in memory, and when it last played.
-    private var sources: [Source] = []
-    private var sounds: [Sound?] = []
-    private var lastUse: [Int] = []
-    private var renders = 0
-    private var samplesInMemory = 0
+    private let longest: Int64
+    /// Each slot's source.
+    private let sources: [Source]
+    /// The sounds in memory, shared by the rendering and preparing threads.
+    private let cache: Mutex<Cache>
     /// Frames of fade-out when a cue stops before its sound ends.
     private let cutFade: Int
+    /// Whether `render` makes a missing sound itself (offline) or plays
+    /// silence in its place and counts it (live, where `prepare` runs ahead).
+    public let makesSoundsWhenMissing: Bool
+    /// Sounds `render` found missing and played as silence.
+    public var missedSounds: Int { cache.withLock { $0.missed } }
+
+    /// Each slot's sound while in memory, and when it was last wanted.
+    private struct Cache {
+        var sounds: [Sound?]
+        var lastUse: [Int]
+        var uses = 0
+        var samples = 0
+        var missed = 0
+    }
 
     /// Samples of sound kept in memory: 3 M, 6 MB, enough for the longest
-    /// prompt with the chimes and breathing tones around it. Sounds playing
-    /// at once are always kept, even past it.
+    /// prompt with the chimes and breathing tones around it. Sounds needed at
+    /// once are always kept, even past it.
     public static let soundMemory = 3_000_000
 
     /// Lays out the sounds of `timeline`; nothing is decoded or synthesized
     /// until it is first rendered. Fails only if a prompt's file cannot be found.
-    public init(timeline: Timeline, bank: SoundBank, settings: MixSettings = MixSettings()) throws(SoundError) {
+    public init(
+        timeline: Timeline, bank: SoundBank, settings: MixSettings = MixSettings(), makesSoundsWhenMissing: Bool = true
+    ) throws(SoundError) {
         precondition(bank.sampleRate == timeline.sampleRate, "the bank must be at the session rate")
         precondition(settings.channels == 1 || settings.channels == 2, "the mix is mono or stereo")
         self.timeline = timeline
         self.settings = settings
         self.bank = bank
+        self.makesSoundsWhenMissing = makesSoundsWhenMissing
         cutFade = Fade.frames(milliseconds: 40, rate: timeline.sampleRate)
 
         var slots: [Source: Int] = [:]
+        var entries: [Entry] = []
+        var sources: [Source] = []
         func place(_ source: Source, _ layer: Layer, at start: Int64, length: Int64) {
             let gain = settings.linearGain(layer) / Sound.fullScale
             guard gain > 0, length > 0 else { return }
@@ -70,7 +93,6 @@ public final class Mixer {
                 sources.append(source)
             }
             entries.append(Entry(start: start, length: length, slot: slot, gain: gain))
-            longest = max(longest, length)
         }
         for cue in timeline.cues {
             switch cue.kind {
@@ -86,8 +108,10 @@ public final class Mixer {
                 place(.chime(cue.kind), .chime, at: cue.frame, length: cue.length)
             }
         }
-        sounds = Array(repeating: nil, count: sources.count)
-        lastUse = Array(repeating: -1, count: sources.count)
+        self.entries = entries
+        self.sources = sources
+        longest = entries.map(\.length).max() ?? 0
+        cache = Mutex(Cache(sounds: Array(repeating: nil, count: sources.count), lastUse: Array(repeating: -1, count: sources.count)))
     }
 
     /// Writes `frames` frames starting at session frame `start` into `output`
@@ -96,7 +120,6 @@ public final class Mixer {
     public func render(from start: Int64, frames: Int, into output: UnsafeMutableBufferPointer<Float>) throws(SoundError) {
         let channels = settings.channels
         precondition(output.count >= frames * channels, "the output holds the frames asked for")
-        renders += 1
         output.update(repeating: 0)
         let end = start + Int64(frames)
         var index = firstEntry(startingAtOrAfter: start - longest)
@@ -104,7 +127,7 @@ public final class Mixer {
             let entry = entries[index]
             index += 1
             guard entry.start + entry.length > start else { continue }
-            let sound = try self.sound(entry.slot)
+            guard let sound = try sound(entry.slot, from: start, to: end) else { continue }
             let playable = min(entry.length, Int64(sound.frames))
             let from = max(start, entry.start)
             let to = min(end, entry.start + playable)
@@ -171,28 +194,61 @@ public final class Mixer {
         }
     }
 
-    /// The sound of a slot, made if it is not in memory. Making one drops the
-    /// least recently played sounds until the rest fit in `soundMemory`.
-    private func sound(_ slot: Int) throws(SoundError) -> Sound {
-        lastUse[slot] = renders
-        if let sound = sounds[slot] { return sound }
-        let sound: Sound
+    /// The sound of a slot for a render of [start, end): from memory, else
+    /// made now (offline) or counted as missed (live).
+    private func sound(_ slot: Int, from start: Int64, to end: Int64) throws(SoundError) -> Sound? {
+        let cached = cache.withLock { cache -> Sound? in
+            cache.uses += 1
+            cache.lastUse[slot] = cache.uses
+            if cache.sounds[slot] == nil && !makesSoundsWhenMissing { cache.missed += 1 }
+            return cache.sounds[slot]
+        }
+        if let cached { return cached }
+        guard makesSoundsWhenMissing else { return nil }
+        try prepare(from: start, to: end)
+        return cache.withLock { $0.sounds[slot] }
+    }
+
+    /// Makes every sound that plays in [start, end) that is not in memory
+    /// yet, then drops the least recently wanted sounds not needed there
+    /// until the rest fit in `soundMemory`. Sounds are made outside the lock.
+    public func prepare(from start: Int64, to end: Int64) throws(SoundError) {
+        var needed = Set<Int>()
+        var index = firstEntry(startingAtOrAfter: start - longest)
+        while index < entries.count, entries[index].start < end {
+            if entries[index].start + entries[index].length > start { needed.insert(entries[index].slot) }
+            index += 1
+        }
+        for slot in needed.sorted() where cache.withLock({ $0.sounds[slot] == nil }) {
+            let sound = try make(slot)
+            cache.withLock { cache in
+                cache.sounds[slot] = sound
+                cache.samples += sound.samples.count
+                cache.uses += 1
+                cache.lastUse[slot] = cache.uses
+            }
+        }
+        // Dropped sounds are released here, on the preparing thread, never by render.
+        let dropped: [Sound] = cache.withLock { cache in
+            var dropped: [Sound] = []
+            let candidates = cache.sounds.indices.filter { cache.sounds[$0] != nil && !needed.contains($0) }
+                .sorted { cache.lastUse[$0] < cache.lastUse[$1] }
+            for slot in candidates where cache.samples > Self.soundMemory {
+                dropped.append(cache.sounds[slot]!)
+                cache.samples -= cache.sounds[slot]!.samples.count
+                cache.sounds[slot] = nil
+            }
+            return dropped
+        }
+        _ = dropped
+    }
+
+    private func make(_ slot: Int) throws(SoundError) -> Sound {
         switch sources[slot] {
-        case .prompt(let prompt): sound = try bank.prompt(prompt)
-        case .chime(let kind): sound = try bank.sound(for: kind)
-        case .breath(let kind, let frames): sound = bank.breathSound(kind, frames: frames)
+        case .prompt(let prompt): try bank.prompt(prompt)
+        case .chime(let kind): try bank.sound(for: kind)
+        case .breath(let kind, let frames): bank.breathSound(kind, frames: frames)
         }
-        samplesInMemory += sound.samples.count
-        while samplesInMemory > Self.soundMemory,
-            let oldest = sounds.indices.filter({ sounds[$0] != nil && lastUse[$0] < renders }).min(by: {
-                lastUse[$0] < lastUse[$1]
-            })
-        {
-            samplesInMemory -= sounds[oldest]!.samples.count
-            sounds[oldest] = nil
-        }
-        sounds[slot] = sound
-        return sound
     }
 
     /// The index of the first entry that starts at or after `frame`.

@@ -13,7 +13,9 @@ struct Failure: Error {
         case outputFailed = 1
         /// A routine, sound file or pack is invalid.
         case invalidInput = 2
-        /// Stopped by SIGINT or SIGTERM before the work was done.
+        /// No audio device could be opened, or a lost one did not come back in time.
+        case deviceUnavailable = 3
+        /// Stopped by SIGINT (Ctrl-C) before the work was done.
         case interrupted = 130
     }
 
@@ -21,6 +23,9 @@ struct Failure: Error {
         self.line = line
         self.exitCode = exitCode
     }
+
+    /// An exit code with nothing more to print.
+    static func silent(_ exitCode: ExitCodes) -> Failure { Failure("", exitCode) }
 
     /// The failure for an error thrown by the libraries.
     init(_ error: any Error) {

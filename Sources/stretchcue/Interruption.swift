@@ -14,6 +14,20 @@ enum Interruption {
         }
     }
 
+    /// Sleeps for `duration` in short steps; `false` as soon as a signal has arrived.
+    static func sleep(_ duration: Duration) -> Bool {
+        var left = duration
+        while left > .zero {
+            if caught != nil { return false }
+            let step = min(left, .milliseconds(50))
+            var time = timespec(tv_sec: 0, tv_nsec: Int(step.components.attoseconds / 1_000_000_000))
+            if step.components.seconds > 0 { time.tv_sec = Int(step.components.seconds) }
+            nanosleep(&time, nil)
+            left -= step
+        }
+        return caught == nil
+    }
+
     /// The signal that arrived, if one has.
     static var caught: Int32? {
         let value = received.load(ordering: .relaxed)

@@ -7,11 +7,13 @@ struct Stretchcue: ParsableCommand {
         commandName: "stretchcue",
         abstract: "Plays audio-guided stretching sessions: spoken prompts, chimes and breathing tones.",
         discussion: """
-            Exit codes: 0 done; 1 the output could not be written; 2 a routine, sound file or pack \
-            is invalid; 64 the command line is wrong.
+            Exit codes: 0 done (also when stopped by SIGTERM); 1 the output could not be written; 2 a \
+            routine, sound file or pack is invalid; 3 no audio device could be opened, or a lost one did not \
+            come back in time; 64 the command line is wrong; 130 stopped by Ctrl-C.
             """,
         version: "0.1.0",
-        subcommands: [Plan.self, Render.self])
+        subcommands: [Play.self, Plan.self, Render.self, Devices.self],
+        defaultSubcommand: Play.self)
 
     /// Runs the command; a failure is one line on standard error and a documented exit code.
     static func main() {
@@ -19,7 +21,7 @@ struct Stretchcue: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as Failure {
-            FileHandleOutput.standardError.write("\(failure.line)\n")
+            if !failure.line.isEmpty { FileHandleOutput.standardError.write("\(failure.line)\n") }
             Glibc.exit(failure.exitCode.rawValue)
         } catch {
             exit(withError: error)

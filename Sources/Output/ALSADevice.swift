@@ -1,0 +1,184 @@
+import CALSA
+import Glibc
+import Logging
+
+/// Opens ALSA playback devices.
+public struct ALSAOpener: PCMOpener {
+    let logger: Logger
+
+    public init(logger: Logger) { self.logger = logger }
+
+    public func open(_ request: DeviceRequest) throws(DeviceError) -> any PCMDevice {
+        try ALSADevice(request, logger: logger)
+    }
+}
+
+/// One open ALSA playback PCM, negotiated and prepared.
+///
+/// The hardware parameters are asked for and then read back, never assumed:
+/// a device may grant another rate, one channel, or a smaller buffer. When
+/// the buffer comes back shorter than two periods it is asked for again by
+/// period size, as some devices only honour that.
+final class ALSADevice: PCMDevice {
+    let format: DeviceFormat
+    private let pcm: OpaquePointer
+    private let name: String
+    private var closed = false
+
+    /// Formats tried in order when none is forced: the widest the device takes natively.
+    static let preferredFormats: [SampleFormat] = [.float, .s32, .s16]
+
+    init(_ request: DeviceRequest, logger: Logger) throws(DeviceError) {
+        name = request.device
+        var handle: OpaquePointer?
+        try Self.call("snd_pcm_open", request.device, snd_pcm_open(&handle, request.device, SND_PCM_STREAM_PLAYBACK, 0))
+        guard let handle else {
+            throw DeviceError(device: request.device, function: "snd_pcm_open", code: ENODEV, text: "no device")
+        }
+        pcm = handle
+        do {
+            var granted = try Self.negotiate(handle, request, byPeriodSize: false)
+            if granted.bufferFrames < 2 * granted.periodFrames {
+                logger.debug("buffer of \(granted.bufferFrames) frames is under two periods; asking by period size")
+                granted = try Self.negotiate(handle, request, byPeriodSize: true)
+            }
+            try Self.configureSoftware(handle, granted, request.device)
+            try Self.call("snd_pcm_prepare", request.device, snd_pcm_prepare(handle))
+            format = granted
+        } catch {
+            snd_pcm_close(handle)
+            throw error
+        }
+        logger.debug("opened \(request.device): \(format)")
+    }
+
+    deinit { close() }
+
+    func write(_ bytes: UnsafeRawPointer, frames: Int) -> Int {
+        Int(snd_pcm_writei(pcm, bytes, snd_pcm_uframes_t(frames)))
+    }
+
+    func prepare() -> Int32 { snd_pcm_prepare(pcm) }
+
+    func resume() -> Int32 { snd_pcm_resume(pcm) }
+
+    func delay() -> Int {
+        var frames: snd_pcm_sframes_t = 0
+        let result = snd_pcm_delay(pcm, &frames)
+        return result < 0 ? Int(result) : Int(frames)
+    }
+
+    func drain() { snd_pcm_drain(pcm) }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        snd_pcm_close(pcm)
+    }
+
+    // MARK: Negotiation
+
+    private static func negotiate(_ pcm: OpaquePointer, _ request: DeviceRequest, byPeriodSize: Bool) throws(DeviceError)
+        -> DeviceFormat
+    {
+        let device = request.device
+        var params: OpaquePointer?
+        try call("snd_pcm_hw_params_malloc", device, snd_pcm_hw_params_malloc(&params))
+        defer { snd_pcm_hw_params_free(params) }
+        try call("snd_pcm_hw_params_any", device, snd_pcm_hw_params_any(pcm, params))
+        try call(
+            "snd_pcm_hw_params_set_access", device,
+            snd_pcm_hw_params_set_access(pcm, params, SND_PCM_ACCESS_RW_INTERLEAVED))
+        // Our own resampler is better than ALSA's plug layer: take the device's rate.
+        try call("snd_pcm_hw_params_set_rate_resample", device, snd_pcm_hw_params_set_rate_resample(pcm, params, 0))
+
+        let candidates = request.sampleFormat.map { [$0] } ?? preferredFormats
+        guard let sampleFormat = candidates.first(where: { snd_pcm_hw_params_test_format(pcm, params, $0.alsa) == 0 })
+        else {
+            let names = candidates.map(\.rawValue).joined(separator: ", ")
+            throw DeviceError(
+                device: device, function: "snd_pcm_hw_params_set_format", code: EINVAL,
+                text: "takes none of the sample formats \(names)")
+        }
+        try call(
+            "snd_pcm_hw_params_set_format", device, snd_pcm_hw_params_set_format(pcm, params, sampleFormat.alsa))
+
+        var channels = UInt32(request.channels)
+        try call(
+            "snd_pcm_hw_params_set_channels_near", device,
+            snd_pcm_hw_params_set_channels_near(pcm, params, &channels))
+        guard channels == 1 || channels == 2 else {
+            throw DeviceError(
+                device: device, function: "snd_pcm_hw_params_set_channels_near", code: EINVAL,
+                text: "plays only \(channels) channels; try plughw:... or default")
+        }
+        var rate = UInt32(request.sampleRate)
+        try call("snd_pcm_hw_params_set_rate_near", device, snd_pcm_hw_params_set_rate_near(pcm, params, &rate, nil))
+
+        let bufferFrames = snd_pcm_uframes_t(request.bufferMilliseconds * Int(rate) / 1000)
+        if byPeriodSize {
+            var period = bufferFrames / snd_pcm_uframes_t(max(2, request.periods))
+            var buffer = period * snd_pcm_uframes_t(max(2, request.periods))
+            try call(
+                "snd_pcm_hw_params_set_period_size_near", device,
+                snd_pcm_hw_params_set_period_size_near(pcm, params, &period, nil))
+            try call(
+                "snd_pcm_hw_params_set_buffer_size_near", device,
+                snd_pcm_hw_params_set_buffer_size_near(pcm, params, &buffer))
+        } else {
+            var bufferTime = UInt32(request.bufferMilliseconds * 1000)
+            var periods = UInt32(request.periods)
+            try call(
+                "snd_pcm_hw_params_set_buffer_time_near", device,
+                snd_pcm_hw_params_set_buffer_time_near(pcm, params, &bufferTime, nil))
+            try call(
+                "snd_pcm_hw_params_set_periods_near", device,
+                snd_pcm_hw_params_set_periods_near(pcm, params, &periods, nil))
+        }
+        try call("snd_pcm_hw_params", device, snd_pcm_hw_params(pcm, params))
+
+        var period: snd_pcm_uframes_t = 0
+        var buffer: snd_pcm_uframes_t = 0
+        try call(
+            "snd_pcm_hw_params_get_period_size", device, snd_pcm_hw_params_get_period_size(params, &period, nil))
+        try call("snd_pcm_hw_params_get_buffer_size", device, snd_pcm_hw_params_get_buffer_size(params, &buffer))
+        return DeviceFormat(
+            sampleRate: Int(rate), channels: Int(channels), sampleFormat: sampleFormat, periodFrames: Int(period),
+            bufferFrames: Int(buffer))
+    }
+
+    /// Starts playing only once the buffer is full, and wakes the writer a period at a time.
+    private static func configureSoftware(_ pcm: OpaquePointer, _ format: DeviceFormat, _ device: String)
+        throws(DeviceError)
+    {
+        var params: OpaquePointer?
+        try call("snd_pcm_sw_params_malloc", device, snd_pcm_sw_params_malloc(&params))
+        defer { snd_pcm_sw_params_free(params) }
+        try call("snd_pcm_sw_params_current", device, snd_pcm_sw_params_current(pcm, params))
+        try call(
+            "snd_pcm_sw_params_set_start_threshold", device,
+            snd_pcm_sw_params_set_start_threshold(pcm, params, snd_pcm_uframes_t(format.bufferFrames)))
+        try call(
+            "snd_pcm_sw_params_set_avail_min", device,
+            snd_pcm_sw_params_set_avail_min(pcm, params, snd_pcm_uframes_t(format.periodFrames)))
+        try call("snd_pcm_sw_params", device, snd_pcm_sw_params(pcm, params))
+    }
+
+    /// The one place an ALSA return code becomes a Swift error.
+    static func call(_ function: String, _ device: String, _ result: Int32) throws(DeviceError) {
+        guard result < 0 else { return }
+        throw DeviceError(device: device, function: function, code: -result, text: String(cString: snd_strerror(result)))
+    }
+}
+
+extension SampleFormat {
+    /// The ALSA format that carries this one: 24-bit samples travel in the top
+    /// bytes of a 32-bit word, as `encode` lays them out.
+    var alsa: snd_pcm_format_t {
+        switch self {
+        case .s16: SND_PCM_FORMAT_S16_LE
+        case .s24, .s32: SND_PCM_FORMAT_S32_LE
+        case .float: SND_PCM_FORMAT_FLOAT_LE
+        }
+    }
+}

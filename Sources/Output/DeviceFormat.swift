@@ -1,0 +1,53 @@
+/// What `play` asks a sound device for.
+public struct DeviceRequest: Equatable, Sendable {
+    /// The ALSA PCM name: `default`, `hw:CARD=Device,DEV=0`, `plughw:1`, `pulse`...
+    public var device: String
+    public var sampleRate: Int
+    /// 2, or 1 for a mono speaker.
+    public var channels: Int
+    /// The whole device buffer, in milliseconds.
+    public var bufferMilliseconds: Int
+    /// How many periods the buffer is split into.
+    public var periods: Int
+    /// A sample format to insist on; `nil` takes the best the device offers natively.
+    public var sampleFormat: SampleFormat?
+
+    public init(
+        device: String = "default", sampleRate: Int = 48_000, channels: Int = 2, bufferMilliseconds: Int = 100,
+        periods: Int = 4, sampleFormat: SampleFormat? = nil
+    ) {
+        self.device = device
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.bufferMilliseconds = bufferMilliseconds
+        self.periods = periods
+        self.sampleFormat = sampleFormat
+    }
+}
+
+/// What a device granted, read back after negotiation.
+public struct DeviceFormat: Equatable, Sendable, CustomStringConvertible {
+    public var sampleRate: Int
+    public var channels: Int
+    public var sampleFormat: SampleFormat
+    /// Frames per period and in the whole buffer.
+    public var periodFrames: Int
+    public var bufferFrames: Int
+
+    public init(sampleRate: Int, channels: Int, sampleFormat: SampleFormat, periodFrames: Int, bufferFrames: Int) {
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.sampleFormat = sampleFormat
+        self.periodFrames = periodFrames
+        self.bufferFrames = bufferFrames
+    }
+
+    /// Bytes of one frame as the device takes it.
+    public var bytesPerFrame: Int { channels * sampleFormat.bytesPerSample }
+
+    public var description: String {
+        let milliseconds = bufferFrames * 1000 / max(1, sampleRate)
+        return "\(sampleRate) Hz, \(channels) ch, \(sampleFormat.rawValue), period \(periodFrames) frames, "
+            + "buffer \(bufferFrames) frames (\(milliseconds) ms)"
+    }
+}

@@ -1,0 +1,35 @@
+import Glibc
+
+/// A plain POSIX thread running one closure, joined when done.
+final class BackgroundThread {
+    private var thread = pthread_t()
+
+    /// Starts `body` on a new thread.
+    init(_ body: @escaping @Sendable () -> Void) {
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        let created = pthread_create(
+            &thread, nil,
+            { raw in
+                let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+                box.body()
+                return nil
+            }, box)
+        precondition(created == 0, "pthread_create failed: \(created)")
+    }
+
+    /// Waits for the closure to return.
+    func join() { pthread_join(thread, nil) }
+
+    private final class Box {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+}
+
+/// Sleeps the calling thread.
+func sleep(for duration: Duration) {
+    let (seconds, attoseconds) = duration.components
+    var time = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+    var remaining = timespec()
+    while nanosleep(&time, &remaining) == -1 && errno == EINTR { time = remaining }
+}

@@ -1,0 +1,79 @@
+import Audio
+import Logging
+import Synchronization
+
+/// Makes the sounds of the next seconds of a session on its own thread, so
+/// the audio thread finds them in memory and never decodes or synthesizes.
+final class SoundPreparer {
+    /// How far ahead of the write position sounds are made, in seconds.
+    static let lookahead: Int64 = 4
+    /// How often the preparer looks at the write position.
+    static let interval = Duration.milliseconds(20)
+
+    /// What the two threads share.
+    private final class Shared: Sendable {
+        let mixer: Mixer
+        let logger: Logger
+        let position = Atomic<Int64>(0)
+        let readyThrough = Atomic<Int64>(0)
+        let running = Atomic<Bool>(true)
+
+        init(mixer: Mixer, logger: Logger) {
+            self.mixer = mixer
+            self.logger = logger
+        }
+    }
+
+    private let shared: Shared
+    private var thread: BackgroundThread?
+
+    /// Starts preparing from `position` on.
+    init(mixer: Mixer, from position: Int64, logger: Logger) {
+        shared = Shared(mixer: mixer, logger: logger)
+        shared.position.store(position, ordering: .relaxed)
+        thread = BackgroundThread { [shared] in Self.loop(shared) }
+    }
+
+    deinit { stop() }
+
+    /// Tells the preparer where the audio thread writes now.
+    func follow(_ frame: Int64) { shared.position.store(frame, ordering: .relaxed) }
+
+    /// Waits until every sound up to `frame` has been made. Playing in real
+    /// time the preparer is seconds ahead and this returns at once; a device
+    /// that takes frames faster than real time (a file) waits here for the
+    /// sounds rather than playing silence in their place.
+    func waitUntilReady(through frame: Int64) {
+        follow(frame)
+        while shared.readyThrough.load(ordering: .acquiring) < frame, shared.running.load(ordering: .relaxed) {
+            sleep(for: .milliseconds(1))
+        }
+    }
+
+    /// Stops the thread and waits for it.
+    func stop() {
+        shared.running.store(false, ordering: .relaxed)
+        thread?.join()
+        thread = nil
+    }
+
+    private static func loop(_ shared: Shared) {
+        let ahead = lookahead * Int64(shared.mixer.timeline.sampleRate)
+        var reported: Set<String> = []
+        while shared.running.load(ordering: .relaxed) {
+            let frame = shared.position.load(ordering: .relaxed)
+            // Half the lookahead still ready: nothing to do yet.
+            if shared.readyThrough.load(ordering: .relaxed) >= frame + ahead / 2 {
+                sleep(for: interval)
+                continue
+            }
+            do {
+                try shared.mixer.prepare(from: frame, to: frame + ahead)
+            } catch {
+                // A sound that cannot be made plays as silence; say so once.
+                if reported.insert(error.description).inserted { shared.logger.error("\(error)") }
+            }
+            shared.readyThrough.store(frame + ahead, ordering: .releasing)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Output
+
+extension Stretchcue {
+    /// `stretchcue devices`: lists what `play -D` can play on.
+    struct Devices: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List playback devices and sound cards; * marks the one play would use.")
+
+        @Option(name: [.customShort("D"), .long], help: "The device play would be given.")
+        var device = "default"
+
+        func run() {
+            let logger = Logging.make(verbose: false)
+            ALSAMessages.route(to: logger)
+            var lines = ["Playback devices (play -D NAME):"]
+            let pcms = DeviceList.pcms()
+            for pcm in pcms {
+                lines.append("\(pcm.name == device ? "*" : " ") \(pcm.name)")
+                if !pcm.description.isEmpty { lines.append("      \(pcm.description)") }
+            }
+            if !pcms.contains(where: { $0.name == device }) {
+                lines.append("* \(device)  (not listed by ALSA; play will try it as given)")
+            }
+            lines.append("Sound cards:")
+            let cards = DeviceList.cards()
+            if cards.isEmpty { lines.append("  none found (use -D pulse, or stretchcue render -o FILE)") }
+            for card in cards { lines.append("  \(card.index): \(card.id) - \(card.name)  (-D plughw:CARD=\(card.id))") }
+            FileHandleOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
+        }
+    }
+}

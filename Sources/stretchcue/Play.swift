@@ -1,0 +1,107 @@
+import ArgumentParser
+import Audio
+import Glibc
+import Logging
+import Output
+import Playback
+
+extension Stretchcue {
+    /// `stretchcue play`: plays a session live through ALSA.
+    struct Play: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Play a session live through an ALSA device.",
+            discussion: """
+                Ctrl-C fades out and stops (exit 130); SIGTERM does the same and exits 0. When the device \
+                disappears (a USB DAC pulled out, a sound server restarted) the session waits, reopens it and \
+                goes on from the current pose; after --give-up-after seconds it stops with exit 3.
+                """)
+
+        @OptionGroup var session: SessionFlags
+        @OptionGroup var mix: MixFlags
+        @OptionGroup var device: DeviceFlags
+
+        @Option(help: ArgumentHelp("Silence before the first sound after every open, in ms.", valueName: "ms"))
+        var leadInMs = 1000
+
+        @Option(help: ArgumentHelp("Seconds to keep reopening a lost device before giving up.", valueName: "seconds"))
+        var giveUpAfter = 600
+
+        @Flag(name: .shortAndLong, help: "Log what the device granted and every recovery.")
+        var verbose = false
+
+        func validate() throws {
+            guard (0...10_000).contains(leadInMs) else {
+                throw ValidationError("--lead-in-ms \(leadInMs) is out of range; expected 0 to 10000")
+            }
+            guard (1...86_400).contains(giveUpAfter) else {
+                throw ValidationError("--give-up-after \(giveUpAfter) is out of range; expected 1 to 86400 seconds")
+            }
+        }
+
+        func run() throws {
+            let logger = Logging.make(verbose: verbose)
+            // Everything is checked before the device is touched.
+            let prepared = try reportingFailures { try Session(session) }
+            var mixSettings = try mix.settings()
+            ALSAMessages.route(to: logger)
+            Interruption.catchSignals()
+
+            let stream: DeviceStream
+            do {
+                stream = try DeviceStream(
+                    request: device.request(rate: session.rate, channels: mixSettings.channels),
+                    opener: ALSAOpener(logger: logger), logger: logger, giveUpAfter: .seconds(giveUpAfter),
+                    wait: Interruption.sleep)
+            } catch {
+                throw Failure(
+                    "stretchcue: cannot open \(error). Try `stretchcue devices` to list devices, -D NAME to choose "
+                        + "one, or `stretchcue render -o session.wav`.", .deviceUnavailable)
+            }
+            mixSettings.channels = stream.format.channels
+            let player = try reportingFailures {
+                try LivePlayer(
+                    stream: stream,
+                    settings: LiveSettings(leadIn: .milliseconds(leadInMs), giveUpAfter: .seconds(giveUpAfter)),
+                    logger: logger
+                ) { [session] rate in
+                    let current = rate == prepared.timeline.sampleRate ? prepared : try Session(session.at(rate: rate))
+                    return try Mixer(
+                        timeline: current.timeline, bank: current.bank, settings: mixSettings,
+                        makesSoundsWhenMissing: false)
+                }
+            }
+            let summary: PlaybackSummary
+            do {
+                summary = try player.run { Interruption.caught != nil }
+            } catch {
+                throw Failure("stretchcue: gave up after \(giveUpAfter) s: \(error)", .deviceUnavailable)
+            }
+            FileHandleOutput.standardOutput.write("stretchcue: \(summary.line)\n")
+            if Interruption.caught == SIGINT { throw Failure.silent(.interrupted) }
+        }
+    }
+}
+
+/// Which device to play on and how to drive it.
+struct DeviceFlags: ParsableArguments {
+    @Option(name: [.customShort("D"), .long], help: "The ALSA device: default, pulse, hw:CARD=Name, plughw:1...")
+    var device = "default"
+
+    @Option(help: ArgumentHelp("The device buffer in ms (300-500 for Bluetooth speakers).", valueName: "ms"))
+    var bufferMs = 100
+
+    @Option(help: ArgumentHelp("A sample format to insist on: s16, s32 or float.", valueName: "format"))
+    var sampleFormat: SampleFormat?
+
+    func validate() throws {
+        guard (10...2000).contains(bufferMs) else {
+            throw ValidationError("--buffer-ms \(bufferMs) is out of range; expected 10 to 2000")
+        }
+    }
+
+    func request(rate: Int, channels: Int) -> DeviceRequest {
+        DeviceRequest(
+            device: device, sampleRate: rate, channels: channels, bufferMilliseconds: bufferMs, periods: 4,
+            sampleFormat: sampleFormat)
+    }
+}
