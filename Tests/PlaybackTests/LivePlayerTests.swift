@@ -1,0 +1,162 @@
+import Audio
+import Glibc
+import Output
+import Playback
+import Routines
+import TestSupport
+import Testing
+import Timing
+
+/// Live playback through scripted devices: what is heard after underruns,
+/// suspends, a lost device, a busy one, and a stop.
+@Suite struct LivePlayerTests {
+    static let routine = Routine(
+        name: "Short", hold: 3, settle: 0.5, rest: 0.5, breathing: BreathPattern(inhale: 1.5, exhale: 1.5),
+        poses: [
+            Pose(id: "one", name: "One", prompt: .voice("side.left")),
+            Pose(id: "two", name: "Two", prompt: .voice("side.right"), sides: [.left, .right]),
+        ])
+    let bank: SoundBank
+    let timeline: Timeline
+    /// The whole session as `render` makes it.
+    let rendered: [Float]
+    let leadIn = 4800
+
+    init() throws {
+        let bank = try SoundBank(sampleRate: 48_000, voiceFolder: Repository.voiceFolder)
+        let timeline = try Timeline(routine: Self.routine, options: SessionOptions(), sounds: bank)
+        let mixer = try Mixer(timeline: timeline, bank: bank)
+        var samples = [Float](repeating: 0, count: Int(timeline.frames) * 2)
+        try samples.withUnsafeMutableBufferPointer { try mixer.render(from: 0, frames: Int(timeline.frames), into: $0) }
+        (self.bank, self.timeline, rendered) = (bank, timeline, samples)
+    }
+
+    func play(
+        _ opener: ScriptedOpener, waits: RecordedWaits = RecordedWaits(), logs: CollectedLogs = CollectedLogs(),
+        giveUpAfter: Duration = .seconds(600), stopAt stopCall: Int = .max
+    ) throws -> PlaybackSummary {
+        let stream = try DeviceStream(
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: logs.logger, giveUpAfter: giveUpAfter,
+            wait: waits.wait)
+        let player = try LivePlayer(
+            stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: giveUpAfter),
+            logger: logs.logger
+        ) { [bank, timeline] _ in try Mixer(timeline: timeline, bank: bank, makesSoundsWhenMissing: false) }
+        var calls = 0
+        return try player.run {
+            calls += 1
+            return calls > stopCall
+        }
+    }
+
+    @Test func underrunsAndSuspendsLoseNothing() throws {
+        let opener = ScriptedOpener(deviceFaults: [[30: EPIPE, 31: EPIPE, 200: ESTRPIPE, 500: EINTR]])
+        let summary = try play(opener)
+        let device = try #require(opener.devices.first)
+        #expect(summary.underruns == 2 && summary.suspends == 1 && summary.reopens == 0 && !summary.stopped)
+        #expect(device.prepares == 2)
+        #expect(device.written.count == (leadIn + Int(timeline.frames)) * 2)
+        #expect(device.written.prefix(leadIn * 2).allSatisfy { $0 == 0 })
+        #expect(Array(device.written.dropFirst(leadIn * 2)) == rendered)
+        #expect(device.drained && device.closed)
+        #expect(summary.missedSounds == 0)
+    }
+
+    @Test func aLostDeviceIsReopenedAndTheCurrentPoseAnnouncedAgain() throws {
+        // Lost on the 700th write (well inside the second step), then two failed reopens.
+        let opener = ScriptedOpener(deviceFaults: [[700: ENODEV]])
+        let waits = RecordedWaits()
+        let logs = CollectedLogs()
+        let summary = try play(opener, waits: waits, logs: logs)
+        #expect(summary.reopens == 1)
+        #expect(waits.waits == [.milliseconds(500)])
+        let (first, second) = (opener.devices[0], opener.devices[1])
+        #expect(first.closed && !first.drained)
+
+        // What the first device took, then what the second took after its lead-in.
+        let lostAt = first.written.count / 2 - leadIn
+        let resume = timeline.frame(of: timeline.resumePoint(for: Int64(lostAt - 4800)))
+        #expect(Array(first.written.dropFirst(leadIn * 2)) == Array(rendered.prefix(lostAt * 2)))
+        let after = Array(second.written.dropFirst(leadIn * 2))
+        #expect(after.count == rendered.count - Int(resume) * 2)
+        // A 30 ms fade-in, then exactly the session from the resume point on.
+        let fade = 1440 * 2
+        #expect(Array(after.dropFirst(fade)) == Array(rendered.dropFirst(Int(resume) * 2 + fade)))
+        #expect(zip(after.prefix(fade), rendered.dropFirst(Int(resume) * 2)).allSatisfy { abs($0) <= abs($1) })
+
+        // Heard: every planned cue in order, and the step's announcement again after the reopen.
+        let step = try #require(timeline.steps.firstIndex { $0.start == resume })
+        #expect(Int64(lostAt) > timeline.steps[step].start)
+        let replayed = timeline.cues.filter { $0.frame >= resume && $0.frame < Int64(lostAt) }
+        #expect(replayed.first?.kind == .voice)
+        #expect(logs.count(atLeast: .warning) == 1)
+    }
+
+    @Test func aReopenWaitsLongerEachTimeAndGivesUp() throws {
+        let opener = ScriptedOpener(deviceFaults: [[100: ENODEV]])
+        let waits = RecordedWaits()
+        // Every reopen fails: the scripted opener runs out of devices to give.
+        let failing = FailingAfterFirstOpener(inner: opener)
+        #expect(throws: DeviceError.self) {
+            let stream = try DeviceStream(
+                request: DeviceRequest(device: "scripted"), opener: failing, logger: CollectedLogs().logger,
+                giveUpAfter: .seconds(20), wait: waits.wait)
+            let player = try LivePlayer(
+                stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: .seconds(20)),
+                logger: CollectedLogs().logger
+            ) { [bank, timeline] _ in try Mixer(timeline: timeline, bank: bank, makesSoundsWhenMissing: false) }
+            _ = try player.run { false }
+        }
+        #expect(waits.waits.prefix(6) == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(5), .seconds(5)])
+        #expect(waits.total >= .seconds(20) && waits.total < .seconds(26))
+    }
+
+    @Test func aBusyDeviceIsWaitedForWithOneLogLine() throws {
+        let opener = ScriptedOpener(failures: Array(repeating: EBUSY, count: 12))
+        let waits = RecordedWaits()
+        let logs = CollectedLogs()
+        _ = try DeviceStream(
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: logs.logger, giveUpAfter: .seconds(600),
+            wait: waits.wait)
+        #expect(waits.waits == Array(repeating: .milliseconds(100), count: 10) + [.milliseconds(500), .seconds(1)])
+        #expect(logs.count(atLeast: .info) == 1)
+    }
+
+    @Test func anAbsentDeviceFailsAtOnce() {
+        let waits = RecordedWaits()
+        #expect(throws: DeviceError(device: "scripted", function: "snd_pcm_open", code: ENOENT, text: "No such file or directory")) {
+            try DeviceStream(
+                request: DeviceRequest(device: "scripted"), opener: ScriptedOpener(failures: [ENOENT]),
+                logger: CollectedLogs().logger, giveUpAfter: .seconds(600), wait: waits.wait)
+        }
+        #expect(waits.waits.isEmpty)
+    }
+
+    @Test func stoppingFadesOutWithinAHundredMillisecondsAndDrains() throws {
+        let opener = ScriptedOpener()
+        // Stop when the loop asks for the 40th time: in the middle of the first prompt.
+        let summary = try play(opener, stopAt: 40)
+        let device = try #require(opener.devices.first)
+        #expect(summary.stopped)
+        #expect(device.drained)
+        let heard = Array(device.written.dropFirst(leadIn * 2))
+        let beforeStop = Int(summary.playedFrames) * 2
+        #expect(Array(heard.prefix(beforeStop)) == Array(rendered.prefix(beforeStop)))
+        let tail = heard.dropFirst(beforeStop)
+        #expect(tail.count <= 4800 * 2)
+        #expect(tail.suffix(2).allSatisfy { abs($0) < 0.001 })
+    }
+}
+
+/// Opens one scripted device, then fails every later open as if the card were gone.
+final class FailingAfterFirstOpener: PCMOpener, @unchecked Sendable {
+    let inner: ScriptedOpener
+    init(inner: ScriptedOpener) { self.inner = inner }
+
+    func open(_ request: DeviceRequest) throws(DeviceError) -> any PCMDevice {
+        guard inner.opens == 0 else {
+            throw DeviceError(device: request.device, function: "snd_pcm_open", code: ENODEV, text: "No such device")
+        }
+        return try inner.open(request)
+    }
+}

@@ -1,0 +1,80 @@
+import Glibc
+import Output
+import Synchronization
+
+/// A playback device that stores what it is given and fails on a script:
+/// fault injection for the recovery policy, with no sound card and no sleeping.
+final class ScriptedDevice: PCMDevice {
+    let format = DeviceFormat(sampleRate: 48_000, channels: 2, sampleFormat: .float, periodFrames: 1200, bufferFrames: 4800)
+    /// Every frame taken, as float samples.
+    private(set) var written: [Float] = []
+    /// Errors to return, by write call (from 0): `EPIPE`, `ESTRPIPE`, `ENODEV`...
+    var faults: [Int: Int32] = [:]
+    /// What `resume` returns, in turn; 0 once the list is used up.
+    var resumeResults: [Int32] = []
+    /// At most this many frames are taken per call, to exercise short writes.
+    var largestWrite = 1000
+    private(set) var writeCalls = 0
+    private(set) var prepares = 0
+    private(set) var drained = false
+    private(set) var closed = false
+
+    func write(_ bytes: UnsafeRawPointer, frames: Int) -> Int {
+        defer { writeCalls += 1 }
+        if let fault = faults[writeCalls] { return -Int(fault) }
+        let taken = min(frames, largestWrite)
+        written += UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: Float.self), count: taken * format.channels)
+        return taken
+    }
+
+    func prepare() -> Int32 {
+        prepares += 1
+        return 0
+    }
+
+    func resume() -> Int32 { resumeResults.isEmpty ? 0 : resumeResults.removeFirst() }
+    func delay() -> Int { 0 }
+    func drain() { drained = true }
+    func close() { closed = true }
+}
+
+/// Opens scripted devices: the first opens fail with the listed errors.
+final class ScriptedOpener: PCMOpener, @unchecked Sendable {
+    /// Errors for the coming opens, in turn; success once used up.
+    var failures: [Int32]
+    /// Faults for each device opened, in order.
+    var deviceFaults: [[Int: Int32]]
+    private(set) var devices: [ScriptedDevice] = []
+    private(set) var opens = 0
+
+    init(failures: [Int32] = [], deviceFaults: [[Int: Int32]] = []) {
+        self.failures = failures
+        self.deviceFaults = deviceFaults
+    }
+
+    func open(_ request: DeviceRequest) throws(DeviceError) -> any PCMDevice {
+        opens += 1
+        if !failures.isEmpty {
+            let code = failures.removeFirst()
+            throw DeviceError(device: request.device, function: "snd_pcm_open", code: code, text: String(cString: strerror(code)))
+        }
+        let device = ScriptedDevice()
+        if !deviceFaults.isEmpty { device.faults = deviceFaults.removeFirst() }
+        devices.append(device)
+        return device
+    }
+}
+
+/// Records the waits the stream asks for instead of sleeping.
+final class RecordedWaits: @unchecked Sendable {
+    private(set) var waits: [Duration] = []
+    /// Answers `false` (stop) once this many waits have been asked for.
+    var stopAfter = Int.max
+
+    func wait(_ duration: Duration) -> Bool {
+        waits.append(duration)
+        return waits.count < stopAfter
+    }
+
+    var total: Duration { waits.reduce(.zero, +) }
+}
