@@ -25,6 +25,7 @@ enum YAMLTree {
     /// The root of the single document in `text`, or `nil` for an empty file.
     /// Errors name `file` with the line and column libyaml reports.
     static func parse(_ text: String, file: String) throws(RoutineError) -> YAMLNode? {
+        try checkNesting(text, file: file)
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             throw RoutineError(file: file, message: "libyaml could not start (yaml_parser_initialize)")
@@ -82,6 +83,7 @@ enum YAMLTree {
                         value: .scalar(text, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), line: line,
                         column: column))
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                guard stack.count < deepestNesting else { throw tooDeep(file: file, line: line, column: column) }
                 stack.append(Open(isMapping: event.type == YAML_MAPPING_START_EVENT, items: [], line: line, column: column))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 let open = stack.removeLast()
@@ -95,6 +97,53 @@ enum YAMLTree {
                 attach(YAMLNode(value: value, line: open.line, column: open.column))
             default:
                 break
+            }
+        }
+    }
+
+    /// The deepest nesting of lists and mappings a routine file may have; a
+    /// routine needs four. Deeper trees are refused before they are built.
+    static let deepestNesting = 32
+
+    private static func tooDeep(file: String, line: Int, column: Int) -> RoutineError {
+        RoutineError(
+            file: file, line: line, column: column,
+            message: "lists and mappings nested over \(deepestNesting) deep; a routine needs at most 4")
+    }
+
+    /// Refuses flow collections nested deeper than `deepestNesting` before
+    /// libyaml sees them: its scanner takes time quadratic in the depth, so a
+    /// file of a million `[` would not finish. Quoted text and comments are
+    /// skipped, as YAML reads them.
+    private static func checkNesting(_ text: String, file: String) throws(RoutineError) {
+        var depth = 0
+        var line = 1
+        var column = 0
+        var quote: UInt8?
+        var comment = false
+        var previous: UInt8 = 0x0A
+        for byte in text.utf8 {
+            column += 1
+            defer { previous = byte }
+            if byte == 0x0A {
+                (line, column, comment) = (line + 1, 0, false)
+                continue
+            }
+            if comment { continue }
+            if let open = quote {
+                // A double quote ends unless escaped; '' inside single quotes reads as a quote
+                // and toggles twice, which leaves the state right.
+                if byte == open && !(open == UInt8(ascii: "\"") && previous == UInt8(ascii: "\\")) { quote = nil }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
+            case UInt8(ascii: "#") where previous == 0x20 || previous == 0x09 || previous == 0x0A: comment = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > deepestNesting { throw tooDeep(file: file, line: line, column: column) }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            default: break
             }
         }
     }

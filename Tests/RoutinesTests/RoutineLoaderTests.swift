@@ -92,6 +92,23 @@ import Testing
         }
     }
 
+    /// A million `[` would take libyaml hours and a deep tree would overflow
+    /// the stack when freed: both are refused at the 33rd level.
+    @Test(arguments: [String(repeating: "[", count: 1_000_000), String(repeating: "- ", count: 300_000) + "x"])
+    func deepNestingIsRefusedQuickly(yaml: String) {
+        #expect {
+            try load(yaml)
+        } throws: { error in
+            (error as? RoutineError)?.message == "lists and mappings nested over 32 deep; a routine needs at most 4"
+        }
+    }
+
+    @Test func bracketsInQuotesAndCommentsAreNotNesting() throws {
+        let deep = String(repeating: "[", count: 40)
+        let routine = try load("name: \"\(deep)\" # \(deep)\nposes: [{id: a, name: '\(deep)', prompt: p}]\n")
+        #expect(routine.name == deep && routine.poses[0].name == deep)
+    }
+
     @Test func breathPatternsParseBothForms() {
         #expect(BreathPattern(parsing: "4:6") == BreathPattern(inhale: 4, exhale: 6))
         #expect(BreathPattern(parsing: "4:2:6:1") == BreathPattern(inhale: 4, holdIn: 2, exhale: 6, holdOut: 1))
