@@ -30,6 +30,10 @@ public final class SoundBank: SoundLengths {
         self.voiceFolder = voiceFolder
         self.chimeFolder = chimeFolder
         guard let chimeFolder else { return }
+        var info = stat()
+        guard stat(chimeFolder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw SoundError(file: chimeFolder, message: "no such folder; expected a chime pack folder of KIND.wav files")
+        }
         for kind in CueKind.allCases where !kind.isStretched {
             if let path = Self.find(kind.rawValue, in: chimeFolder) { packFiles[kind] = (path, try SoundFile.info(path)) }
         }
@@ -83,9 +87,10 @@ public final class SoundBank: SoundLengths {
             path = file
         case .voice(let id):
             guard let found = Self.find(id, in: voiceFolder) else {
+                let shown = id.escapingControlCharacters
                 throw SoundError(
-                    file: "\(voiceFolder)/\(id).wav",
-                    message: "voice prompt '\(id)' is not in the voice pack; expected \(id).wav, .flac or .ogg there",
+                    file: "\(voiceFolder)/\(shown).wav",
+                    message: "voice prompt '\(shown)' is not in the voice pack; expected \(shown).wav, .flac or .ogg there",
                     requestedAt: prompt.location)
             }
             path = found

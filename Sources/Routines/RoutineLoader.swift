@@ -39,7 +39,10 @@ public enum RoutineLoader {
         guard let bytes = readAll(path) else {
             throw RoutineError(file: path, message: "cannot read the routine: \(String(cString: strerror(errno)))")
         }
-        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
+        guard !bytes.contains(0) else {
+            throw RoutineError(file: path, message: "holds a NUL byte; expected a routine file (YAML text)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw RoutineError(file: path, message: "not UTF-8 text; expected a routine file (YAML)")
         }
         return text
@@ -100,7 +103,7 @@ private struct RoutineReader {
         for node in list {
             let pose = try self.pose(node)
             guard seen.insert(pose.id).inserted else {
-                throw error(at: node, "pose id '\(pose.id)' is used twice; expected each id once")
+                throw error(at: node, "pose id '\(pose.id.escapingControlCharacters)' is used twice; expected each id once")
             }
             routine.poses.append(pose)
         }
@@ -112,7 +115,7 @@ private struct RoutineReader {
         let idNode = try fields.required("id", in: "a pose")
         let id = try text(idNode)
         guard !id.contains(where: { $0.isWhitespace || $0 == "/" }) else {
-            throw error(at: idNode, "pose id '\(id)' has a space or '/'; expected a short id like `cobra`")
+            throw error(at: idNode, "pose id '\(id.escapingControlCharacters)' has a space or '/'; expected a short id like `cobra`")
         }
         var pose = Pose(
             id: id, name: try text(fields.required("name", in: "a pose")),
@@ -120,7 +123,7 @@ private struct RoutineReader {
 
         switch (fields["hold"], fields["breaths"]) {
         case (.some(let hold), .some):
-            throw error(at: hold, "a pose has either `hold` or `breaths`, not both")
+            throw error(at: hold, "a pose has both `hold` and `breaths`; expected one of them")
         case (.some(let hold), nil):
             pose.length = .hold(try seconds(hold, in: RoutineLimits.hold, what: "a hold"))
         case (nil, .some(let breaths)):
@@ -189,22 +192,28 @@ private struct RoutineReader {
         let resolved = path.hasPrefix("/") ? path : folder + "/" + path
         var info = stat()
         guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw error(at: node, "prompt file '\(path)' not found; expected a sound file at \(resolved)")
+            throw error(
+                at: node,
+                "prompt file '\(path.escapingControlCharacters)' not found; expected a sound file at "
+                    + resolved.escapingControlCharacters)
         }
         ref.source = .file(resolved)
         return ref
     }
 
     func sides(_ node: YAMLNode) throws(RoutineError) -> [Side] {
-        guard case .sequence(let list) = node.value, !list.isEmpty else {
+        guard case .sequence(let list) = node.value else {
             throw error(at: node, "sides must be a list of sides from: left, right, both; found \(node.described)")
+        }
+        guard !list.isEmpty else {
+            throw error(at: node, "`sides` is empty; expected some of: left, right, both (or no `sides` at all)")
         }
         var sides: [Side] = []
         for item in list {
             guard let side = item.text.flatMap(Side.init(rawValue:)) else {
                 throw error(at: item, "unknown side \(item.described); expected left, right or both")
             }
-            guard !sides.contains(side) else { throw error(at: item, "side '\(side)' is listed twice") }
+            guard !sides.contains(side) else { throw error(at: item, "side '\(side)' is listed twice; expected each side once") }
             sides.append(side)
         }
         return sides
@@ -216,7 +225,7 @@ private struct RoutineReader {
         for (key, value) in fields.pairs {
             let side = Side(rawValue: key.text!)!
             guard sides.contains(side) else {
-                throw error(at: key, "a prompt for side '\(side)', which `sides` does not list")
+                throw error(at: key, "a prompt for side '\(side)', which `sides` does not list; expected only sides it lists")
             }
             prompts[side] = try prompt(value)
         }
@@ -249,7 +258,9 @@ private struct RoutineReader {
                 throw error(
                     at: key, "unknown key \(key.described) in \(what); expected one of: \(keys.joined(separator: ", "))")
             }
-            guard seen.insert(name).inserted else { throw error(at: key, "key '\(name)' appears twice; expected it once") }
+            guard seen.insert(name).inserted else {
+                throw error(at: key, "key '\(name.escapingControlCharacters)' appears twice; expected it once")
+            }
         }
         return Fields(pairs: pairs, owner: node, reader: self)
     }

@@ -34,13 +34,15 @@ enum YAMLTree {
         var bytes = Array(text.utf8)
         return try bytes.withUnsafeMutableBufferPointer { buffer throws(RoutineError) in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            return try compose(&parser, file: file)
+            return try compose(&parser, text: text, file: file)
         }
     }
 
     /// Builds the tree from parser events with an explicit stack, so deep
     /// nesting cannot overflow the call stack.
-    private static func compose(_ parser: inout yaml_parser_t, file: String) throws(RoutineError) -> YAMLNode? {
+    private static func compose(_ parser: inout yaml_parser_t, text: String, file: String) throws(RoutineError)
+        -> YAMLNode?
+    {
         struct Open {
             var isMapping: Bool
             var items: [YAMLNode]
@@ -57,7 +59,7 @@ enum YAMLTree {
 
         while true {
             var event = yaml_event_t()
-            guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(parser, file: file) }
+            guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(parser, text: text, file: file) }
             defer { yaml_event_delete(&event) }
             let line = event.start_mark.line + 1
             let column = event.start_mark.column + 1
@@ -148,12 +150,23 @@ enum YAMLTree {
         }
     }
 
-    private static func syntaxError(_ parser: yaml_parser_t, file: String) -> RoutineError {
+    private static func syntaxError(_ parser: yaml_parser_t, text: String, file: String) -> RoutineError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
         let context = parser.context.map { " \(String(cString: $0))" } ?? ""
-        let mark = parser.problem_mark
-        return RoutineError(
-            file: file, line: mark.line + 1, column: mark.column + 1, message: "YAML syntax: \(problem)\(context)")
+        var (line, column) = (parser.problem_mark.line + 1, parser.problem_mark.column + 1)
+        if parser.error == YAML_READER_ERROR {
+            // Reader errors (bad characters) come with a byte offset, not a mark.
+            (line, column) = position(ofByte: parser.problem_offset, in: text)
+        }
+        return RoutineError(file: file, line: line, column: column, message: "YAML syntax: \(problem)\(context)")
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    private static func position(ofByte offset: Int, in text: String) -> (Int, Int) {
+        let before = text.utf8.prefix(offset)
+        let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let lineStart = before.lastIndex(of: 0x0A).map { before.index(after: $0) } ?? before.startIndex
+        return (line, String(decoding: before[lineStart...], as: UTF8.self).unicodeScalars.count + 1)
     }
 }
 
@@ -190,7 +203,8 @@ extension YAMLNode {
         switch value {
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .scalar(let text, _): isNull || text.isEmpty ? "an empty value" : "'\(text.prefix(40))'"
+        case .scalar(let text, _):
+            isNull || text.isEmpty ? "an empty value" : "'\(String(text.prefix(40)).escapingControlCharacters)'"
         }
     }
 }

@@ -7,11 +7,16 @@ enum Interruption {
     /// The signal received, or 0.
     private static let received = Atomic<Int32>(0)
 
-    /// Catches SIGINT and SIGTERM from now on.
+    /// Catches SIGINT and SIGTERM from now on. They are unblocked too: a
+    /// program started by another with signals blocked would not hear them.
     static func catchSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber) { Interruption.received.store($0, ordering: .relaxed) }
+            sigaddset(&signals, signalNumber)
         }
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     /// Sleeps for `duration` in short steps; `false` as soon as a signal has arrived.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import Routines
 
 @main
 struct Stretchcue: ParsableCommand {
@@ -21,7 +22,10 @@ struct Stretchcue: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as Failure {
-            if !failure.line.isEmpty { FileHandleOutput.standardError.write("\(failure.line)\n") }
+            // One line, whatever text the failure carries.
+            if !failure.line.isEmpty {
+                FileHandleOutput.standardError.write("\(failure.line.escapingControlCharacters)\n")
+            }
             Glibc.exit(failure.exitCode.rawValue)
         } catch {
             exit(withError: error)

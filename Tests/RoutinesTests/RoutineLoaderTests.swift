@@ -64,7 +64,7 @@ import Testing
         ("name: x\nhold: \"30\"\nposes: []\n", 2, 7, "a hold must be a number of seconds"),
         ("name: x\nhold: -5\nposes: []\n", 2, 7, "out of range"),
         ("name: x\nposes:\n  - id: a\n    name: A\n", 3, 5, "a pose needs `prompt`"),
-        ("name: x\nposes:\n  - {id: a, name: A, prompt: p, hold: 3, breaths: 2}\n", 3, 39, "either `hold` or `breaths`"),
+        ("name: x\nposes:\n  - {id: a, name: A, prompt: p, hold: 3, breaths: 2}\n", 3, 39, "has both `hold` and `breaths`"),
         ("name: x\nposes:\n  - {id: a, name: A, prompt: p, sides: [left, up]}\n", 3, 47, "unknown side 'up'"),
         ("name: x\nposes:\n  - {id: a, name: A, prompt: p, on_inhale: w}\n", 3, 44, "belongs to a breath-paced pose"),
         ("name: x\nposes:\n  - {id: a, name: A, prompt: gone.wav}\n", 3, 30, "prompt file 'gone.wav' not found"),
