@@ -1,0 +1,56 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `play` through the real ALSA library into ALSA's file plugin: what the
+/// device receives is, after the lead-in, exactly what `render` writes.
+@Suite struct ALSAFileTests {
+    @Test func playCapturesExactlyTheFramesRenderWrites() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder)
+        try "pcm.tap { type file; slave.pcm \"null\"; file \"\(folder)/tap.wav\"; format \"wav\" }\n"
+            .write(toFile: folder + "/asoundrc", atomically: true, encoding: .utf8)
+        let options = ["--countdown", "2", "--halfway"]
+
+        let play = try Program.run(
+            ["play", routine, "-D", "tap", "--sample-format", "s16", "--lead-in-ms", "250"] + options,
+            environment: ["ALSA_CONFIG_PATH": "/usr/share/alsa/alsa.conf:\(folder)/asoundrc"])
+        #expect(play.status == 0, "\(play.error)")
+        #expect(play.output.contains("0 underruns, 0 reopens"))
+        let render = try Program.run(["render", routine, "-o", folder + "/render.wav"] + options)
+        #expect(render.status == 0, "\(render.error)")
+
+        let captured = try WAV(path: folder + "/tap.wav")
+        let rendered = try WAV(path: folder + "/render.wav")
+        #expect(captured.channels == 2 && captured.sampleRate == 48_000 && captured.bitsPerSample == 16)
+        let leadIn = 12_000 * 4
+        #expect(captured.data.prefix(leadIn).allSatisfy { $0 == 0 })
+        #expect(captured.data.count == leadIn + rendered.data.count)
+        #expect(captured.data.dropFirst(leadIn) == rendered.data)
+    }
+}
+
+/// Short routines for live tests: real voice prompts, short holds.
+enum LiveRoutines {
+    /// Writes a routine of about 25 seconds and returns its path.
+    static func write(to folder: String, hold: Double = 4) throws -> String {
+        let path = folder + "/short.yaml"
+        try """
+            name: Short
+            hold: \(hold)
+            settle: 0.5
+            rest: 0.5
+            breathing: "2:2"
+            poses:
+              - id: one
+                name: One
+                prompt: side.left
+              - id: two
+                name: Two
+                prompt: side.right
+                sides: [left, right]
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
