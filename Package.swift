@@ -17,6 +17,8 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
 
+        // glibc's allocation policy, which Swift's Glibc module does not expose.
+        .target(name: "CMalloc"),
         .target(name: "Routines", dependencies: ["CYAML"]),
         .target(name: "Timing", dependencies: ["Routines"]),
         .target(
@@ -31,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "stretchcue",
             dependencies: [
-                "Routines", "Timing", "Audio", "Output", "Playback",
+                "CMalloc", "Routines", "Timing", "Audio", "Output", "Playback",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import Glibc
 import Routines
 
@@ -18,6 +19,10 @@ struct Stretchcue: ParsableCommand {
 
     /// Runs the command; a failure is one line on standard error and a documented exit code.
     static func main() {
+        // Sounds are large, made and dropped all session long: give each its
+        // own mapping, returned whole when dropped, so the heap does not
+        // fragment and a long session needs no more memory than a short one.
+        _ = stretchcue_map_allocations_from(128 * 1024)
         do {
             var command = try parseAsRoot()
             try command.run()
