@@ -25,25 +25,45 @@ public enum BreathTones {
 
     static func tone(from start: Double, to end: Double, frames: Int, rate: Int, swell: Bool) -> Sound {
         guard frames > 0 else { return .silence }
-        var values = [Float](repeating: 0, count: frames)
-        let length = Double(frames)
-        let ratio = end / start
-        // An exponential glide: pitch moves by equal musical steps per second.
-        // Its phase (in cycles) is the integral of the frequency, in closed
-        // form; the glide factor is stepped by multiplication, not pow.
-        let cycleScale = start * length / Double(rate) / log(ratio)
-        let glideStep = pow(ratio, 1 / length)
-        let upper = pow(2, 6.0 / 1200)  // a second voice 6 cents up
-        var glide = 1.0
-        for frame in 0..<frames {
-            let position = Double(frame) / length
-            let envelope = swell ? sin(0.5 * Double.pi * position) : cos(0.5 * Double.pi * position)
-            let cycles = cycleScale * (glide - 1)
-            glide *= glideStep
-            values[frame] = Float((Wave.value(at: cycles) + Wave.value(at: cycles * upper)) * envelope * envelope)
-        }
         let edge = min(Fade.frames(milliseconds: 60, rate: rate), frames / 4)
-        return Sound(mono: values, peak: peak, fadeIn: edge, fadeOut: edge)
+        return Sound(frames: frames, peak: peak, fadeIn: edge, fadeOut: edge) {
+            Glide(from: start, to: end, frames: frames, rate: rate, swell: swell)
+        }
+    }
+
+    /// One breath's tone, frame by frame: an exponential glide (equal musical
+    /// steps per second) whose phase, the integral of the frequency, is in
+    /// closed form; the glide factor is stepped by multiplication, not pow.
+    struct Glide: Synthesizer {
+        let length: Double
+        let cycleScale: Double
+        let glideStep: Double
+        let swell: Bool
+        var glide = 1.0
+        var frame = 0
+        /// A second voice 6 cents up.
+        static let upper = pow(2, 6.0 / 1200)
+
+        init(from start: Double, to end: Double, frames: Int, rate: Int, swell: Bool) {
+            length = Double(frames)
+            cycleScale = start * length / Double(rate) / log(end / start)
+            glideStep = pow(end / start, 1 / length)
+            self.swell = swell
+        }
+
+        /// The envelope can rise to the end, so no early bound.
+        var peakBound: Float { .infinity }
+
+        mutating func render(into output: UnsafeMutableBufferPointer<Float>) {
+            for index in output.indices {
+                let position = Double(frame) / length
+                let envelope = swell ? sin(0.5 * Double.pi * position) : cos(0.5 * Double.pi * position)
+                let cycles = cycleScale * (glide - 1)
+                output[index] = Float((Wave.value(at: cycles) + Wave.value(at: cycles * Self.upper)) * envelope * envelope)
+                glide *= glideStep
+                frame += 1
+            }
+        }
     }
 
     /// One cycle of the tone's waveform: the fundamental with quiet second

@@ -12,10 +12,10 @@ import Timing
 ///
 /// Sounds are made when first needed and the least recently played are
 /// dropped past `soundMemory`, so memory stays flat however long the session
-/// is. Live playback makes them ahead of time on another thread with
-/// `prepare(from:to:)` and renders with `makesSoundsWhenMissing` off, so the
-/// audio thread never decodes, synthesizes or allocates; the sound table is
-/// shared under a mutex held only to look up or store one sound.
+/// is. Live playback (`SoundSupply.prepared`) makes them ahead of time on
+/// another thread with `prepare(from:to:)`, so the audio thread never
+/// decodes, synthesizes or allocates; the sound table is shared under a
+/// mutex held only to look up or store one sound.
 public final class Mixer: @unchecked Sendable {
     public let timeline: Timeline
     public let settings: MixSettings
@@ -48,9 +48,8 @@ public final class Mixer: @unchecked Sendable {
     private let cache: Mutex<Cache>
     /// Frames of fade-out when a cue stops before its sound ends.
     private let cutFade: Int
-    /// Whether `render` makes a missing sound itself (offline) or plays
-    /// silence in its place and counts it (live, where `prepare` runs ahead).
-    public let makesSoundsWhenMissing: Bool
+    /// How sounds come to be in memory.
+    public let supply: SoundSupply
     /// Sounds `render` found missing and played as silence.
     public var missedSounds: Int { cache.withLock { $0.missed } }
 
@@ -63,22 +62,25 @@ public final class Mixer: @unchecked Sendable {
         var missed = 0
     }
 
-    /// Samples of sound kept in memory: 3 M, 6 MB, enough for the longest
-    /// prompt with the chimes and breathing tones around it. Sounds needed at
-    /// once are always kept, even past it.
+    /// Samples of sound kept in memory beyond those needed now when sounds
+    /// are made on demand: 3 M, 6 MB, enough for the chimes and breathing
+    /// tones of a whole session, so each is made once.
     public static let soundMemory = 3_000_000
+
+    /// Samples kept beyond those needed now.
+    private var memoryBudget: Int { supply == .onDemand ? Self.soundMemory : 0 }
 
     /// Lays out the sounds of `timeline`; nothing is decoded or synthesized
     /// until it is first rendered. Fails only if a prompt's file cannot be found.
     public init(
-        timeline: Timeline, bank: SoundBank, settings: MixSettings = MixSettings(), makesSoundsWhenMissing: Bool = true
+        timeline: Timeline, bank: SoundBank, settings: MixSettings = MixSettings(), supply: SoundSupply = .onDemand
     ) throws(SoundError) {
         precondition(bank.sampleRate == timeline.sampleRate, "the bank must be at the session rate")
         precondition(settings.channels == 1 || settings.channels == 2, "the mix is mono or stereo")
         self.timeline = timeline
         self.settings = settings
         self.bank = bank
-        self.makesSoundsWhenMissing = makesSoundsWhenMissing
+        self.supply = supply
         cutFade = Fade.frames(milliseconds: 40, rate: timeline.sampleRate)
 
         var slots: [Source: Int] = [:]
@@ -195,23 +197,24 @@ public final class Mixer: @unchecked Sendable {
     }
 
     /// The sound of a slot for a render of [start, end): from memory, else
-    /// made now (offline) or counted as missed (live).
+    /// made now (`.onDemand`) or counted as missed (`.prepared`).
     private func sound(_ slot: Int, from start: Int64, to end: Int64) throws(SoundError) -> Sound? {
         let cached = cache.withLock { cache -> Sound? in
             cache.uses += 1
             cache.lastUse[slot] = cache.uses
-            if cache.sounds[slot] == nil && !makesSoundsWhenMissing { cache.missed += 1 }
+            if cache.sounds[slot] == nil && supply == .prepared { cache.missed += 1 }
             return cache.sounds[slot]
         }
         if let cached { return cached }
-        guard makesSoundsWhenMissing else { return nil }
+        guard supply == .onDemand else { return nil }
         try prepare(from: start, to: end)
         return cache.withLock { $0.sounds[slot] }
     }
 
     /// Makes every sound that plays in [start, end) that is not in memory
     /// yet, then drops the least recently wanted sounds not needed there
-    /// until the rest fit in `soundMemory`. Sounds are made outside the lock.
+    /// until the rest fit in the memory budget (none kept for `.prepared`).
+    /// Sounds are made outside the lock.
     public func prepare(from start: Int64, to end: Int64) throws(SoundError) {
         var needed = Set<Int>()
         var index = firstEntry(startingAtOrAfter: start - longest)
@@ -233,7 +236,7 @@ public final class Mixer: @unchecked Sendable {
             var dropped: [Sound] = []
             let candidates = cache.sounds.indices.filter { cache.sounds[$0] != nil && !needed.contains($0) }
                 .sorted { cache.lastUse[$0] < cache.lastUse[$1] }
-            for slot in candidates where cache.samples > Self.soundMemory {
+            for slot in candidates where cache.samples > memoryBudget {
                 dropped.append(cache.sounds[slot]!)
                 cache.samples -= cache.sounds[slot]!.samples.count
                 cache.sounds[slot] = nil
@@ -261,4 +264,15 @@ public final class Mixer: @unchecked Sendable {
         }
         return low
     }
+}
+
+/// How a mixer's sounds come to be in memory.
+public enum SoundSupply: Sendable {
+    /// `render` makes a missing sound itself, and up to `Mixer.soundMemory`
+    /// of sounds are kept: offline rendering, on one thread.
+    case onDemand
+    /// Another thread makes sounds ahead with `prepare`; `render` plays
+    /// silence for a missing one and counts it. Only the sounds of the
+    /// prepared window are kept: live playback, where memory is tight.
+    case prepared
 }

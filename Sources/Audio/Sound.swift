@@ -21,20 +21,6 @@ public struct Sound: Sendable {
     /// No sound at all.
     public static let silence = Sound(channels: 1, samples: [])
 
-    /// A mono sound from float samples in [-1, 1]: normalized to `peak`, with
-    /// raised-cosine fades of `fadeIn` and `fadeOut` frames, then quantized.
-    public init(mono values: [Float], peak: Float, fadeIn: Int, fadeOut: Int) {
-        var values = values
-        let loudest = values.reduce(0) { max($0, abs($1)) }
-        let gain = loudest > 0 ? peak / loudest : 0
-        let fadeIn = min(fadeIn, values.count)
-        let fadeOut = min(fadeOut, values.count)
-        for index in values.indices { values[index] *= gain }
-        for index in 0..<fadeIn { values[index] *= Fade.gain(index, of: fadeIn) }
-        for step in 0..<fadeOut { values[values.count - 1 - step] *= Fade.gain(step, of: fadeOut) }
-        self.init(channels: 1, samples: values.map(Self.quantize))
-    }
-
     public var frames: Int { samples.count / channels }
 
     /// The value of a full-scale sample.

@@ -33,3 +33,30 @@ func sleep(for duration: Duration) {
     var remaining = timespec()
     while nanosleep(&time, &remaining) == -1 && errno == EINTR { time = remaining }
 }
+
+/// A POSIX semaphore: one thread waits, another wakes it.
+final class Semaphore: @unchecked Sendable {
+    // sem_t is made to be shared between threads; it only must not move.
+    private let semaphore = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
+
+    init() { sem_init(semaphore, 0, 0) }
+
+    deinit {
+        sem_destroy(semaphore)
+        semaphore.deallocate()
+    }
+
+    /// Wakes the waiting thread, or the next one to wait.
+    func signal() { sem_post(semaphore) }
+
+    /// Waits until signalled or until `timeout` has passed.
+    func wait(upTo timeout: Duration) {
+        var deadline = timespec()
+        clock_gettime(CLOCK_REALTIME, &deadline)
+        let nanoseconds = Int(timeout.components.seconds) * 1_000_000_000
+            + Int(timeout.components.attoseconds / 1_000_000_000) + deadline.tv_nsec
+        deadline.tv_sec += nanoseconds / 1_000_000_000
+        deadline.tv_nsec = nanoseconds % 1_000_000_000
+        while sem_timedwait(semaphore, &deadline) == -1 && errno == EINTR {}
+    }
+}

@@ -7,8 +7,9 @@ import Synchronization
 final class SoundPreparer {
     /// How far ahead of the write position sounds are made, in seconds.
     static let lookahead: Int64 = 4
-    /// How often the preparer looks at the write position.
-    static let interval = Duration.milliseconds(20)
+    /// The longest the preparer sleeps between looks at the write position;
+    /// the audio thread wakes it sooner when it falls behind.
+    static let interval = Duration.milliseconds(250)
 
     /// What the two threads share.
     private final class Shared: Sendable {
@@ -17,11 +18,14 @@ final class SoundPreparer {
         let position = Atomic<Int64>(0)
         let readyThrough = Atomic<Int64>(0)
         let running = Atomic<Bool>(true)
+        let wakeUp = Semaphore()
 
         init(mixer: Mixer, logger: Logger) {
             self.mixer = mixer
             self.logger = logger
         }
+
+        var halfLookahead: Int64 { lookahead * Int64(mixer.timeline.sampleRate) / 2 }
     }
 
     private let shared: Shared
@@ -36,8 +40,12 @@ final class SoundPreparer {
 
     deinit { stop() }
 
-    /// Tells the preparer where the audio thread writes now.
-    func follow(_ frame: Int64) { shared.position.store(frame, ordering: .relaxed) }
+    /// Tells the preparer where the audio thread writes now, waking it when
+    /// less than half the lookahead is ready.
+    func follow(_ frame: Int64) {
+        shared.position.store(frame, ordering: .relaxed)
+        if shared.readyThrough.load(ordering: .relaxed) < frame + shared.halfLookahead { shared.wakeUp.signal() }
+    }
 
     /// Waits until every sound up to `frame` has been made. Playing in real
     /// time the preparer is seconds ahead and this returns at once; a device
@@ -53,18 +61,19 @@ final class SoundPreparer {
     /// Stops the thread and waits for it.
     func stop() {
         shared.running.store(false, ordering: .relaxed)
+        shared.wakeUp.signal()
         thread?.join()
         thread = nil
     }
 
     private static func loop(_ shared: Shared) {
-        let ahead = lookahead * Int64(shared.mixer.timeline.sampleRate)
+        let ahead = 2 * shared.halfLookahead
         var reported: Set<String> = []
         while shared.running.load(ordering: .relaxed) {
             let frame = shared.position.load(ordering: .relaxed)
             // Half the lookahead still ready: nothing to do yet.
-            if shared.readyThrough.load(ordering: .relaxed) >= frame + ahead / 2 {
-                sleep(for: interval)
+            if shared.readyThrough.load(ordering: .relaxed) >= frame + shared.halfLookahead {
+                shared.wakeUp.wait(upTo: interval)
                 continue
             }
             do {

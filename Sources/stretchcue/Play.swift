@@ -67,7 +67,7 @@ extension Stretchcue {
                     let current = rate == prepared.timeline.sampleRate ? prepared : try Session(session.at(rate: rate))
                     return try Mixer(
                         timeline: current.timeline, bank: current.bank, settings: mixSettings,
-                        makesSoundsWhenMissing: false)
+                        supply: .prepared)
                 }
             }
             let summary: PlaybackSummary

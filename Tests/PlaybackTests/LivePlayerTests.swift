@@ -41,7 +41,7 @@ import Timing
         let player = try LivePlayer(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: giveUpAfter),
             logger: logs.logger
-        ) { [bank, timeline] _ in try Mixer(timeline: timeline, bank: bank, makesSoundsWhenMissing: false) }
+        ) { [bank, timeline] _ in try Mixer(timeline: timeline, bank: bank, supply: .prepared) }
         var calls = 0
         return try player.run {
             calls += 1
@@ -104,7 +104,7 @@ import Timing
             let player = try LivePlayer(
                 stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: .seconds(20)),
                 logger: CollectedLogs().logger
-            ) { [bank, timeline] _ in try Mixer(timeline: timeline, bank: bank, makesSoundsWhenMissing: false) }
+            ) { [bank, timeline] _ in try Mixer(timeline: timeline, bank: bank, supply: .prepared) }
             _ = try player.run { false }
         }
         #expect(waits.waits.prefix(6) == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(5), .seconds(5)])
