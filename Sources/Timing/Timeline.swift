@@ -37,10 +37,12 @@ public struct Step: Equatable, Sendable {
     /// Where the hold (or the paced breathing) begins and ends.
     public var holdStart: Int64
     public var holdEnd: Int64
+    /// The number of breaths of a breath-paced step; `nil` for a hold.
+    public var breaths: Int?
 
     public init(
         round: Int, poseIndex: Int, pose: String, name: String, side: Side?, start: Int64, holdStart: Int64,
-        holdEnd: Int64
+        holdEnd: Int64, breaths: Int? = nil
     ) {
         self.round = round
         self.poseIndex = poseIndex
@@ -50,5 +52,6 @@ public struct Step: Equatable, Sendable {
         self.start = start
         self.holdStart = holdStart
         self.holdEnd = holdEnd
+        self.breaths = breaths
     }
 }

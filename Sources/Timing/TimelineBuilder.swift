@@ -23,9 +23,13 @@ extension Timeline {
     /// timeline. Seconds are turned into frames here, once. Spoken prompts
     /// follow one another and never overlap; a hold starts after its prompt
     /// has ended and the routine's settle pause has passed; breath cues fill
-    /// every hold, in phase with the breathing pattern.
-    public init(routine: Routine, options: SessionOptions, sounds: some SoundLengths) throws {
-        var layout = Layout(options: options, sounds: sounds)
+    /// every hold, in phase with the breathing pattern. `edits` are the
+    /// changes made while playing: holds lengthened or shortened, the pace
+    /// changed from a step on.
+    public init(
+        routine: Routine, options: SessionOptions, sounds: some SoundLengths, edits: SessionEdits = SessionEdits()
+    ) throws {
+        var layout = Layout(options: options, edits: edits, sounds: sounds)
         try layout.session(routine)
         self = layout.timeline()
     }
@@ -35,8 +39,11 @@ extension Timeline {
 /// been placed so far.
 private struct Layout<Sounds: SoundLengths> {
     let options: SessionOptions
+    let edits: SessionEdits
     let sounds: Sounds
     var now: Int64 = 0
+    /// The pace of what is laid out now: the options', or an edit's from its step on.
+    var pace: Double
     var cues: [Cue] = []
     var steps: [Step] = []
     /// Where cues are placed now.
@@ -44,9 +51,11 @@ private struct Layout<Sounds: SoundLengths> {
     var pose: String?
     var side: Side?
 
-    init(options: SessionOptions, sounds: Sounds) {
+    init(options: SessionOptions, edits: SessionEdits, sounds: Sounds) {
         self.options = options
+        self.edits = edits
         self.sounds = sounds
+        pace = options.pace
     }
 
     mutating func session(_ routine: Routine) throws {
@@ -87,6 +96,8 @@ private struct Layout<Sounds: SoundLengths> {
         let sides: [Side?] = pose.sides.isEmpty ? [nil] : pose.sides
         for (position, side) in sides.enumerated() {
             self.side = side
+            let step = steps.count
+            if let changed = edits.pace(at: step) { pace = changed }
             if let side {
                 if position == 0 { pause(Pauses.betweenPrompts) }
                 try speak(pose.sidePrompts[side] ?? .voice("side.\(side.rawValue)"))
@@ -95,16 +106,21 @@ private struct Layout<Sounds: SoundLengths> {
             let holdStart = now
             ring(.chimeStart)
             let breathing = options.breathing ?? pose.breathing ?? routine.breathing
+            var breaths: Int?
             switch pose.length {
             case .breaths(let count):
-                try pacedBreaths(count, breathing, inhaleWord: pose.inhalePrompt, exhaleWord: pose.exhalePrompt)
+                breaths = edits.breaths[step] ?? count
+                try pacedBreaths(
+                    breaths!, breathing, inhaleWord: pose.inhalePrompt, exhaleWord: pose.exhalePrompt)
             case .hold(let seconds):
-                hold(frames(options.hold ?? seconds ?? routine.hold), breathing)
+                // An edited hold is in real seconds: the user asked for 10 s more, whatever the pace.
+                let length = edits.holds[step].map { frames($0, atPace: 1) } ?? frames(options.hold ?? seconds ?? routine.hold)
+                hold(length, breathing)
             }
             steps.append(
                 Step(
                     round: round, poseIndex: index, pose: pose.id, name: pose.name, side: side, start: start,
-                    holdStart: holdStart, holdEnd: now))
+                    holdStart: holdStart, holdEnd: now, breaths: breaths))
             if position < sides.count - 1 {
                 ring(.chimeSwitch)
                 pause(Pauses.afterChime)
@@ -192,8 +208,10 @@ private struct Layout<Sounds: SoundLengths> {
     mutating func pause(_ seconds: Double) { now += frames(seconds) }
 
     /// `seconds` of a hold, breath or pause in frames, scaled by the pace.
-    func frames(_ seconds: Double) -> Int64 {
-        Int64((seconds * Double(options.sampleRate) / options.pace).rounded())
+    func frames(_ seconds: Double) -> Int64 { frames(seconds, atPace: pace) }
+
+    func frames(_ seconds: Double, atPace pace: Double) -> Int64 {
+        Int64((seconds * Double(options.sampleRate) / pace).rounded())
     }
 
     func timeline() -> Timeline {
