@@ -28,6 +28,7 @@ public final class Mixer: @unchecked Sendable {
         var slot: Int
         /// The layer gain, scaled from 16-bit samples to [-1, 1].
         var gain: Float
+        var layer: Layer
     }
 
     /// What a slot's sound is made from.
@@ -94,7 +95,7 @@ public final class Mixer: @unchecked Sendable {
                 slots[source] = slot
                 sources.append(source)
             }
-            entries.append(Entry(start: start, length: length, slot: slot, gain: gain))
+            entries.append(Entry(start: start, length: length, slot: slot, gain: gain, layer: layer))
         }
         for cue in timeline.cues {
             switch cue.kind {
@@ -118,8 +119,10 @@ public final class Mixer: @unchecked Sendable {
 
     /// Writes `frames` frames starting at session frame `start` into `output`
     /// (interleaved, `settings.channels` per frame). Frames outside the
-    /// session are silence.
-    public func render(from start: Int64, frames: Int, into output: UnsafeMutableBufferPointer<Float>) throws(SoundError) {
+    /// session are silence. `gains` are the live changes to the layers.
+    public func render(
+        from start: Int64, frames: Int, into output: UnsafeMutableBufferPointer<Float>, gains: LiveGains = LiveGains()
+    ) throws(SoundError) {
         let channels = settings.channels
         precondition(output.count >= frames * channels, "the output holds the frames asked for")
         output.update(repeating: 0)
@@ -128,7 +131,7 @@ public final class Mixer: @unchecked Sendable {
         while index < entries.count, entries[index].start < end {
             let entry = entries[index]
             index += 1
-            guard entry.start + entry.length > start else { continue }
+            guard entry.start + entry.length > start, gains.factor(entry.layer) > 0 else { continue }
             guard let sound = try sound(entry.slot, from: start, to: end) else { continue }
             let playable = min(entry.length, Int64(sound.frames))
             let from = max(start, entry.start)
@@ -138,7 +141,7 @@ public final class Mixer: @unchecked Sendable {
             sound.samples.withUnsafeBufferPointer { samples in
                 add(
                     samples, channels: sound.channels, from: Int(from - entry.start), count: Int(to - from),
-                    into: output, at: Int(from - start), gain: entry.gain,
+                    into: output, at: Int(from - start), gain: entry.gain * gains.factor(entry.layer),
                     fade: (from: Int(fadeFrom), length: Int(playable - fadeFrom)))
             }
         }

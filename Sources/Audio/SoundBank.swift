@@ -1,5 +1,6 @@
 import Glibc
 import Routines
+import Synchronization
 import Timing
 
 /// Finds and makes every sound a session needs, at the session rate:
@@ -8,8 +9,9 @@ import Timing
 ///
 /// Lengths come from file headers and recipes, so a session can be planned
 /// without decoding or synthesizing anything. The bank keeps no audio: the
-/// mixer decides what stays in memory.
-public final class SoundBank: SoundLengths {
+/// mixer decides what stays in memory. It may be used from several threads:
+/// the headers it has read are kept under a mutex.
+public final class SoundBank: SoundLengths, Sendable {
     /// Frames per second of every sound the bank gives.
     public let sampleRate: Int
     /// The folder voice-pack prompt ids are looked up in.
@@ -17,8 +19,9 @@ public final class SoundBank: SoundLengths {
     /// A chime pack: a folder whose `KIND.wav` (`chime.start.wav`, ...) replace the built-in sounds.
     public let chimeFolder: String?
 
-    private var headers: [PromptRef.Source: (path: String, info: SoundFile.Info)] = [:]
-    private var packFiles: [CueKind: (path: String, info: SoundFile.Info)] = [:]
+    private let headers = Mutex<[PromptRef.Source: (path: String, info: SoundFile.Info)]>([:])
+    /// The chime pack's files, read once in `init`.
+    private let packFiles: [CueKind: (path: String, info: SoundFile.Info)]
 
     /// Sound file extensions looked for in packs, in order.
     public static let extensions = ["wav", "flac", "ogg"]
@@ -29,14 +32,19 @@ public final class SoundBank: SoundLengths {
         self.sampleRate = sampleRate
         self.voiceFolder = voiceFolder
         self.chimeFolder = chimeFolder
-        guard let chimeFolder else { return }
+        packFiles = try chimeFolder.map(Self.readPack) ?? [:]
+    }
+
+    private static func readPack(_ folder: String) throws(SoundError) -> [CueKind: (path: String, info: SoundFile.Info)] {
         var info = stat()
-        guard stat(chimeFolder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw SoundError(file: chimeFolder, message: "no such folder; expected a chime pack folder of KIND.wav files")
+        guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw SoundError(file: folder, message: "no such folder; expected a chime pack folder of KIND.wav files")
         }
+        var files: [CueKind: (path: String, info: SoundFile.Info)] = [:]
         for kind in CueKind.allCases where !kind.isStretched {
-            if let path = Self.find(kind.rawValue, in: chimeFolder) { packFiles[kind] = (path, try SoundFile.info(path)) }
+            if let path = find(kind.rawValue, in: folder) { files[kind] = (path, try SoundFile.info(path)) }
         }
+        return files
     }
 
     // MARK: Lengths
@@ -69,6 +77,24 @@ public final class SoundBank: SoundLengths {
         try load(header(of: prompt).path)
     }
 
+    /// `prompts` spoken one after another, mono, with `gap` seconds between
+    /// them. A prompt that cannot be had is left out: a spoken status with a
+    /// word missing beats none at all.
+    public func speech(_ prompts: [PromptRef], gap: Double = 0.12) -> Sound {
+        let pause = [Int16](repeating: 0, count: Int(gap * Double(sampleRate)))
+        var samples: [Int16] = []
+        for prompt in prompts {
+            guard let sound = try? self.prompt(prompt) else { continue }
+            if !samples.isEmpty { samples += pause }
+            if sound.channels == 1 {
+                samples += sound.samples
+            } else {
+                samples += stride(from: 0, to: sound.samples.count, by: 2).map { sound.samples[$0] }
+            }
+        }
+        return Sound(channels: 1, samples: samples)
+    }
+
     private func load(_ path: String) throws(SoundError) -> Sound {
         var sound = try SoundFile.read(path, rate: sampleRate)
         let edge = Fade.frames(milliseconds: 8, rate: sampleRate)
@@ -80,7 +106,7 @@ public final class SoundBank: SoundLengths {
 
     /// The file a prompt names and its header, read once.
     public func header(of prompt: PromptRef) throws(SoundError) -> (path: String, info: SoundFile.Info) {
-        if let known = headers[prompt.source] { return known }
+        if let known = headers.withLock({ $0[prompt.source] }) { return known }
         let path: String
         switch prompt.source {
         case .file(let file):
@@ -97,7 +123,7 @@ public final class SoundBank: SoundLengths {
         }
         do {
             let info = try SoundFile.info(path)
-            headers[prompt.source] = (path, info)
+            headers.withLock { $0[prompt.source] = (path, info) }
             return (path, info)
         } catch {
             throw SoundError(file: error.file, message: error.message, requestedAt: prompt.location)

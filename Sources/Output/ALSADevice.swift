@@ -147,7 +147,10 @@ final class ALSADevice: PCMDevice {
             bufferFrames: Int(buffer))
     }
 
-    /// Starts playing only once the buffer is full, and wakes the writer a period at a time.
+    /// Keeps at most `format.fillFrames` queued: a blocking write waits until
+    /// the device has room below that mark (avail_min), and playing starts
+    /// once the mark is reached. Less queued sound means a key's earcon is
+    /// heard sooner; the rest of the buffer is slack the device may use.
     private static func configureSoftware(_ pcm: OpaquePointer, _ format: DeviceFormat, _ device: String)
         throws(DeviceError)
     {
@@ -157,10 +160,11 @@ final class ALSADevice: PCMDevice {
         try call("snd_pcm_sw_params_current", device, snd_pcm_sw_params_current(pcm, params))
         try call(
             "snd_pcm_sw_params_set_start_threshold", device,
-            snd_pcm_sw_params_set_start_threshold(pcm, params, snd_pcm_uframes_t(format.bufferFrames)))
+            snd_pcm_sw_params_set_start_threshold(pcm, params, snd_pcm_uframes_t(format.fillFrames)))
+        let room = format.bufferFrames - format.fillFrames + format.periodFrames
         try call(
             "snd_pcm_sw_params_set_avail_min", device,
-            snd_pcm_sw_params_set_avail_min(pcm, params, snd_pcm_uframes_t(format.periodFrames)))
+            snd_pcm_sw_params_set_avail_min(pcm, params, snd_pcm_uframes_t(room)))
         try call("snd_pcm_sw_params", device, snd_pcm_sw_params(pcm, params))
     }
 

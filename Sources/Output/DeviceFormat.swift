@@ -42,12 +42,15 @@ public struct DeviceFormat: Equatable, Sendable, CustomStringConvertible {
         self.bufferFrames = bufferFrames
     }
 
+    /// The most frames kept queued: half the buffer, and two periods at least.
+    public var fillFrames: Int { min(bufferFrames, max(2 * periodFrames, bufferFrames / 2)) }
+
     /// Bytes of one frame as the device takes it.
     public var bytesPerFrame: Int { channels * sampleFormat.bytesPerSample }
 
     public var description: String {
         let milliseconds = bufferFrames * 1000 / max(1, sampleRate)
         return "\(sampleRate) Hz, \(channels) ch, \(sampleFormat.rawValue), period \(periodFrames) frames, "
-            + "buffer \(bufferFrames) frames (\(milliseconds) ms)"
+            + "buffer \(bufferFrames) frames (\(milliseconds) ms), kept filled to \(fillFrames)"
     }
 }

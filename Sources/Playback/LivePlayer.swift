@@ -1,6 +1,8 @@
 import Audio
 import Logging
 import Output
+import Routines
+import Synchronization
 import Timing
 
 /// How a live session starts, stops and recovers.
@@ -55,118 +57,326 @@ public struct PlaybackSummary: Equatable, Sendable {
     }
 }
 
-/// Plays a session live: the audio thread's loop.
+/// Plays a session live, and takes commands while it plays.
 ///
-/// Whole periods are pulled from the mixer and written to the device; the
-/// device's blocking writes pace the loop, so the sound card's clock is the
-/// only clock. The stream never pauses: silence is written where nothing
-/// sounds. When the device is lost, the session waits where it was; once the
-/// device is back it plays the lead-in and goes on from the current step's
-/// announcement (`Timeline.resumePoint`), so no cue is skipped.
-public final class LivePlayer {
+/// `run` is the audio thread's loop: whole periods are pulled from the mixer
+/// and written to the device; the device's blocking writes pace the loop,
+/// so the sound card's clock is the only clock. The stream never stops:
+/// silence is written where nothing sounds, and while paused. When the
+/// device is lost the session waits where it was; once the device is back it
+/// plays the lead-in and goes on from the current step's announcement
+/// (`Timeline.resumePoint`), so no cue is skipped.
+///
+/// `perform` and `status` are for one control thread. Commands edit the
+/// timeline there (`Transport`), make the new mixer's sounds ready, and hand
+/// the audio thread a switch, an earcon or some speech through a mailbox it
+/// empties once a period; pause, volume and the breathing tones are atomics.
+/// The audio thread never waits on the control thread.
+public final class LivePlayer: @unchecked Sendable {
+    /// Master volume change per key, in dB, and its range.
+    public static let volumeStep = 2.0
+    public static let volumeRange = -40.0...6.0
+
     private let stream: DeviceStream
     private let settings: LiveSettings
     private let logger: Logger
-    private let makeMixer: (Int) throws -> Mixer
-    private var mixer: Mixer
+    private let source: any SessionSource
+    private let shared: Shared
 
-    /// - Parameter makeMixer: builds the session's mixer at a sample rate, in
-    ///   live mode; called again only if a reopened device grants another rate.
-    public init(
-        stream: DeviceStream, settings: LiveSettings, logger: Logger, makeMixer: @escaping (Int) throws -> Mixer
-    ) throws {
+    // The audio thread's own state.
+    private var mixer: Mixer
+    private var preparer: SoundPreparer?
+    private var earcons: [Earcon: Sound] = [:]
+    private var buffers: PeriodBuffers
+    private var position: Int64 = 0
+    private var gains = LiveGains()
+    private var silentForPause = false
+    private var fadeInLeft = 0
+    private var overlays = Overlays()
+    private var framesWritten: Int64 = 0
+
+    public init(stream: DeviceStream, settings: LiveSettings, source: any SessionSource, logger: Logger) throws {
         self.stream = stream
         self.settings = settings
+        self.source = source
         self.logger = logger
-        self.makeMixer = makeMixer
-        mixer = try makeMixer(stream.format.sampleRate)
+        let rate = stream.format.sampleRate
+        let timeline = try source.timeline(rate: rate, edits: SessionEdits())
+        mixer = try source.mixer(for: timeline)
+        buffers = PeriodBuffers(stream.format)
+        earcons = Self.makeEarcons(rate: rate)
+        shared = Shared(control: Control(transport: Self.makeTransport(timeline, source: source)))
     }
 
-    /// The session being played.
-    public var timeline: Timeline { mixer.timeline }
+    // MARK: The control thread
+
+    /// Carries out `command`; its earcon is on its way to the device when
+    /// this returns. An edit that moves the session waits (tens of ms at
+    /// most) for the sounds at its destination before handing it over.
+    public func perform(_ command: Command) {
+        stopRetiredPreparers()
+        switch command {
+        case .togglePause:
+            let paused = !shared.paused.load(ordering: .relaxed)
+            shared.paused.store(paused, ordering: .relaxed)
+            play(paused ? .pause : .resume)
+        case .volumeUp, .volumeDown:
+            let now = shared.volume
+            let changed = min(max(now + (command == .volumeUp ? Self.volumeStep : -Self.volumeStep), Self.volumeRange.lowerBound), Self.volumeRange.upperBound)
+            shared.volumeSteps.store(Int((changed / Self.volumeStep).rounded()), ordering: .relaxed)
+            play(changed == now ? .refused : .volume)
+        case .toggleBreath:
+            let on = !shared.breathOn.load(ordering: .relaxed)
+            shared.breathOn.store(on, ordering: .relaxed)
+            play(on ? .breathOn : .breathOff)
+        case .whereAmI:
+            play(.status)
+            let status = self.status
+            let words = shared.control.withLock {
+                StatusSpeech.prompts(for: $0.transport.timeline, at: status.frame, paused: status.paused)
+            }
+            let speech = source.speech(words, rate: stream.format.sampleRate)
+            shared.mailbox.withLock { $0.speech = speech }
+        case .stop:
+            play(.stop)
+            shared.stopRequested.store(true, ordering: .relaxed)
+        case .unknown:
+            play(.refused)
+        case .edit(let edit):
+            perform(edit)
+        }
+    }
+
+    private func perform(_ edit: TimelineEdit) {
+        let heard = shared.heardPosition.load(ordering: .relaxed)
+        do {
+            let outcome = try shared.control.withLock { control -> (Switch, Earcon)? in
+                let before = control.transport.timeline
+                let stepBefore = before.steps.lastIndex { $0.start <= heard } ?? -1
+                guard let target = try control.transport.apply(edit, at: heard) else { return nil }
+                let timeline = control.transport.timeline
+                let moves = edit == .next || edit == .back
+                let mixer = timeline == before ? nil : try source.mixer(for: timeline)
+                let stepAfter = timeline.steps.lastIndex { $0.start <= target } ?? -1
+                let earcon: Earcon =
+                    switch edit {
+                    case .next: .next
+                    case .back: stepAfter < stepBefore ? .previous : .back
+                    case .lengthen: .lengthen
+                    case .shorten: .shorten
+                    case .faster: .faster
+                    case .slower: .slower
+                    }
+                return (Switch(mixer: mixer, position: moves ? target : nil), earcon)
+            }
+            guard case (var handover, let earcon)? = outcome else { return play(.refused) }
+            play(earcon)
+            if let mixer = handover.mixer {
+                // The new mixer's sounds are made before the audio thread sees it.
+                let from = handover.position ?? shared.writePosition.load(ordering: .relaxed)
+                let preparer = SoundPreparer(mixer: mixer, from: from, logger: logger)
+                preparer.waitUntilReady(from: from, through: from + Int64(stream.format.sampleRate))
+                handover.preparer = preparer
+            }
+            shared.mailbox.withLock { $0.switchTo = handover }
+        } catch {
+            logger.error("\(error)")
+            play(.refused)
+        }
+    }
+
+    /// Sends an earcon to the audio thread, noting when, to measure how soon it is heard.
+    private func play(_ earcon: Earcon) {
+        let posted = Posted(
+            earcon: earcon, framesWritten: shared.framesWritten.load(ordering: .relaxed),
+            queued: shared.queued.load(ordering: .relaxed))
+        shared.mailbox.withLock { $0.earcon = posted }
+    }
+
+    /// What the listener hears now.
+    public var status: LiveStatus {
+        let timeline = shared.control.withLock { $0.transport.timeline }
+        return LiveStatus(
+            timeline: timeline, frame: shared.heardPosition.load(ordering: .relaxed),
+            paused: shared.paused.load(ordering: .relaxed), volume: shared.volume,
+            breathOn: shared.breathOn.load(ordering: .relaxed))
+    }
+
+    /// Frames from a key's arrival to its earcon's first frame written, plus
+    /// what was queued in the device then: the longest so far.
+    public var longestKeyLatency: Int { shared.longestKeyLatency.load(ordering: .relaxed) }
+
+    /// Preparers the audio thread has let go of are stopped here, off the audio thread.
+    private func stopRetiredPreparers() {
+        let retired = shared.mailbox.withLock { mailbox -> [SoundPreparer] in
+            defer { mailbox.retired.removeAll(keepingCapacity: true) }
+            return mailbox.retired
+        }
+        for preparer in retired { preparer.stop() }
+    }
+
+    // MARK: The audio thread
 
     /// Plays the whole session, or until `shouldStop` says so (checked every
-    /// period), then fades out, drains and closes the device.
+    /// period) or a `stop` command; then fades out, drains and closes the device.
     public func run(shouldStop: () -> Bool) throws(DeviceError) -> PlaybackSummary {
-        var buffers = PeriodBuffers(stream.format)
-        var position: Int64 = 0
-        var preparer = SoundPreparer(mixer: mixer, from: 0, logger: logger)
-        var stopped = false
-        var fadeInLeft = 0
-
-        stopped = !writeLeadIn(buffers, shouldStop: shouldStop)
-        while !stopped, position < timeline.frames {
-            if shouldStop() {
-                fadeOut(from: position, buffers)
+        preparer = SoundPreparer(mixer: mixer, from: 0, logger: logger)
+        var stopped = !writeLeadIn(shouldStop: shouldStop)
+        while !stopped, position < mixer.timeline.frames {
+            if shouldStop() || (shared.stopRequested.load(ordering: .relaxed) && overlays.earcon == nil) {
+                fadeOut()
                 stopped = true
                 break
             }
-            let count = Int(min(Int64(buffers.frames), timeline.frames - position))
-            preparer.waitUntilReady(through: position + Int64(count))
-            render(from: position, count: count, buffers)
-            if fadeInLeft > 0 { fadeInLeft = fadeIn(buffers, count: count, left: fadeInLeft) }
+            takeMail()
+            let count = Int(min(Int64(buffers.frames), mixer.timeline.frames - position))
+            preparer?.waitUntilReady(from: position, through: position + Int64(count))
+            let advance = renderPeriod(count: count)
+            shared.writePosition.store(position + Int64(advance), ordering: .relaxed)
             if stream.write(buffers.bytes, frames: count) {
-                position += Int64(count)
+                position += Int64(advance)
+                framesWritten += Int64(count)
+                shared.framesWritten.store(framesWritten, ordering: .relaxed)
+                let queued = stream.delay()
+                shared.queued.store(queued, ordering: .relaxed)
+                shared.heardPosition.store(max(0, position - Int64(queued)), ordering: .relaxed)
                 continue
             }
-            // The device is gone. Whatever sat in its buffer was not heard.
-            preparer.stop()
-            let resume = timeline.resumePoint(for: max(0, position - Int64(stream.format.bufferFrames)))
-            guard try stream.reopen(giveUpAfter: settings.giveUpAfter) else {
+            guard try recover(shouldStop: shouldStop) else {
                 stopped = true
                 break
             }
-            if stream.format.sampleRate != timeline.sampleRate {
-                logger.notice("the device now runs at \(stream.format.sampleRate) Hz; rebuilding the session")
-                do {
-                    mixer = try makeMixer(stream.format.sampleRate)
-                } catch {
-                    logger.error("\(error)")
-                    stopped = true
-                    break
-                }
-            }
-            buffers = PeriodBuffers(stream.format)
-            position = timeline.frame(of: resume)
-            preparer = SoundPreparer(mixer: mixer, from: position, logger: logger)
-            stopped = !writeLeadIn(buffers, shouldStop: shouldStop)
-            fadeInLeft = frames(settings.fadeIn)
         }
-        preparer.stop()
+        preparer?.stop()
+        shared.mailbox.withLock { $0.switchTo?.preparer?.stop() }
+        stopRetiredPreparers()
         stream.finish()
         return PlaybackSummary(
-            playedFrames: position, sessionFrames: timeline.frames, sampleRate: timeline.sampleRate,
+            playedFrames: position, sessionFrames: mixer.timeline.frames, sampleRate: mixer.timeline.sampleRate,
             underruns: stream.underruns, suspends: stream.suspends, reopens: stream.reopens,
             missedSounds: mixer.missedSounds, stopped: stopped)
+    }
+
+    /// Takes what the control thread left: an earcon, speech, a switch.
+    private func takeMail() {
+        let mail = shared.mailbox.withLock { mailbox in
+            defer { (mailbox.earcon, mailbox.speech) = (nil, nil) }
+            return (mailbox.earcon, mailbox.speech)
+        }
+        if let posted = mail.0, let sound = earcons[posted.earcon] {
+            overlays.earcon = (sound, 0)
+            let latency = Int(framesWritten - posted.framesWritten) + posted.queued
+            shared.longestKeyLatency.store(max(latency, shared.longestKeyLatency.load(ordering: .relaxed)), ordering: .relaxed)
+            logger.debug("earcon \(posted.earcon) \(latency * 1000 / stream.format.sampleRate) ms after its key")
+        }
+        if let speech = mail.1 { overlays.speech = (speech, 0) }
+    }
+
+    /// Renders one period into `buffers` and returns how many session frames
+    /// it covers (none while paused). Switches, gain changes and pauses are
+    /// crossfaded over the period, so nothing clicks.
+    private func renderPeriod(count: Int) -> Int {
+        let paused = shared.paused.load(ordering: .relaxed)
+        let target = LiveGains(breath: shared.breathOn.load(ordering: .relaxed) ? 1 : 0, master: Float(decibels: shared.volume))
+        let handover = shared.mailbox.withLock { mailbox in
+            defer { mailbox.switchTo = nil }
+            return mailbox.switchTo
+        }
+        var advance = count
+        if paused && silentForPause {
+            buffers.samples.update(repeating: 0)
+            advance = 0
+        } else if let handover {
+            // Old session fading out, new one fading in, over this period.
+            render(mixer, from: position, count: count, gains: gains, into: buffers.samples)
+            if let next = handover.mixer {
+                mixer = next
+                if let old = preparer { shared.mailbox.withLock { $0.retired.append(old) } }
+                preparer = handover.preparer
+            }
+            position = handover.position ?? position
+            preparer?.follow(position)
+            render(mixer, from: position, count: count, gains: target, into: buffers.other)
+            Crossfade.mix(buffers.other, into: buffers.samples, count: count, channels: stream.format.channels)
+        } else {
+            render(mixer, from: position, count: count, gains: gains, into: buffers.samples)
+            if target != gains {
+                render(mixer, from: position, count: count, gains: target, into: buffers.other)
+                Crossfade.mix(buffers.other, into: buffers.samples, count: count, channels: stream.format.channels)
+            }
+        }
+        gains = target
+        if paused != silentForPause {
+            // Into a pause the session fades out; out of one it fades back in.
+            if paused {
+                Crossfade.fade(buffers.samples, count: count, channels: stream.format.channels, out: true)
+            } else {
+                render(mixer, from: position, count: count, gains: gains, into: buffers.samples)
+                Crossfade.fade(buffers.samples, count: count, channels: stream.format.channels, out: false)
+                advance = count
+            }
+            silentForPause = paused
+        }
+        if fadeInLeft > 0 { fadeInLeft = fadeIn(count: count, left: fadeInLeft) }
+        overlays.mix(into: buffers.samples, count: count, channels: stream.format.channels, gain: gains.master)
+        buffers.encode(count: count)
+        return advance
+    }
+
+    private func render(_ mixer: Mixer, from start: Int64, count: Int, gains: LiveGains, into output: UnsafeMutableBufferPointer<Float>) {
+        do {
+            try mixer.render(from: start, frames: count, into: output, gains: gains)
+        } catch {
+            // Live mixers never make sounds while rendering, so never throw; be safe anyway.
+            output.update(repeating: 0)
+        }
+    }
+
+    /// After the device was lost: reopen it, rebuild at a new rate if it
+    /// changed, and go on from the resume point after a lead-in. `false`
+    /// when the user stopped meanwhile.
+    private func recover(shouldStop: () -> Bool) throws(DeviceError) -> Bool {
+        preparer?.stop()
+        let resume = mixer.timeline.resumePoint(for: max(0, position - Int64(stream.format.bufferFrames)))
+        guard try stream.reopen(giveUpAfter: settings.giveUpAfter) else { return false }
+        let rate = stream.format.sampleRate
+        if rate != mixer.timeline.sampleRate {
+            logger.notice("the device now runs at \(rate) Hz; rebuilding the session without its edits")
+            do {
+                let timeline = try source.timeline(rate: rate, edits: SessionEdits())
+                mixer = try source.mixer(for: timeline)
+                earcons = Self.makeEarcons(rate: rate)
+                shared.control.withLock { $0.transport = Self.makeTransport(timeline, source: source) }
+            } catch {
+                logger.error("\(error)")
+                return false
+            }
+        }
+        buffers = PeriodBuffers(stream.format)
+        position = mixer.timeline.frame(of: resume)
+        preparer = SoundPreparer(mixer: mixer, from: position, logger: logger)
+        fadeInLeft = frames(settings.fadeIn)
+        return writeLeadIn(shouldStop: shouldStop)
     }
 
     // MARK: Pieces of the loop
 
     /// Writes the lead-in silence; `false` if the device was lost or the user stopped meanwhile.
-    private func writeLeadIn(_ buffers: PeriodBuffers, shouldStop: () -> Bool) -> Bool {
+    private func writeLeadIn(shouldStop: () -> Bool) -> Bool {
         buffers.silence()
         var left = frames(settings.leadIn)
         while left > 0 {
             if shouldStop() { return false }
             let count = min(left, buffers.frames)
             guard stream.write(buffers.bytes, frames: count) else { return false }
+            framesWritten += Int64(count)
             left -= count
         }
         return true
     }
 
-    private func render(from position: Int64, count: Int, _ buffers: PeriodBuffers) {
-        do {
-            try mixer.render(from: position, frames: count, into: buffers.samples)
-        } catch {
-            // Live mixers never make sounds while rendering, so never throw; be safe anyway.
-            buffers.samples.update(repeating: 0)
-        }
-        buffers.encode(count: count)
-    }
-
     /// Applies the resume fade-in to the first frames of the period; returns the frames still to fade.
-    private func fadeIn(_ buffers: PeriodBuffers, count: Int, left: Int) -> Int {
+    private func fadeIn(count: Int, left: Int) -> Int {
         let length = frames(settings.fadeIn)
         let channels = stream.format.channels
         let fading = min(left, count)
@@ -174,18 +384,17 @@ public final class LivePlayer {
             let gain = Fade.gain(length - left + frame, of: length)
             for channel in 0..<channels { buffers.samples[frame * channels + channel] *= gain }
         }
-        buffers.encode(count: count)
         return left - fading
     }
 
     /// Writes the next few milliseconds fading to silence.
-    private func fadeOut(from position: Int64, _ buffers: PeriodBuffers) {
+    private func fadeOut() {
         let length = frames(settings.fadeOut)
         let channels = stream.format.channels
         var done = 0
-        while done < length {
+        while done < length, !silentForPause {
             let count = min(buffers.frames, length - done)
-            render(from: position + Int64(done), count: count, buffers)
+            render(mixer, from: position + Int64(done), count: count, gains: gains, into: buffers.samples)
             for frame in 0..<count {
                 let gain = Fade.gain(length - 1 - (done + frame), of: length)
                 for channel in 0..<channels { buffers.samples[frame * channels + channel] *= gain }
@@ -201,36 +410,67 @@ public final class LivePlayer {
         let total = Double(seconds) + Double(attoseconds) / 1e18
         return Int((total * Double(stream.format.sampleRate)).rounded())
     }
+
+    private static func makeTransport(_ timeline: Timeline, source: any SessionSource) -> Transport {
+        let rate = timeline.sampleRate
+        return Transport(timeline: timeline, pace: source.pace) { [source] edits in
+            try source.timeline(rate: rate, edits: edits)
+        }
+    }
+
+    private static func makeEarcons(rate: Int) -> [Earcon: Sound] {
+        Dictionary(uniqueKeysWithValues: Earcon.allCases.map { ($0, $0.sound(rate: rate)) })
+    }
 }
 
-/// One period of float samples and the same in the device's format,
-/// allocated once per device open, never in the loop.
-final class PeriodBuffers {
-    let frames: Int
-    let format: DeviceFormat
-    let samples: UnsafeMutableBufferPointer<Float>
-    let bytes: UnsafeMutableRawPointer
+/// What the two threads share.
+private final class Shared: Sendable {
+    let writePosition = Atomic<Int64>(0)
+    /// Frames the device held after the last write.
+    let queued = Atomic<Int>(0)
+    let heardPosition = Atomic<Int64>(0)
+    let framesWritten = Atomic<Int64>(0)
+    let paused = Atomic<Bool>(false)
+    let stopRequested = Atomic<Bool>(false)
+    let volumeSteps = Atomic<Int>(0)
+    let breathOn = Atomic<Bool>(true)
+    let longestKeyLatency = Atomic<Int>(0)
+    let mailbox = Mutex(Mailbox())
+    let control: Mutex<Control>
 
-    init(_ format: DeviceFormat) {
-        self.format = format
-        frames = format.periodFrames
-        samples = .allocate(capacity: frames * format.channels)
-        bytes = .allocate(byteCount: frames * format.bytesPerFrame, alignment: 16)
-    }
+    init(control: sending Control) { self.control = Mutex(control) }
 
-    deinit {
-        samples.deallocate()
-        bytes.deallocate()
-    }
+    var volume: Double { Double(volumeSteps.load(ordering: .relaxed)) * LivePlayer.volumeStep }
+}
 
-    /// Fills both buffers with silence.
-    func silence() {
-        samples.update(repeating: 0)
-        bytes.initializeMemory(as: UInt8.self, repeating: 0, count: frames * format.bytesPerFrame)
-    }
+/// From the control thread to the audio thread, emptied once a period.
+private struct Mailbox {
+    var earcon: Posted?
+    var speech: Sound?
+    var switchTo: Switch?
+    /// Preparers the audio thread is done with, for the control thread to stop.
+    var retired: [SoundPreparer] = []
 
-    /// Converts the first `count` frames to the device's format.
-    func encode(count: Int) {
-        format.sampleFormat.encode(UnsafeBufferPointer(rebasing: samples[0..<count * format.channels]), into: bytes)
-    }
+    init() { retired.reserveCapacity(8) }
+}
+
+/// An earcon sent, and what the device held when its key came.
+private struct Posted {
+    var earcon: Earcon
+    var framesWritten: Int64
+    var queued: Int
+}
+
+/// A move to another place or another layout of the session.
+private struct Switch {
+    /// The new session's mixer, ready; `nil` to keep the current one.
+    var mixer: Mixer?
+    /// Where to play from; `nil` to go on where the audio thread is.
+    var position: Int64?
+    var preparer: SoundPreparer?
+}
+
+/// The control thread's view of the session.
+private struct Control {
+    var transport: Transport
 }

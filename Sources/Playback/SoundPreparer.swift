@@ -4,7 +4,10 @@ import Synchronization
 
 /// Makes the sounds of the next seconds of a session on its own thread, so
 /// the audio thread finds them in memory and never decodes or synthesizes.
-final class SoundPreparer {
+///
+/// `follow` and `waitUntilReady` are for the audio thread and touch only
+/// atomics; `stop` is called once, by whichever thread retires the preparer.
+final class SoundPreparer: @unchecked Sendable {
     /// How far ahead of the write position sounds are made, in seconds.
     static let lookahead: Int64 = 4
     /// The longest the preparer sleeps between looks at the write position;
@@ -47,13 +50,15 @@ final class SoundPreparer {
         if shared.readyThrough.load(ordering: .relaxed) < frame + shared.halfLookahead { shared.wakeUp.signal() }
     }
 
-    /// Waits until every sound up to `frame` has been made. Playing in real
-    /// time the preparer is seconds ahead and this returns at once; a device
-    /// that takes frames faster than real time (a file) waits here for the
-    /// sounds rather than playing silence in their place.
-    func waitUntilReady(through frame: Int64) {
-        follow(frame)
-        while shared.readyThrough.load(ordering: .acquiring) < frame, shared.running.load(ordering: .relaxed) {
+    /// Waits until every sound of [`start`, `end`) has been made, the audio
+    /// thread being at `start`. Playing in real time the preparer is seconds
+    /// ahead and this returns at once; a device that takes frames faster than
+    /// real time (a file) waits here for the sounds rather than playing
+    /// silence in their place.
+    func waitUntilReady(from start: Int64, through end: Int64) {
+        follow(start)
+        while shared.readyThrough.load(ordering: .acquiring) < end, shared.running.load(ordering: .relaxed) {
+            shared.wakeUp.signal()
             sleep(for: .milliseconds(1))
         }
     }

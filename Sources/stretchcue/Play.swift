@@ -62,13 +62,8 @@ extension Stretchcue {
                 try LivePlayer(
                     stream: stream,
                     settings: LiveSettings(leadIn: .milliseconds(leadInMs), giveUpAfter: .seconds(giveUpAfter)),
-                    logger: logger
-                ) { [session] rate in
-                    let current = rate == prepared.timeline.sampleRate ? prepared : try Session(session.at(rate: rate))
-                    return try Mixer(
-                        timeline: current.timeline, bank: current.bank, settings: mixSettings,
-                        supply: .prepared)
-                }
+                    source: RoutineSource(session: prepared, options: session.options, mix: mixSettings),
+                    logger: logger)
             }
             let summary: PlaybackSummary
             do {

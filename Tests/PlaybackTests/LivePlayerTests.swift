@@ -40,8 +40,7 @@ import Timing
             wait: waits.wait)
         let player = try LivePlayer(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: giveUpAfter),
-            logger: logs.logger
-        ) { [bank, timeline] _ in try Mixer(timeline: timeline, bank: bank, supply: .prepared) }
+            source: TestSource(routine: Self.routine, bank: bank), logger: logs.logger)
         var calls = 0
         return try player.run {
             calls += 1
@@ -57,7 +56,7 @@ import Timing
         #expect(device.prepares == 2)
         #expect(device.written.count == (leadIn + Int(timeline.frames)) * 2)
         #expect(device.written.prefix(leadIn * 2).allSatisfy { $0 == 0 })
-        #expect(Array(device.written.dropFirst(leadIn * 2)) == rendered)
+        #expect(firstDifference(device.written.dropFirst(leadIn * 2), rendered) == nil)
         #expect(device.drained && device.closed)
         #expect(summary.missedSounds == 0)
     }
@@ -76,12 +75,12 @@ import Timing
         // What the first device took, then what the second took after its lead-in.
         let lostAt = first.written.count / 2 - leadIn
         let resume = timeline.frame(of: timeline.resumePoint(for: Int64(lostAt - 4800)))
-        #expect(Array(first.written.dropFirst(leadIn * 2)) == Array(rendered.prefix(lostAt * 2)))
+        #expect(firstDifference(first.written.dropFirst(leadIn * 2), rendered.prefix(lostAt * 2)) == nil)
         let after = Array(second.written.dropFirst(leadIn * 2))
         #expect(after.count == rendered.count - Int(resume) * 2)
         // A 30 ms fade-in, then exactly the session from the resume point on.
         let fade = 1440 * 2
-        #expect(Array(after.dropFirst(fade)) == Array(rendered.dropFirst(Int(resume) * 2 + fade)))
+        #expect(firstDifference(after.dropFirst(fade), rendered.dropFirst(Int(resume) * 2 + fade)) == nil)
         #expect(zip(after.prefix(fade), rendered.dropFirst(Int(resume) * 2)).allSatisfy { abs($0) <= abs($1) })
 
         // Heard: every planned cue in order, and the step's announcement again after the reopen.
@@ -103,8 +102,7 @@ import Timing
                 giveUpAfter: .seconds(20), wait: waits.wait)
             let player = try LivePlayer(
                 stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: .seconds(20)),
-                logger: CollectedLogs().logger
-            ) { [bank, timeline] _ in try Mixer(timeline: timeline, bank: bank, supply: .prepared) }
+                source: TestSource(routine: Self.routine, bank: bank), logger: CollectedLogs().logger)
             _ = try player.run { false }
         }
         #expect(waits.waits.prefix(6) == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(5), .seconds(5)])
@@ -141,7 +139,7 @@ import Timing
         #expect(device.drained)
         let heard = Array(device.written.dropFirst(leadIn * 2))
         let beforeStop = Int(summary.playedFrames) * 2
-        #expect(Array(heard.prefix(beforeStop)) == Array(rendered.prefix(beforeStop)))
+        #expect(firstDifference(heard.prefix(beforeStop), rendered.prefix(beforeStop)) == nil)
         let tail = heard.dropFirst(beforeStop)
         #expect(tail.count <= 4800 * 2)
         #expect(tail.suffix(2).allSatisfy { abs($0) < 0.001 })
@@ -159,4 +157,26 @@ final class FailingAfterFirstOpener: PCMOpener, @unchecked Sendable {
         }
         return try inner.open(request)
     }
+}
+
+/// The session of a routine at 48 kHz, for the live player.
+final class TestSource: SessionSource {
+    let routine: Routine
+    let bank: SoundBank
+    init(routine: Routine, bank: SoundBank) {
+        self.routine = routine
+        self.bank = bank
+    }
+
+    var pace: Double { 1 }
+
+    func timeline(rate: Int, edits: SessionEdits) throws -> Timeline {
+        try Timeline(routine: routine, options: SessionOptions(sampleRate: rate), sounds: bank, edits: edits)
+    }
+
+    func mixer(for timeline: Timeline) throws -> Mixer {
+        try Mixer(timeline: timeline, bank: bank, supply: .prepared)
+    }
+
+    func speech(_ prompts: [PromptRef], rate: Int) -> Sound { bank.speech(prompts) }
 }

@@ -15,11 +15,16 @@ final class ScriptedDevice: PCMDevice {
     /// At most this many frames are taken per call, to exercise short writes.
     var largestWrite = 1000
     private(set) var writeCalls = 0
+    /// Called at the start of each write with its number, to act at a known point of the stream.
+    var onWrite: ((Int) -> Void)?
+    /// Frames taken so far.
+    var framesTaken: Int { written.count / format.channels }
     private(set) var prepares = 0
     private(set) var drained = false
     private(set) var closed = false
 
     func write(_ bytes: UnsafeRawPointer, frames: Int) -> Int {
+        onWrite?(writeCalls)
         defer { writeCalls += 1 }
         if let fault = faults[writeCalls] { return -Int(fault) }
         let taken = min(frames, largestWrite)

@@ -1,0 +1,39 @@
+import Output
+
+/// One period of float samples (twice, for crossfades) and the same in the
+/// device's format: allocated once per device open, never in the loop.
+final class PeriodBuffers {
+    let frames: Int
+    let format: DeviceFormat
+    /// The period being made.
+    let samples: UnsafeMutableBufferPointer<Float>
+    /// A second rendering to crossfade into the first.
+    let other: UnsafeMutableBufferPointer<Float>
+    /// The period in the device's sample format.
+    let bytes: UnsafeMutableRawPointer
+
+    init(_ format: DeviceFormat) {
+        self.format = format
+        frames = format.periodFrames
+        samples = .allocate(capacity: frames * format.channels)
+        other = .allocate(capacity: frames * format.channels)
+        bytes = .allocate(byteCount: frames * format.bytesPerFrame, alignment: 16)
+    }
+
+    deinit {
+        samples.deallocate()
+        other.deallocate()
+        bytes.deallocate()
+    }
+
+    /// Fills the float and device buffers with silence.
+    func silence() {
+        samples.update(repeating: 0)
+        bytes.initializeMemory(as: UInt8.self, repeating: 0, count: frames * format.bytesPerFrame)
+    }
+
+    /// Converts the first `count` frames to the device's format.
+    func encode(count: Int) {
+        format.sampleFormat.encode(UnsafeBufferPointer(rebasing: samples[0..<count * format.channels]), into: bytes)
+    }
+}

@@ -1,0 +1,135 @@
+import Audio
+import Output
+import Playback
+import Routines
+import TestSupport
+import Testing
+import Timing
+
+/// Commands while playing, through a scripted device: each command is given
+/// at a known write, and what the device took is compared with the render.
+@Suite struct ControlTests {
+    static let period = 1200
+    let bank: SoundBank
+    let timeline: Timeline
+    let rendered: [Float]
+    let leadIn = 4800
+
+    init() throws {
+        let bank = try SoundBank(sampleRate: 48_000, voiceFolder: Repository.voiceFolder)
+        let timeline = try Timeline(routine: LivePlayerTests.routine, options: SessionOptions(), sounds: bank)
+        var samples = [Float](repeating: 0, count: Int(timeline.frames) * 2)
+        let mixer = try Mixer(timeline: timeline, bank: bank)
+        try samples.withUnsafeMutableBufferPointer { try mixer.render(from: 0, frames: Int(timeline.frames), into: $0) }
+        (self.bank, self.timeline, rendered) = (bank, timeline, samples)
+    }
+
+    /// Plays the session, giving `commands` at the writes they are keyed by
+    /// (counted from the first write after the lead-in), and returns what
+    /// the device took after the lead-in.
+    func play(_ commands: [Int: Command]) throws -> (heard: [Float], summary: PlaybackSummary, player: LivePlayer) {
+        let opener = ScriptedOpener()
+        let stream = try DeviceStream(
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            giveUpAfter: .seconds(1), wait: { _ in true })
+        let player = try LivePlayer(
+            stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)),
+            source: TestSource(routine: LivePlayerTests.routine, bank: bank), logger: CollectedLogs().logger)
+        let device = opener.devices[0]
+        device.largestWrite = Self.period
+        let leadInWrites = leadIn / Self.period
+        device.onWrite = { call in
+            if let command = commands[call - leadInWrites] { player.perform(command) }
+        }
+        let summary = try player.run { false }
+        return (Array(device.written.dropFirst(leadIn * 2)), summary, player)
+    }
+
+    func slice(_ samples: [Float], frames: Range<Int>) -> [Float] {
+        Array(samples[(frames.lowerBound * 2)..<(frames.upperBound * 2)])
+    }
+
+    @Test func pauseLeavesExactlyTheSilenceItLastedAndResumesWhereItWas() throws {
+        // Keys at writes 100 and 160 take effect on the periods after them:
+        // 101 fades out, 102 to 160 are silence, 161 fades back in.
+        let (heard, summary, _) = try play([100: .togglePause, 160: .togglePause])
+        #expect(!summary.stopped && summary.playedFrames == timeline.frames)
+        #expect(heard.count == rendered.count + 59 * Self.period * 2)
+        // Until the pause the session as rendered; then one fading period.
+        #expect(firstDifference(slice(heard, frames: 0..<(100 * Self.period)), slice(rendered, frames: 0..<(100 * Self.period))) == nil)
+        // After the pause earcon (240 ms) the silence is exact.
+        let silence = slice(heard, frames: (111 * Self.period)..<(160 * Self.period))
+        #expect(silence.allSatisfy { $0 == 0 })
+        // Once the fade-in period and the resume earcon are over, the session goes on where it stopped.
+        let back = 175 * Self.period
+        let resumed = back - 59 * Self.period
+        #expect(firstDifference(slice(heard, frames: back..<(back + 48_000)), slice(rendered, frames: resumed..<(resumed + 48_000))) == nil)
+    }
+
+    @Test func nextLandsOnTheNextAnnouncement() throws {
+        // Half a second into the opening bell: next is the first pose's announcement.
+        let (heard, _, _) = try play([20: .edit(.next)])
+        let next = Int(timeline.steps[0].start)
+        // Period 21 crossfades into the new place; once the earcon is over it is the session from there on.
+        let after = 30 * Self.period
+        let expected = next + (after - 21 * Self.period)
+        #expect(firstDifference(slice(heard, frames: after..<(after + 48_000)), slice(rendered, frames: expected..<(expected + 48_000))) == nil)
+        #expect(heard.count / 2 == 21 * Self.period + Int(timeline.frames) - next)
+    }
+
+    @Test func volumeDownScalesEverythingAfterItByTwoDecibels() throws {
+        let (heard, _, player) = try play([10: .volumeDown])
+        #expect(player.status.volume == -2)
+        let start = 10 * Self.period + 8 * Self.period
+        let gain = Float(decibels: -2)
+        let expected = slice(rendered, frames: start..<(start + 96_000)).map { $0 * gain }
+        let got = slice(heard, frames: start..<(start + 96_000))
+        #expect(zip(got, expected).allSatisfy { abs($0 - $1) < 1e-6 })
+    }
+
+    @Test func breathingTonesGoOffAndTheRestStays() throws {
+        let (heard, _, _) = try play([0: .toggleBreath])
+        let quiet = try Mixer(timeline: timeline, bank: bank, settings: MixSettings(muted: [.breath]))
+        var expected = [Float](repeating: 0, count: Int(timeline.frames) * 2)
+        try expected.withUnsafeMutableBufferPointer { try quiet.render(from: 0, frames: Int(timeline.frames), into: $0) }
+        let after = 20 * Self.period
+        #expect(firstDifference(slice(heard, frames: after..<Int(timeline.frames)), slice(expected, frames: after..<Int(timeline.frames))) == nil)
+    }
+
+    @Test func everyKeyIsAnsweredAtTheNextPeriod() throws {
+        for command: Command in [.togglePause, .volumeUp, .toggleBreath, .edit(.lengthen), .whereAmI, .unknown] {
+            // A pause is ended again, or the session would never finish.
+            let (heard, _, player) = try play(command == .togglePause ? [40: command, 60: command] : [40: command])
+            // The key came during write 40: period 41 carries the earcon.
+            let period = slice(heard, frames: (41 * Self.period)..<(42 * Self.period))
+            let plain = slice(rendered, frames: (41 * Self.period)..<(42 * Self.period))
+            #expect(firstDifference(period, plain) != nil, "\(command) has no earcon")
+            // The device took the earcon one period after the key: within 80 ms.
+            #expect(player.longestKeyLatency <= 2 * Self.period, "\(command)")
+        }
+    }
+
+    @Test func whereAmISpeaksOverTheDuckedSession() throws {
+        let (heard, _, _) = try play([20: .whereAmI])
+        // The earcon (120 ms), then the words: far louder than the session under them.
+        let spoken = slice(heard, frames: (26 * Self.period)..<(60 * Self.period))
+        let session = slice(rendered, frames: (26 * Self.period)..<(60 * Self.period))
+        #expect(spoken.map(abs).max()! > 0.2)
+        #expect(firstDifference(spoken, session) != nil)
+    }
+
+    @Test func lengtheningAddsTenSecondsToTheSession() throws {
+        let hold = Int(timeline.steps[0].holdStart) / Self.period + 10
+        let (heard, summary, _) = try play([hold: .edit(.lengthen)])
+        #expect(summary.playedFrames == timeline.frames + 480_000)
+        #expect(heard.count / 2 == Int(timeline.frames) + 480_000)
+    }
+
+    @Test func stopPlaysItsEarconThenFadesOut() throws {
+        let (heard, summary, _) = try play([30: .stop])
+        #expect(summary.stopped)
+        let tail = heard.dropFirst(31 * Self.period * 2)
+        #expect(tail.count < 24 * Self.period * 2)
+        #expect(tail.suffix(2).allSatisfy { abs($0) < 0.001 })
+    }
+}
