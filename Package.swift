@@ -30,10 +30,11 @@ let package = Package(
         .target(
             name: "Playback",
             dependencies: ["Timing", "Audio", "Output", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Controls", dependencies: ["Playback", "Timing", "Audio"]),
         .executableTarget(
             name: "stretchcue",
             dependencies: [
-                "CMalloc", "Routines", "Timing", "Audio", "Output", "Playback",
+                "CMalloc", "Routines", "Timing", "Audio", "Output", "Playback", "Controls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(
             name: "PlaybackTests",
             dependencies: ["Playback", "Routines", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ControlsTests", dependencies: ["Controls", "Playback", "Timing", "Routines"]),
         .testTarget(name: "StretchcueTests", dependencies: ["stretchcue", "Routines", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,11 +1,11 @@
 import Glibc
 
 /// A plain POSIX thread running one closure, joined when done.
-final class BackgroundThread {
+public final class BackgroundThread {
     private var thread = pthread_t()
 
     /// Starts `body` on a new thread.
-    init(_ body: @escaping @Sendable () -> Void) {
+    public init(_ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
         let created = pthread_create(
             &thread, nil,
@@ -18,7 +18,7 @@ final class BackgroundThread {
     }
 
     /// Waits for the closure to return.
-    func join() { pthread_join(thread, nil) }
+    public func join() { pthread_join(thread, nil) }
 
     private final class Box {
         let body: @Sendable () -> Void
@@ -27,7 +27,7 @@ final class BackgroundThread {
 }
 
 /// Sleeps the calling thread.
-func sleep(for duration: Duration) {
+public func sleep(for duration: Duration) {
     let (seconds, attoseconds) = duration.components
     var time = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
     var remaining = timespec()

@@ -16,4 +16,6 @@ public enum Command: Sendable, Equatable {
     case stop
     /// A key that means nothing: answered with a soft blip.
     case unknown
+    /// A key taken that changes nothing in the sound (the help screen): a short chime.
+    case acknowledge
 }

@@ -142,6 +142,8 @@ public final class LivePlayer: @unchecked Sendable {
             shared.stopRequested.store(true, ordering: .relaxed)
         case .unknown:
             play(.refused)
+        case .acknowledge:
+            play(.status)
         case .edit(let edit):
             perform(edit)
         }
@@ -156,7 +158,9 @@ public final class LivePlayer: @unchecked Sendable {
                 guard let target = try control.transport.apply(edit, at: heard) else { return nil }
                 let timeline = control.transport.timeline
                 let moves = edit == .next || edit == .back
-                let mixer = timeline == before ? nil : try source.mixer(for: timeline)
+                // Always a new mixer, even for a move on the same timeline: its
+                // sounds are made for where it starts while the old one plays on.
+                let mixer = try source.mixer(for: timeline)
                 let stepAfter = timeline.steps.lastIndex { $0.start <= target } ?? -1
                 let earcon: Earcon =
                     switch edit {
@@ -171,13 +175,11 @@ public final class LivePlayer: @unchecked Sendable {
             }
             guard case (var handover, let earcon)? = outcome else { return play(.refused) }
             play(earcon)
-            if let mixer = handover.mixer {
-                // The new mixer's sounds are made before the audio thread sees it.
-                let from = handover.position ?? shared.writePosition.load(ordering: .relaxed)
-                let preparer = SoundPreparer(mixer: mixer, from: from, logger: logger)
-                preparer.waitUntilReady(from: from, through: from + Int64(stream.format.sampleRate))
-                handover.preparer = preparer
-            }
+            // The new mixer's sounds are made before the audio thread sees it.
+            let from = handover.position ?? shared.writePosition.load(ordering: .relaxed)
+            let preparer = SoundPreparer(mixer: handover.mixer, from: from, logger: logger)
+            preparer.waitUntilReady(from: from, through: from + Int64(stream.format.sampleRate))
+            handover.preparer = preparer
             shared.mailbox.withLock { $0.switchTo = handover }
         } catch {
             logger.error("\(error)")
@@ -289,11 +291,9 @@ public final class LivePlayer: @unchecked Sendable {
         } else if let handover {
             // Old session fading out, new one fading in, over this period.
             render(mixer, from: position, count: count, gains: gains, into: buffers.samples)
-            if let next = handover.mixer {
-                mixer = next
-                if let old = preparer { shared.mailbox.withLock { $0.retired.append(old) } }
-                preparer = handover.preparer
-            }
+            mixer = handover.mixer
+            if let old = preparer { shared.mailbox.withLock { $0.retired.append(old) } }
+            preparer = handover.preparer
             position = handover.position ?? position
             preparer?.follow(position)
             render(mixer, from: position, count: count, gains: target, into: buffers.other)
@@ -463,8 +463,8 @@ private struct Posted {
 
 /// A move to another place or another layout of the session.
 private struct Switch {
-    /// The new session's mixer, ready; `nil` to keep the current one.
-    var mixer: Mixer?
+    /// The session's new mixer, its sounds ready where it starts.
+    var mixer: Mixer
     /// Where to play from; `nil` to go on where the audio thread is.
     var position: Int64?
     var preparer: SoundPreparer?

@@ -15,6 +15,8 @@ struct Failure: Error {
         case invalidInput = 2
         /// No audio device could be opened, or a lost one did not come back in time.
         case deviceUnavailable = 3
+        /// Stopped by SIGHUP: the terminal went away.
+        case hangUp = 129
         /// Stopped by SIGINT (Ctrl-C) before the work was done.
         case interrupted = 130
     }

@@ -1,19 +1,28 @@
+import Controls
 import Glibc
 import Synchronization
 
-/// SIGINT and SIGTERM, caught so that a command can stop cleanly: finish
-/// what it must, remove what it must not leave, and exit with the right code.
+/// SIGINT, SIGTERM and SIGHUP, caught so that a command can stop cleanly:
+/// finish what it must, remove what it must not leave, put the terminal
+/// back, and exit with the right code. A second SIGINT stops at once.
 enum Interruption {
     /// The signal received, or 0.
     private static let received = Atomic<Int32>(0)
 
-    /// Catches SIGINT and SIGTERM from now on. They are unblocked too: a
-    /// program started by another with signals blocked would not hear them.
+    /// Catches the signals from now on. They are unblocked too: a program
+    /// started by another with signals blocked would not hear them.
     static func catchSignals() {
         var signals = sigset_t()
         sigemptyset(&signals)
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber) { Interruption.received.store($0, ordering: .relaxed) }
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber) { number in
+                if number == SIGINT && Interruption.received.load(ordering: .relaxed) == SIGINT {
+                    // Ctrl-C twice: no fade, no drain; only the terminal is put back.
+                    Terminal.restore()
+                    _exit(130)
+                }
+                Interruption.received.store(number, ordering: .relaxed)
+            }
             sigaddset(&signals, signalNumber)
         }
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audio
+import Controls
 import Glibc
 import Logging
 import Output
@@ -11,7 +12,9 @@ extension Stretchcue {
         static let configuration = CommandConfiguration(
             abstract: "Play a session live through an ALSA device.",
             discussion: """
-                Ctrl-C fades out and stops (exit 130); SIGTERM does the same and exits 0. When the device \
+                Keys (on a terminal): space pause, n/b next/back, +/- hold longer/shorter, ]/[ faster/slower, \
+                Up/Down volume, m breathing tones, i where am I, q stop, ? help. Ctrl-C fades out and stops \
+                (exit 130; twice: at once); SIGTERM does the same and exits 0, SIGHUP exits 129. When the device \
                 disappears (a USB DAC pulled out, a sound server restarted) the session waits, reopens it and \
                 goes on from the current pose; after --give-up-after seconds it stops with exit 3.
                 """)
@@ -28,6 +31,9 @@ extension Stretchcue {
 
         @Flag(name: .shortAndLong, help: "Log what the device granted and every recovery.")
         var verbose = false
+
+        @Flag(help: "One line per event, no cursor movement (for screen readers, logs and systemd); the default when standard output is not a terminal.")
+        var plain = false
 
         func validate() throws {
             guard (0...10_000).contains(leadInMs) else {
@@ -65,14 +71,27 @@ extension Stretchcue {
                     source: RoutineSource(session: prepared, options: session.options, mix: mixSettings),
                     logger: logger)
             }
+            // Keys when a person is at a terminal; none for a service or a pipe.
+            let readsKeys = Terminal.enterRawMode()
+            defer { Terminal.restore() }
+            let controls = ControlLoop(
+                player: player, readsKeys: readsKeys,
+                plain: plain || isatty(STDOUT_FILENO) != 1 || getenv("TERM").map { String(cString: $0) } == "dumb")
+            controls.start()
             let summary: PlaybackSummary
             do {
+                defer { controls.stop() }
                 summary = try player.run { Interruption.caught != nil }
             } catch {
                 throw Failure("stretchcue: gave up after \(giveUpAfter) s: \(error)", .deviceUnavailable)
             }
+            logger.debug("longest key to earcon: \(player.longestKeyLatency * 1000 / stream.format.sampleRate) ms")
             FileHandleOutput.standardOutput.write("stretchcue: \(summary.line)\n")
-            if Interruption.caught == SIGINT { throw Failure.silent(.interrupted) }
+            switch Interruption.caught {
+            case SIGINT: throw Failure.silent(.interrupted)
+            case SIGHUP: throw Failure.silent(.hangUp)
+            default: break
+            }
         }
     }
 }

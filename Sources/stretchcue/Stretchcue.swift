@@ -11,7 +11,7 @@ struct Stretchcue: ParsableCommand {
         discussion: """
             Exit codes: 0 done (also when stopped by SIGTERM); 1 the output could not be written; 2 a \
             routine, sound file or pack is invalid; 3 no audio device could be opened, or a lost one did not \
-            come back in time; 64 the command line is wrong; 130 stopped by Ctrl-C.
+            come back in time; 64 the command line is wrong; 129 stopped by SIGHUP; 130 stopped by Ctrl-C.
             """,
         version: "0.1.0",
         subcommands: [Play.self, Plan.self, Render.self, Devices.self],

@@ -1,0 +1,114 @@
+import Glibc
+import Playback
+import Synchronization
+
+/// The control thread: reads keys from the terminal and gives the player
+/// its commands, and keeps the screen up to date.
+///
+/// On a terminal the status is one line redrawn in place; with `plain` (no
+/// terminal, a screen reader, a log) every event is a line of its own and
+/// the cursor never moves. With no terminal on standard input no key is
+/// read and the session just plays.
+public final class ControlLoop: @unchecked Sendable {
+    private let player: LivePlayer
+    private let readsKeys: Bool
+    private let plain: Bool
+    private let running = Atomic<Bool>(true)
+    private var thread: BackgroundThread?
+
+    /// How often the status line is redrawn.
+    static let redraw = Duration.milliseconds(250)
+    /// How long a lone escape byte waits for the rest of a sequence.
+    static let escapeWait: Int32 = 50
+
+    /// - Parameters:
+    ///   - readsKeys: read keys from standard input (put in raw mode by the caller).
+    ///   - plain: one line per event instead of a status line redrawn in place.
+    public init(player: LivePlayer, readsKeys: Bool, plain: Bool) {
+        self.player = player
+        self.readsKeys = readsKeys
+        self.plain = plain
+    }
+
+    /// Starts the control thread.
+    public func start() {
+        thread = BackgroundThread { [self] in loop() }
+    }
+
+    /// Stops the thread and clears the status line.
+    public func stop() {
+        running.store(false, ordering: .relaxed)
+        thread?.join()
+        thread = nil
+        if !plain { Screen.write("\r\u{1B}[2K") }
+    }
+
+    private func loop() {
+        var decoder = KeyDecoder()
+        var lastStep: Int?
+        var lastDraw = ContinuousClock.now
+        var bytes = [UInt8](repeating: 0, count: 64)
+        while running.load(ordering: .relaxed) {
+            if readsKeys {
+                var poller = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+                let timeout: Int32 = decoder.isWaiting ? Self.escapeWait : 100
+                let ready = poll(&poller, 1, timeout)
+                var keys: [Key] = []
+                if ready > 0 {
+                    let count = bytes.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+                    if count > 0 { keys = decoder.feed(bytes[0..<count]) }
+                    // End of input (the terminal went away): no more keys to read.
+                    if count == 0 { return keysGone() }
+                } else if ready == 0, decoder.isWaiting {
+                    keys = decoder.flush()
+                }
+                for key in keys { handle(key) }
+            } else {
+                sleep(for: .milliseconds(100))
+            }
+            let status = player.status
+            if plain {
+                if status.stepNumber != lastStep, let line = StatusText.stepLine(status) { Screen.line(line) }
+                lastStep = status.stepNumber
+            } else if ContinuousClock.now - lastDraw >= Self.redraw {
+                Screen.write("\r\u{1B}[2K" + StatusText.line(status))
+                lastDraw = .now
+            }
+        }
+    }
+
+    private func handle(_ key: Key) {
+        switch KeyBindings.action(for: key) {
+        case .help:
+            player.perform(.acknowledge)
+            if !plain { Screen.write("\r\u{1B}[2K") }
+            for line in KeyBindings.help { Screen.line(line) }
+        case .command(let command):
+            player.perform(command)
+            if plain { Screen.line(StatusText.commandLine(command, after: player.status)) }
+        }
+    }
+
+    /// Standard input closed: keep playing, keys no longer read.
+    private func keysGone() {
+        while running.load(ordering: .relaxed) { sleep(for: .milliseconds(100)) }
+    }
+}
+
+/// Writes to standard output unbuffered, so lines and redraws appear at once.
+enum Screen {
+    static func line(_ text: String) { write(text + "\n") }
+
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
+    }
+}
