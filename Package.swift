@@ -40,7 +40,8 @@ let package = Package(
             ]),
 
         // Helpers the test targets share: paths in the repository, running the program.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CPseudoTerminal"], path: "Tests/TestSupport"),
+        .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal"),
         .testTarget(name: "RoutinesTests", dependencies: ["Routines", "TestSupport"]),
         .testTarget(name: "TimingTests", dependencies: ["Timing", "Audio", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "CSndFile", "TestSupport"]),
@@ -49,7 +50,7 @@ let package = Package(
             name: "PlaybackTests",
             dependencies: ["Playback", "Routines", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ControlsTests", dependencies: ["Controls", "Playback", "Timing", "Routines"]),
-        .testTarget(name: "StretchcueTests", dependencies: ["stretchcue", "Routines", "TestSupport"]),
+        .testTarget(name: "StretchcueTests", dependencies: ["stretchcue", "Routines", "Audio", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,11 +1,12 @@
 import Glibc
 
 /// The short sounds that answer a key, so a user with eyes closed knows it
-/// was taken. Each has its own shape: soft bells for pause and resume (down,
-/// then up), glides for moving between poses, paired ticks for the hold,
+/// was taken. Each has its own shape: two notes for pause and resume (down,
+/// then up), glides for moving between poses, paired pips for the hold,
 /// rhythms for the pace, a plain tone for the volume (heard at the new
 /// level), a swell for the breathing tones, a low blip for a key that does
-/// nothing.
+/// nothing. Plain sines, short, and off the chimes' notes, so an earcon is
+/// never taken for a chime.
 public enum Earcon: CaseIterable, Sendable {
     case pause, resume
     case next, back, previous
@@ -29,20 +30,20 @@ public enum Earcon: CaseIterable, Sendable {
 
     var notes: [Note] {
         switch self {
-        case .pause: [Note(at: 0, length: 0.09, from: 784, to: 784), Note(at: 0.1, length: 0.14, from: 523, to: 523)]
-        case .resume: [Note(at: 0, length: 0.09, from: 523, to: 523), Note(at: 0.1, length: 0.14, from: 784, to: 784)]
-        case .next: [Note(at: 0, length: 0.1, from: 600, to: 1000)]
-        case .back: [Note(at: 0, length: 0.1, from: 1000, to: 600)]
-        case .previous: [Note(at: 0, length: 0.08, from: 1000, to: 700), Note(at: 0.1, length: 0.08, from: 900, to: 600)]
-        case .lengthen: [Note(at: 0, length: 0.05, from: 1200, to: 1200), Note(at: 0.07, length: 0.05, from: 1600, to: 1600)]
-        case .shorten: [Note(at: 0, length: 0.05, from: 1600, to: 1600), Note(at: 0.07, length: 0.05, from: 1200, to: 1200)]
-        case .faster: (0..<3).map { Note(at: Double($0) * 0.06, length: 0.03, from: 1400, to: 1400) }
-        case .slower: (0..<2).map { Note(at: Double($0) * 0.16, length: 0.05, from: 700, to: 700) }
-        case .volume: [Note(at: 0, length: 0.12, from: 880, to: 880)]
+        case .pause: [Note(at: 0, length: 0.09, from: 415, to: 415), Note(at: 0.1, length: 0.14, from: 311, to: 311)]
+        case .resume: [Note(at: 0, length: 0.09, from: 311, to: 311), Note(at: 0.1, length: 0.14, from: 415, to: 415)]
+        case .next: [Note(at: 0, length: 0.1, from: 700, to: 1100)]
+        case .back: [Note(at: 0, length: 0.1, from: 1100, to: 700)]
+        case .previous: [Note(at: 0, length: 0.08, from: 1100, to: 760), Note(at: 0.1, length: 0.08, from: 990, to: 680)]
+        case .lengthen: [Note(at: 0, length: 0.05, from: 1245, to: 1245), Note(at: 0.07, length: 0.05, from: 1661, to: 1661)]
+        case .shorten: [Note(at: 0, length: 0.05, from: 1661, to: 1661), Note(at: 0.07, length: 0.05, from: 1245, to: 1245)]
+        case .faster: (0..<3).map { Note(at: Double($0) * 0.06, length: 0.03, from: 1480, to: 1480) }
+        case .slower: (0..<2).map { Note(at: Double($0) * 0.16, length: 0.05, from: 740, to: 740) }
+        case .volume: [Note(at: 0, length: 0.12, from: 988, to: 988)]
         case .breathOn: [Note(at: 0, length: 0.25, from: 196, to: 294, level: 0.8)]
         case .breathOff: [Note(at: 0, length: 0.25, from: 294, to: 196, level: 0.8)]
-        case .status: [Note(at: 0, length: 0.12, from: 1047, to: 1047)]
-        case .stop: [Note(at: 0, length: 0.1, from: 784, to: 784), Note(at: 0.12, length: 0.1, from: 659, to: 659), Note(at: 0.24, length: 0.2, from: 523, to: 523)]
+        case .status: [Note(at: 0, length: 0.12, from: 1175, to: 1175)]
+        case .stop: [Note(at: 0, length: 0.1, from: 415, to: 415), Note(at: 0.12, length: 0.1, from: 349, to: 349), Note(at: 0.24, length: 0.2, from: 277, to: 277)]
         case .refused: [Note(at: 0, length: 0.07, from: 180, to: 170, level: 0.7)]
         }
     }

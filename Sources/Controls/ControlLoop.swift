@@ -45,7 +45,7 @@ public final class ControlLoop: @unchecked Sendable {
 
     private func loop() {
         var decoder = KeyDecoder()
-        var lastStep: Int?
+        var lastStep = 0
         var lastDraw = ContinuousClock.now
         var bytes = [UInt8](repeating: 0, count: 64)
         while running.load(ordering: .relaxed) {
@@ -68,8 +68,17 @@ public final class ControlLoop: @unchecked Sendable {
             }
             let status = player.status
             if plain {
-                if status.stepNumber != lastStep, let line = StatusText.stepLine(status) { Screen.line(line) }
-                lastStep = status.stepNumber
+                // Every step reached since the last look, even those passed
+                // quickly; after going back, the step gone back to.
+                if status.stepNumber < lastStep { lastStep = status.stepNumber - 1 }
+                let timeline = player.timeline
+                for number in (lastStep + 1)..<max(lastStep + 1, status.stepNumber + 1) where number >= 1 {
+                    let passed = LiveStatus(
+                        timeline: timeline, frame: timeline.steps[number - 1].start, paused: status.paused,
+                        volume: status.volume, breathOn: status.breathOn)
+                    if let line = StatusText.stepLine(passed) { Screen.line(line) }
+                }
+                lastStep = max(lastStep, status.stepNumber)
             } else if ContinuousClock.now - lastDraw >= Self.redraw {
                 Screen.write("\r\u{1B}[2K" + StatusText.line(status))
                 lastDraw = .now

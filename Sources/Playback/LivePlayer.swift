@@ -195,6 +195,9 @@ public final class LivePlayer: @unchecked Sendable {
         shared.mailbox.withLock { $0.earcon = posted }
     }
 
+    /// The session as the control thread sees it, edits and all.
+    public var timeline: Timeline { shared.control.withLock { $0.transport.timeline } }
+
     /// What the listener hears now.
     public var status: LiveStatus {
         let timeline = shared.control.withLock { $0.transport.timeline }

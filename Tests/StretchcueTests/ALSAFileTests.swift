@@ -31,6 +31,27 @@ import Testing
     }
 }
 
+extension ALSAFileTests {
+    /// Output that is not a terminal gets one plain line per event: no
+    /// cursor movement, no escape sequences, and no keys are read.
+    @Test func withoutATerminalEachStepIsOnePlainLine() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder)
+        try "pcm.tap { type file; slave.pcm \"null\"; file \"\(folder)/tap.wav\"; format \"wav\" }\n"
+            .write(toFile: folder + "/asoundrc", atomically: true, encoding: .utf8)
+        let play = try Program.run(
+            ["play", routine, "-D", "tap", "--lead-in-ms", "0"],
+            environment: ["ALSA_CONFIG_PATH": "/usr/share/alsa/alsa.conf:\(folder)/asoundrc"])
+        #expect(play.status == 0, "\(play.error)")
+        let lines = play.output.split(separator: "\n").map(String.init)
+        #expect(lines.contains("Round 1, pose 1 of 2: One, hold 4 s"))
+        #expect(lines.contains("Round 1, pose 2 of 2: Two, left side, hold 4 s"))
+        #expect(lines.contains("Round 1, pose 2 of 2: Two, right side, hold 4 s"))
+        #expect(!play.output.contains("\u{1B}") && !play.output.contains("\r"))
+    }
+}
+
 /// Short routines for live tests: real voice prompts, short holds.
 enum LiveRoutines {
     /// Writes a routine of about 25 seconds and returns its path.

@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import TestSupport
 import Testing
@@ -75,6 +76,85 @@ struct RealTimeTests {
     }
 }
 
+extension RealTimeTests {
+    /// At a terminal: keys are answered by their earcons, a pause leaves
+    /// silence as long as it lasted, next moves to the next pose's prompt,
+    /// and SIGTERM leaves the terminal's modes as they were.
+    @Test func keysAtATerminalDoWhatTheySay() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder, hold: 8)
+        let plan = try RealTime.plan(routine, [])
+        let render = try Program.run(["render", routine, "-o", folder + "/render.wav"])
+        #expect(render.status == 0)
+        let expected = try WAV(path: folder + "/render.wav").samples
+        let terminal = try PseudoTerminal()
+        let modesBefore = terminal.modes
+
+        let recorder = try RealTime.record(to: folder + "/heard.raw")
+        let player = Process()
+        player.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
+        player.arguments = ["play", routine, "-D", "pulse", "--lead-in-ms", "500", "-v"]
+        player.standardInput = FileHandle(fileDescriptor: terminal.slave)
+        player.standardOutput = FileHandle(fileDescriptor: terminal.slave)
+        FileManager.default.createFile(atPath: folder + "/log", contents: nil)
+        player.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
+        try player.run()
+
+        // Into the first pose's hold, pause for about two seconds, resume, skip to the next pose.
+        Thread.sleep(forTimeInterval: 5)
+        terminal.type(" ")
+        let paused = Date()
+        Thread.sleep(forTimeInterval: 2)
+        terminal.type(" ")
+        let pauseLasted = Date().timeIntervalSince(paused)
+        Thread.sleep(forTimeInterval: 1.5)
+        terminal.type("n")
+        Thread.sleep(forTimeInterval: 3)
+        kill(player.processIdentifier, SIGTERM)
+        player.waitUntilExit()
+        usleep(300_000)
+        kill(recorder.processIdentifier, SIGKILL)
+        recorder.waitUntilExit()
+
+        #expect(player.terminationStatus == 0)
+        let modesAfter = terminal.modes
+        #expect(modesAfter.c_lflag == modesBefore.c_lflag && modesAfter.c_iflag == modesBefore.c_iflag)
+        #expect(terminal.output.contains("stopped after"))
+        #expect(terminal.output.contains("Pose 1/2 One"))
+
+        let heard = try RealTime.rawSamples(folder + "/heard.raw")
+        let left = stride(from: 0, to: heard.count, by: 2).map { heard[$0] }
+        // The pause earcon, then silence until the resume: as long as the keys were apart.
+        let pauseEarcon = try #require(Alignment.find(Earcons.pause, in: left), "no pause earcon heard")
+        let afterEarcon = pauseEarcon + Int(0.35 * 48_000)
+        let resumed = try #require(left[afterEarcon...].firstIndex { abs($0) > 0.001 }, "no sound after the pause")
+        let gap = Double(resumed - pauseEarcon) / 48_000
+        #expect(abs(gap - pauseLasted) < 0.2, "paused \(gap) s for keys \(pauseLasted) s apart")
+        #expect(resumed - afterEarcon > 48_000, "the silence was cut short")
+        // The resume earcon where the sound comes back: what is heard there,
+        // less the session as rendered (resumed where it paused), is the earcon.
+        let offset = try #require(Alignment.offset(of: expected, in: heard), "the session was not found")
+        let period = 1200
+        let resumePeriod = pauseEarcon + (resumed - pauseEarcon + period / 2) / period * period
+        let sessionAtResume = pauseEarcon - offset + period
+        let residual = (0..<9600).map {
+            left[resumePeriod + period + $0] - expected[(sessionAtResume + period + $0) * 2]
+        }
+        let earconAfterFade = Array(Earcons.resume[period..<(period + 9600)])
+        let match = Alignment.score(earconAfterFade, count: 9600, at: 0, in: residual)
+        #expect(match > 0.95, "the resume earcon matched only \(match)")
+        // The next earcon about 1.5 s later, and then the second pose's announcement as rendered.
+        let window = Array(left[(resumed + 48_000)..<min(left.count, resumed + 3 * 48_000)])
+        let next = try #require(Alignment.find(Earcons.next, in: window, threshold: 0.6), "no next earcon heard")
+        let second = Int(plan.cues.first { $0.kind == "voice" && $0.frame > Int(plan.frames) / 4 }!.frame)
+        let announcement = stride(from: (second + 9600) * 2, to: (second + 33_600) * 2, by: 2).map { expected[$0] }
+        let from = resumed + 48_000 + next
+        let landed = Alignment.find(announcement, in: Array(left[from..<min(left.count, from + 3 * 48_000)]))
+        #expect(landed != nil, "the next pose's prompt did not follow the key")
+    }
+}
+
 /// Helpers for the real-time tests.
 enum RealTime {
     static var sink: String? { ProcessInfo.processInfo.environment["STRETCHCUE_PULSE_SINK"] }
@@ -125,8 +205,54 @@ enum RealTime {
     }
 }
 
+/// The earcons as the program makes them, mono.
+enum Earcons {
+    static let pause = sound(.pause)
+    static let resume = sound(.resume)
+    static let next = sound(.next)
+
+    static func sound(_ earcon: Earcon) -> [Float] {
+        earcon.sound(rate: 48_000).samples.map { Float($0) / 32767 }
+    }
+}
+
 /// Finding where rendered sound sits in a recording, by normalized cross-correlation.
 enum Alignment {
+    /// Where `piece` (mono) sounds in `recording` (mono), if it does: the
+    /// best match of the whole piece above `threshold`, among the places
+    /// where its first 50 ms match nearly as well.
+    static func find(_ piece: [Float], in recording: [Float], threshold: Double = 0.9) -> Int? {
+        let window = min(piece.count, 2400)
+        guard recording.count > piece.count else { return nil }
+        var best = (at: 0, score: -1.0)
+        var start = 0
+        while start < recording.count - piece.count {
+            // Cheap rejection: the recording must be sounding here at all.
+            if abs(recording[start + window / 2]) < 1e-4 && abs(recording[start + window / 4]) < 1e-4 {
+                start += 1
+                continue
+            }
+            if score(piece, count: window, at: start, in: recording) > threshold * 0.9 {
+                let whole = score(piece, count: piece.count, at: start, in: recording)
+                if whole > best.score { best = (start, whole) }
+            }
+            start += 1
+        }
+        return best.score > threshold ? best.at : nil
+    }
+
+    /// Normalized correlation of the first `count` frames of `piece` with the recording at `start`.
+    static func score(_ piece: [Float], count: Int, at start: Int, in recording: [Float]) -> Double {
+        var (product, power, energy) = (0.0, 0.0, 0.0)
+        for index in stride(from: 0, to: count, by: 2) {
+            let (a, b) = (Double(piece[index]), Double(recording[start + index]))
+            product += a * b
+            power += b * b
+            energy += a * a
+        }
+        return product / max((power * energy).squareRoot(), 1e-12)
+    }
+
     /// Where the render's first sound starts in the recording, to the frame.
     static func offset(of expected: [Float], in heard: [Float]) -> Int? {
         guard let first = firstLoud(expected), let rough = firstLoud(heard) else { return nil }

@@ -1,0 +1,55 @@
+import CPseudoTerminal
+import Foundation
+
+/// A pseudo-terminal for running the program as if a person sat at it:
+/// the program reads keys from the slave side, the test types into and
+/// reads from the master side.
+public final class PseudoTerminal: @unchecked Sendable {
+    public let master: Int32
+    public let slave: Int32
+    private let lock = NSLock()
+    private var received = Data()
+    private var reader: Thread?
+
+    public init() throws {
+        var pair: (master: Int32, slave: Int32) = (-1, -1)
+        guard stretchcue_open_pseudo_terminal(&pair.master, &pair.slave) == 0 else {
+            throw PTYError(description: "no pseudo-terminal: \(String(cString: strerror(errno)))")
+        }
+        (master, slave) = pair
+        // Drain what the program writes, so it never blocks on a full terminal.
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(self.master, $0.baseAddress, $0.count) }
+                guard count > 0 else { return }
+                lock.withLock { received.append(contentsOf: buffer[0..<count]) }
+            }
+        }
+        thread.start()
+        reader = thread
+    }
+
+    deinit {
+        close(slave)
+        close(master)
+    }
+
+    /// Types `text` as keys.
+    public func type(_ text: String) {
+        var bytes = Array(text.utf8)
+        _ = write(master, &bytes, bytes.count)
+    }
+
+    /// Everything the program has written so far.
+    public var output: String { lock.withLock { String(decoding: received, as: UTF8.self) } }
+
+    /// The slave side's terminal modes.
+    public var modes: termios {
+        var modes = termios()
+        tcgetattr(slave, &modes)
+        return modes
+    }
+
+    struct PTYError: Error, CustomStringConvertible { var description: String }
+}
