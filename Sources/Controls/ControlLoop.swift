@@ -40,7 +40,7 @@ public final class ControlLoop: @unchecked Sendable {
         running.store(false, ordering: .relaxed)
         thread?.join()
         thread = nil
-        if !plain { Screen.write("\r\u{1B}[2K") }
+        if !plain { TextOutput.standardOutput.write("\r\u{1B}[2K") }
     }
 
     private func loop() {
@@ -76,11 +76,11 @@ public final class ControlLoop: @unchecked Sendable {
                     let passed = LiveStatus(
                         timeline: timeline, frame: timeline.steps[number - 1].start, paused: status.paused,
                         volume: status.volume, breathOn: status.breathOn)
-                    if let line = StatusText.stepLine(passed) { Screen.line(line) }
+                    if let line = StatusText.stepLine(passed) { TextOutput.standardOutput.line(line) }
                 }
                 lastStep = max(lastStep, status.stepNumber)
             } else if ContinuousClock.now - lastDraw >= Self.redraw {
-                Screen.write("\r\u{1B}[2K" + StatusText.line(status))
+                TextOutput.standardOutput.write("\r\u{1B}[2K" + StatusText.line(status))
                 lastDraw = .now
             }
         }
@@ -90,34 +90,16 @@ public final class ControlLoop: @unchecked Sendable {
         switch KeyBindings.action(for: key) {
         case .help:
             player.perform(.acknowledge)
-            if !plain { Screen.write("\r\u{1B}[2K") }
-            for line in KeyBindings.help { Screen.line(line) }
+            if !plain { TextOutput.standardOutput.write("\r\u{1B}[2K") }
+            for line in KeyBindings.help { TextOutput.standardOutput.line(line) }
         case .command(let command):
             player.perform(command)
-            if plain { Screen.line(StatusText.commandLine(command, after: player.status)) }
+            if plain { TextOutput.standardOutput.line(StatusText.commandLine(command, after: player.status)) }
         }
     }
 
     /// Standard input closed: keep playing, keys no longer read.
     private func keysGone() {
         while running.load(ordering: .relaxed) { sleep(for: .milliseconds(100)) }
-    }
-}
-
-/// Writes to standard output unbuffered, so lines and redraws appear at once.
-enum Screen {
-    static func line(_ text: String) { write(text + "\n") }
-
-    static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
     }
 }

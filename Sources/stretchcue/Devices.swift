@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controls
 import Output
 
 extension Stretchcue {
@@ -26,7 +27,7 @@ extension Stretchcue {
             let cards = DeviceList.cards()
             if cards.isEmpty { lines.append("  none found (use -D pulse, or stretchcue render -o FILE)") }
             for card in cards { lines.append("  \(card.index): \(card.id) - \(card.name)  (-D plughw:CARD=\(card.id))") }
-            FileHandleOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
+            TextOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
         }
     }
 }

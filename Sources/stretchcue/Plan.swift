@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controls
 import Timing
 
 extension Stretchcue {
@@ -18,12 +19,12 @@ extension Stretchcue {
         func run() throws {
             if export {
                 let routine = try reportingFailures { try Session.routine(named: session.routine) }
-                FileHandleOutput.standardOutput.write(routine.yaml)
+                TextOutput.standardOutput.write(routine.yaml)
                 return
             }
             let prepared = try reportingFailures { try Session(session) }
             let timeline = prepared.timeline
-            FileHandleOutput.standardOutput.write(
+            TextOutput.standardOutput.write(
                 json ? timeline.planJSON : timeline.planText(title: prepared.routine.name))
         }
     }

@@ -86,7 +86,7 @@ extension Stretchcue {
                 throw Failure("stretchcue: gave up after \(giveUpAfter) s: \(error)", .deviceUnavailable)
             }
             logger.debug("longest key to earcon: \(player.longestKeyLatency * 1000 / stream.format.sampleRate) ms")
-            FileHandleOutput.standardOutput.write("stretchcue: \(summary.line)\n")
+            TextOutput.standardOutput.write("stretchcue: \(summary.line)\n")
             switch Interruption.caught {
             case SIGINT: throw Failure.silent(.interrupted)
             case SIGHUP: throw Failure.silent(.hangUp)

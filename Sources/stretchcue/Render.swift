@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controls
 import Audio
 import Output
 
@@ -30,7 +31,7 @@ extension Stretchcue {
                     throw Failure("stretchcue: render interrupted; \(output) was not written", .interrupted)
                 }
                 let seconds = prepared.timeline.clock(prepared.timeline.frames)
-                FileHandleOutput.standardError.write("stretchcue: wrote \(output) (\(seconds))\n")
+                TextOutput.standardError.write("stretchcue: wrote \(output) (\(seconds))\n")
             }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controls
 import CMalloc
 import Glibc
 import Routines
@@ -29,7 +30,7 @@ struct Stretchcue: ParsableCommand {
         } catch let failure as Failure {
             // One line, whatever text the failure carries.
             if !failure.line.isEmpty {
-                FileHandleOutput.standardError.write("\(failure.line.escapingControlCharacters)\n")
+                TextOutput.standardError.write("\(failure.line.escapingControlCharacters)\n")
             }
             Glibc.exit(failure.exitCode.rawValue)
         } catch {

@@ -10,19 +10,12 @@ import Timing
 /// at a known write, and what the device took is compared with the render.
 @Suite struct ControlTests {
     static let period = 1200
-    let bank: SoundBank
-    let timeline: Timeline
-    let rendered: [Float]
+    let session: ShortSession
+    var timeline: Timeline { session.timeline }
+    var rendered: [Float] { session.rendered }
     let leadIn = 4800
 
-    init() throws {
-        let bank = try SoundBank(sampleRate: 48_000, voiceFolder: Repository.voiceFolder)
-        let timeline = try Timeline(routine: LivePlayerTests.routine, options: SessionOptions(), sounds: bank)
-        var samples = [Float](repeating: 0, count: Int(timeline.frames) * 2)
-        let mixer = try Mixer(timeline: timeline, bank: bank)
-        try samples.withUnsafeMutableBufferPointer { try mixer.render(from: 0, frames: Int(timeline.frames), into: $0) }
-        (self.bank, self.timeline, rendered) = (bank, timeline, samples)
-    }
+    init() throws { session = try ShortSession() }
 
     /// Plays the session, giving `commands` at the writes they are keyed by
     /// (counted from the first write after the lead-in), and returns what
@@ -34,7 +27,7 @@ import Timing
             giveUpAfter: .seconds(1), wait: { _ in true })
         let player = try LivePlayer(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)),
-            source: TestSource(routine: LivePlayerTests.routine, bank: bank), logger: CollectedLogs().logger)
+            source: session.source, logger: CollectedLogs().logger)
         let device = opener.devices[0]
         device.largestWrite = Self.period
         let leadInWrites = leadIn / Self.period
@@ -89,9 +82,7 @@ import Timing
 
     @Test func breathingTonesGoOffAndTheRestStays() throws {
         let (heard, _, _) = try play([0: .toggleBreath])
-        let quiet = try Mixer(timeline: timeline, bank: bank, settings: MixSettings(muted: [.breath]))
-        var expected = [Float](repeating: 0, count: Int(timeline.frames) * 2)
-        try expected.withUnsafeMutableBufferPointer { try quiet.render(from: 0, frames: Int(timeline.frames), into: $0) }
+        let expected = try ShortSession.render(timeline, bank: session.bank, settings: MixSettings(muted: [.breath]))
         let after = 20 * Self.period
         #expect(firstDifference(slice(heard, frames: after..<Int(timeline.frames)), slice(expected, frames: after..<Int(timeline.frames))) == nil)
     }

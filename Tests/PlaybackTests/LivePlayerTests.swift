@@ -10,26 +10,12 @@ import Timing
 /// Live playback through scripted devices: what is heard after underruns,
 /// suspends, a lost device, a busy one, and a stop.
 @Suite struct LivePlayerTests {
-    static let routine = Routine(
-        name: "Short", hold: 3, settle: 0.5, rest: 0.5, breathing: BreathPattern(inhale: 1.5, exhale: 1.5),
-        poses: [
-            Pose(id: "one", name: "One", prompt: .voice("side.left")),
-            Pose(id: "two", name: "Two", prompt: .voice("side.right"), sides: [.left, .right]),
-        ])
-    let bank: SoundBank
-    let timeline: Timeline
-    /// The whole session as `render` makes it.
-    let rendered: [Float]
+    let session: ShortSession
+    var timeline: Timeline { session.timeline }
+    var rendered: [Float] { session.rendered }
     let leadIn = 4800
 
-    init() throws {
-        let bank = try SoundBank(sampleRate: 48_000, voiceFolder: Repository.voiceFolder)
-        let timeline = try Timeline(routine: Self.routine, options: SessionOptions(), sounds: bank)
-        let mixer = try Mixer(timeline: timeline, bank: bank)
-        var samples = [Float](repeating: 0, count: Int(timeline.frames) * 2)
-        try samples.withUnsafeMutableBufferPointer { try mixer.render(from: 0, frames: Int(timeline.frames), into: $0) }
-        (self.bank, self.timeline, rendered) = (bank, timeline, samples)
-    }
+    init() throws { session = try ShortSession() }
 
     func play(
         _ opener: ScriptedOpener, waits: RecordedWaits = RecordedWaits(), logs: CollectedLogs = CollectedLogs(),
@@ -40,7 +26,7 @@ import Timing
             wait: waits.wait)
         let player = try LivePlayer(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: giveUpAfter),
-            source: TestSource(routine: Self.routine, bank: bank), logger: logs.logger)
+            source: session.source, logger: logs.logger)
         var calls = 0
         return try player.run {
             calls += 1
@@ -102,7 +88,7 @@ import Timing
                 giveUpAfter: .seconds(20), wait: waits.wait)
             let player = try LivePlayer(
                 stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: .seconds(20)),
-                source: TestSource(routine: Self.routine, bank: bank), logger: CollectedLogs().logger)
+                source: session.source, logger: CollectedLogs().logger)
             _ = try player.run { false }
         }
         #expect(waits.waits.prefix(6) == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(5), .seconds(5)])
@@ -157,26 +143,4 @@ final class FailingAfterFirstOpener: PCMOpener, @unchecked Sendable {
         }
         return try inner.open(request)
     }
-}
-
-/// The session of a routine at 48 kHz, for the live player.
-final class TestSource: SessionSource {
-    let routine: Routine
-    let bank: SoundBank
-    init(routine: Routine, bank: SoundBank) {
-        self.routine = routine
-        self.bank = bank
-    }
-
-    var pace: Double { 1 }
-
-    func timeline(rate: Int, edits: SessionEdits) throws -> Timeline {
-        try Timeline(routine: routine, options: SessionOptions(sampleRate: rate), sounds: bank, edits: edits)
-    }
-
-    func mixer(for timeline: Timeline) throws -> Mixer {
-        try Mixer(timeline: timeline, bank: bank, supply: .prepared)
-    }
-
-    func speech(_ prompts: [PromptRef], rate: Int) -> Sound { bank.speech(prompts) }
 }

@@ -9,13 +9,11 @@ import Testing
         let folder = Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let routine = try LiveRoutines.write(to: folder)
-        try "pcm.tap { type file; slave.pcm \"null\"; file \"\(folder)/tap.wav\"; format \"wav\" }\n"
-            .write(toFile: folder + "/asoundrc", atomically: true, encoding: .utf8)
         let options = ["--countdown", "2", "--halfway"]
 
         let play = try Program.run(
             ["play", routine, "-D", "tap", "--sample-format", "s16", "--lead-in-ms", "250"] + options,
-            environment: ["ALSA_CONFIG_PATH": "/usr/share/alsa/alsa.conf:\(folder)/asoundrc"])
+            environment: try Self.tapDevice(writingTo: folder + "/tap.wav"))
         #expect(play.status == 0, "\(play.error)")
         #expect(play.output.contains("0 underruns, 0 reopens"))
         let render = try Program.run(["render", routine, "-o", folder + "/render.wav"] + options)
@@ -32,17 +30,24 @@ import Testing
 }
 
 extension ALSAFileTests {
+    /// The environment that gives the program an ALSA device `tap`: the
+    /// file plugin writing what it is sent to `path` as WAV, as fast as it
+    /// comes. The configuration sits beside `path`.
+    static func tapDevice(writingTo path: String) throws -> [String: String] {
+        let configuration = path + ".asoundrc"
+        try "pcm.tap { type file; slave.pcm \"null\"; file \"\(path)\"; format \"wav\" }\n"
+            .write(toFile: configuration, atomically: true, encoding: .utf8)
+        return ["ALSA_CONFIG_PATH": "/usr/share/alsa/alsa.conf:\(configuration)"]
+    }
+
     /// Output that is not a terminal gets one plain line per event: no
     /// cursor movement, no escape sequences, and no keys are read.
     @Test func withoutATerminalEachStepIsOnePlainLine() throws {
         let folder = Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let routine = try LiveRoutines.write(to: folder)
-        try "pcm.tap { type file; slave.pcm \"null\"; file \"\(folder)/tap.wav\"; format \"wav\" }\n"
-            .write(toFile: folder + "/asoundrc", atomically: true, encoding: .utf8)
         let play = try Program.run(
-            ["play", routine, "-D", "tap", "--lead-in-ms", "0"],
-            environment: ["ALSA_CONFIG_PATH": "/usr/share/alsa/alsa.conf:\(folder)/asoundrc"])
+            ["play", routine, "-D", "tap", "--lead-in-ms", "0"], environment: try Self.tapDevice(writingTo: folder + "/tap.wav"))
         #expect(play.status == 0, "\(play.error)")
         let lines = play.output.split(separator: "\n").map(String.init)
         #expect(lines.contains("Round 1, pose 1 of 2: One, hold 4 s"))
