@@ -37,11 +37,17 @@ final class ALSADevice: PCMDevice {
         }
         pcm = handle
         do {
-            var granted = try Self.negotiate(handle, request, byPeriodSize: false)
+            // A sound server's plugin (PulseAudio, PipeWire) keeps its whole
+            // buffer full whatever we ask: ask it for only the part we would keep filled.
+            let server = snd_pcm_type(handle) == SND_PCM_TYPE_IOPLUG
+            var asked = request
+            if server { asked.bufferMilliseconds = max(10, request.bufferMilliseconds / 2) }
+            var granted = try Self.negotiate(handle, asked, byPeriodSize: false)
             if granted.bufferFrames < 2 * granted.periodFrames {
                 logger.debug("buffer of \(granted.bufferFrames) frames is under two periods; asking by period size")
-                granted = try Self.negotiate(handle, request, byPeriodSize: true)
+                granted = try Self.negotiate(handle, asked, byPeriodSize: true)
             }
+            if server { granted.fillFrames = granted.bufferFrames }
             try Self.configureSoftware(handle, granted, request.device)
             try Self.call("snd_pcm_prepare", request.device, snd_pcm_prepare(handle))
             format = granted

@@ -33,17 +33,21 @@ public struct DeviceFormat: Equatable, Sendable, CustomStringConvertible {
     /// Frames per period and in the whole buffer.
     public var periodFrames: Int
     public var bufferFrames: Int
+    /// The most frames kept queued: every queued frame delays a key's earcon.
+    public var fillFrames: Int
 
-    public init(sampleRate: Int, channels: Int, sampleFormat: SampleFormat, periodFrames: Int, bufferFrames: Int) {
+    /// `fillFrames` defaults to half the buffer, and two periods at least.
+    public init(
+        sampleRate: Int, channels: Int, sampleFormat: SampleFormat, periodFrames: Int, bufferFrames: Int,
+        fillFrames: Int? = nil
+    ) {
         self.sampleRate = sampleRate
         self.channels = channels
         self.sampleFormat = sampleFormat
         self.periodFrames = periodFrames
         self.bufferFrames = bufferFrames
+        self.fillFrames = fillFrames ?? min(bufferFrames, max(2 * periodFrames, bufferFrames / 2))
     }
-
-    /// The most frames kept queued: half the buffer, and two periods at least.
-    public var fillFrames: Int { min(bufferFrames, max(2 * periodFrames, bufferFrames / 2)) }
 
     /// Bytes of one frame as the device takes it.
     public var bytesPerFrame: Int { channels * sampleFormat.bytesPerSample }

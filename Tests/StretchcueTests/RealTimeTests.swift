@@ -118,6 +118,11 @@ extension RealTimeTests {
         recorder.waitUntilExit()
 
         #expect(player.terminationStatus == 0)
+        // Key to earcon: the frames written after the key came, plus those queued then.
+        let log = try String(contentsOfFile: folder + "/log", encoding: .utf8)
+        let latency = log.split(separator: "\n").first { $0.contains("longest key to earcon:") }
+            .flatMap { $0.split(separator: " ").dropLast().last }.flatMap { Int($0) }
+        #expect(latency != nil && latency! < 80, "key to earcon: \(latency.map(String.init) ?? "not logged") ms")
         let modesAfter = terminal.modes
         #expect(modesAfter.c_lflag == modesBefore.c_lflag && modesAfter.c_iflag == modesBefore.c_iflag)
         #expect(terminal.output.contains("stopped after"))
@@ -135,7 +140,11 @@ extension RealTimeTests {
         // The resume earcon where the sound comes back: what is heard there,
         // less the session as rendered (resumed where it paused), is the earcon.
         let offset = try #require(Alignment.offset(of: expected, in: heard), "the session was not found")
-        let period = 1200
+        // The period the device granted, from the verbose log.
+        let period = try #require(
+            log.split(separator: "\n").first { $0.contains("opened pulse") }.flatMap { line in
+                line.split(separator: ",").first { $0.contains("period") }?.split(separator: " ").compactMap { Int($0) }.first
+            }, "no period in the log")
         let resumePeriod = pauseEarcon + (resumed - pauseEarcon + period / 2) / period * period
         let sessionAtResume = pauseEarcon - offset + period
         let residual = (0..<9600).map {
