@@ -82,11 +82,12 @@ public final class LivePlayer: @unchecked Sendable {
     private let logger: Logger
     private let source: any SessionSource
     private let shared: Shared
+    /// The earcons made so far, for the control thread.
+    private let earcons = EarconCache()
 
     // The audio thread's own state.
     private var mixer: Mixer
     private var preparer: SoundPreparer?
-    private var earcons: [Earcon: Sound] = [:]
     private var buffers: PeriodBuffers
     private var position: Int64 = 0
     private var gains = LiveGains()
@@ -104,7 +105,6 @@ public final class LivePlayer: @unchecked Sendable {
         let timeline = try source.timeline(rate: rate, edits: SessionEdits())
         mixer = try source.mixer(for: timeline)
         buffers = PeriodBuffers(stream.format)
-        earcons = Self.makeEarcons(rate: rate)
         shared = Shared(control: Control(transport: Self.makeTransport(timeline, source: source)))
     }
 
@@ -135,7 +135,7 @@ public final class LivePlayer: @unchecked Sendable {
             let words = shared.control.withLock {
                 StatusSpeech.prompts(for: $0.transport.timeline, at: status.frame, paused: status.paused)
             }
-            let speech = source.speech(words, rate: stream.format.sampleRate)
+            let speech = source.speech(words, rate: timeline.sampleRate)
             shared.mailbox.withLock { $0.speech = speech }
         case .stop:
             play(.stop)
@@ -178,7 +178,7 @@ public final class LivePlayer: @unchecked Sendable {
             // The new mixer's sounds are made before the audio thread sees it.
             let from = handover.position ?? shared.writePosition.load(ordering: .relaxed)
             let preparer = SoundPreparer(mixer: handover.mixer, from: from, logger: logger)
-            preparer.waitUntilReady(from: from, through: from + Int64(stream.format.sampleRate))
+            preparer.waitUntilReady(from: from, through: from + Int64(timeline.sampleRate))
             handover.preparer = preparer
             shared.mailbox.withLock { $0.switchTo = handover }
         } catch {
@@ -187,11 +187,12 @@ public final class LivePlayer: @unchecked Sendable {
         }
     }
 
-    /// Sends an earcon to the audio thread, noting when, to measure how soon it is heard.
+    /// Sends an earcon to the audio thread, noting when, to measure how soon
+    /// it is heard. Each is synthesized when first used, here on the control thread.
     private func play(_ earcon: Earcon) {
         let posted = Posted(
-            earcon: earcon, framesWritten: shared.framesWritten.load(ordering: .relaxed),
-            queued: shared.queued.load(ordering: .relaxed))
+            earcon: earcon, sound: earcons.sound(earcon, rate: timeline.sampleRate),
+            framesWritten: shared.framesWritten.load(ordering: .relaxed), queued: shared.queued.load(ordering: .relaxed))
         shared.mailbox.withLock { $0.earcon = posted }
     }
 
@@ -268,8 +269,8 @@ public final class LivePlayer: @unchecked Sendable {
             defer { (mailbox.earcon, mailbox.speech) = (nil, nil) }
             return (mailbox.earcon, mailbox.speech)
         }
-        if let posted = mail.0, let sound = earcons[posted.earcon] {
-            overlays.earcon = (sound, 0)
+        if let posted = mail.0 {
+            overlays.earcon = (posted.sound, 0)
             let latency = Int(framesWritten - posted.framesWritten) + posted.queued
             shared.longestKeyLatency.store(max(latency, shared.longestKeyLatency.load(ordering: .relaxed)), ordering: .relaxed)
             logger.debug("earcon \(posted.earcon) \(latency * 1000 / stream.format.sampleRate) ms after its key")
@@ -348,7 +349,6 @@ public final class LivePlayer: @unchecked Sendable {
             do {
                 let timeline = try source.timeline(rate: rate, edits: SessionEdits())
                 mixer = try source.mixer(for: timeline)
-                earcons = Self.makeEarcons(rate: rate)
                 shared.control.withLock { $0.transport = Self.makeTransport(timeline, source: source) }
             } catch {
                 logger.error("\(error)")
@@ -421,9 +421,6 @@ public final class LivePlayer: @unchecked Sendable {
         }
     }
 
-    private static func makeEarcons(rate: Int) -> [Earcon: Sound] {
-        Dictionary(uniqueKeysWithValues: Earcon.allCases.map { ($0, $0.sound(rate: rate)) })
-    }
 }
 
 /// What the two threads share.
@@ -460,6 +457,7 @@ private struct Mailbox {
 /// An earcon sent, and what the device held when its key came.
 private struct Posted {
     var earcon: Earcon
+    var sound: Sound
     var framesWritten: Int64
     var queued: Int
 }
@@ -476,4 +474,16 @@ private struct Switch {
 /// The control thread's view of the session.
 private struct Control {
     var transport: Transport
+}
+
+/// Earcons synthesized when first asked for, at the rate asked for.
+private final class EarconCache: Sendable {
+    private let sounds = Mutex<[Int: [Earcon: Sound]]>([:])
+
+    func sound(_ earcon: Earcon, rate: Int) -> Sound {
+        if let known = sounds.withLock({ $0[rate]?[earcon] }) { return known }
+        let made = earcon.sound(rate: rate)
+        sounds.withLock { $0[rate, default: [:]][earcon] = made }
+        return made
+    }
 }

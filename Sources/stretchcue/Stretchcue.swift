@@ -23,7 +23,8 @@ struct Stretchcue: ParsableCommand {
         // Sounds are large, made and dropped all session long: give each its
         // own mapping, returned whole when dropped, so the heap does not
         // fragment and a long session needs no more memory than a short one.
-        _ = stretchcue_map_allocations_from(128 * 1024)
+        // The few threads share one heap rather than each growing its own.
+        _ = stretchcue_set_malloc_policy(128 * 1024)
         do {
             var command = try parseAsRoot()
             try command.run()
