@@ -150,17 +150,22 @@ public final class LivePlayer: @unchecked Sendable {
     }
 
     private func perform(_ edit: TimelineEdit) {
-        let heard = shared.heardPosition.load(ordering: .relaxed)
+        // Where the listener is, or where a move not yet taken will put them:
+        // two quick presses of next go two poses on.
+        let heard =
+            shared.mailbox.withLock { $0.switchTo?.position } ?? shared.heardPosition.load(ordering: .relaxed)
         do {
             let outcome = try shared.control.withLock { control -> (Switch, Earcon)? in
                 let before = control.transport.timeline
                 let stepBefore = before.steps.lastIndex { $0.start <= heard } ?? -1
-                guard let target = try control.transport.apply(edit, at: heard) else { return nil }
-                let timeline = control.transport.timeline
+                var transport = control.transport
+                guard let target = try transport.apply(edit, at: heard) else { return nil }
+                let timeline = transport.timeline
                 let moves = edit == .next || edit == .back
                 // Always a new mixer, even for a move on the same timeline: its
                 // sounds are made for where it starts while the old one plays on.
                 let mixer = try source.mixer(for: timeline)
+                control.transport = transport
                 let stepAfter = timeline.steps.lastIndex { $0.start <= target } ?? -1
                 let earcon: Earcon =
                     switch edit {
@@ -180,7 +185,11 @@ public final class LivePlayer: @unchecked Sendable {
             let preparer = SoundPreparer(mixer: handover.mixer, from: from, logger: logger)
             preparer.waitUntilReady(from: from, through: from + Int64(timeline.sampleRate))
             handover.preparer = preparer
-            shared.mailbox.withLock { $0.switchTo = handover }
+            shared.mailbox.withLock { mailbox in
+                // A move not taken yet is replaced; its preparer is done with.
+                if let superseded = mailbox.switchTo?.preparer { mailbox.retired.append(superseded) }
+                mailbox.switchTo = handover
+            }
         } catch {
             logger.error("\(error)")
             play(.refused)

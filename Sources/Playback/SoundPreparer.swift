@@ -22,13 +22,14 @@ final class SoundPreparer: @unchecked Sendable {
         let readyThrough = Atomic<Int64>(0)
         let running = Atomic<Bool>(true)
         let wakeUp = Semaphore()
+        /// Half the lookahead in frames: below it, the preparer gets to work.
+        let halfLookahead: Int64
 
         init(mixer: Mixer, logger: Logger) {
             self.mixer = mixer
             self.logger = logger
+            halfLookahead = lookahead * Int64(mixer.timeline.sampleRate) / 2
         }
-
-        var halfLookahead: Int64 { lookahead * Int64(mixer.timeline.sampleRate) / 2 }
     }
 
     private let shared: Shared
