@@ -93,7 +93,9 @@ public enum Chimes {
 
         init(_ recipe: Recipe, rate: Int) {
             for (at, frequency) in recipe.strikes {
-                for (index, partial) in recipe.partials.enumerated() {
+                // Partials at or above 0.45 of the rate would fold back as false notes at low rates.
+                for (index, partial) in recipe.partials.enumerated()
+                where frequency * partial.ratio < 0.45 * Double(rate) {
                     let detunes = index < 2 && recipe.beat > 0 ? [-recipe.beat / 2, recipe.beat / 2] : [0.0]
                     for detune in detunes {
                         let omega = 2 * Double.pi * (frequency * partial.ratio + detune) / Double(rate)

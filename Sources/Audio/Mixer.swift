@@ -15,7 +15,8 @@ import Timing
 /// is. Live playback (`SoundSupply.prepared`) makes them ahead of time on
 /// another thread with `prepare(from:to:)`, so the audio thread never
 /// decodes, synthesizes or allocates; the sound table is shared under a
-/// mutex held only to look up or store one sound.
+/// mutex held only to look up, store or clear sounds, never to make or
+/// choose them.
 public final class Mixer: @unchecked Sendable {
     public let timeline: Timeline
     public let settings: MixSettings
@@ -51,16 +52,18 @@ public final class Mixer: @unchecked Sendable {
     private let cutFade: Int
     /// How sounds come to be in memory.
     public let supply: SoundSupply
-    /// Sounds `render` found missing and played as silence.
-    public var missedSounds: Int { cache.withLock { $0.missed } }
+    /// Sounds `render` found missing and played as silence, each counted once.
+    public var missedSounds: Int { cache.withLock { $0.missedCount } }
 
-    /// Each slot's sound while in memory, and when it was last wanted.
+    /// Each slot's sound while in memory, when it was last wanted, and
+    /// whether render ever found it missing.
     private struct Cache {
         var sounds: [Sound?]
         var lastUse: [Int]
+        var missed: [Bool]
         var uses = 0
         var samples = 0
-        var missed = 0
+        var missedCount = 0
     }
 
     /// Samples of sound kept in memory beyond those needed now when sounds
@@ -114,7 +117,10 @@ public final class Mixer: @unchecked Sendable {
         self.entries = entries
         self.sources = sources
         longest = entries.map(\.length).max() ?? 0
-        cache = Mutex(Cache(sounds: Array(repeating: nil, count: sources.count), lastUse: Array(repeating: -1, count: sources.count)))
+        cache = Mutex(
+            Cache(
+                sounds: Array(repeating: nil, count: sources.count), lastUse: Array(repeating: -1, count: sources.count),
+                missed: Array(repeating: false, count: sources.count)))
     }
 
     /// Writes `frames` frames starting at session frame `start` into `output`
@@ -205,7 +211,10 @@ public final class Mixer: @unchecked Sendable {
         let cached = cache.withLock { cache -> Sound? in
             cache.uses += 1
             cache.lastUse[slot] = cache.uses
-            if cache.sounds[slot] == nil && supply == .prepared { cache.missed += 1 }
+            if cache.sounds[slot] == nil && supply == .prepared && !cache.missed[slot] {
+                cache.missed[slot] = true
+                cache.missedCount += 1
+            }
             return cache.sounds[slot]
         }
         if let cached { return cached }
@@ -217,7 +226,10 @@ public final class Mixer: @unchecked Sendable {
     /// Makes every sound that plays in [start, end) that is not in memory
     /// yet, then drops the least recently wanted sounds not needed there
     /// until the rest fit in the memory budget (none kept for `.prepared`).
-    /// Sounds are made outside the lock.
+    ///
+    /// Sounds are made, and the ones to drop chosen, outside the lock; a
+    /// sound that cannot be made does not keep the others from being made,
+    /// and its error is thrown once the rest are done.
     public func prepare(from start: Int64, to end: Int64) throws(SoundError) {
         var needed = Set<Int>()
         var index = firstEntry(startingAtOrAfter: start - longest)
@@ -225,29 +237,43 @@ public final class Mixer: @unchecked Sendable {
             if entries[index].start + entries[index].length > start { needed.insert(entries[index].slot) }
             index += 1
         }
+        var failure: SoundError?
         for slot in needed.sorted() where cache.withLock({ $0.sounds[slot] == nil }) {
-            let sound = try make(slot)
-            cache.withLock { cache in
-                cache.sounds[slot] = sound
-                cache.samples += sound.samples.count
-                cache.uses += 1
-                cache.lastUse[slot] = cache.uses
+            do {
+                let sound = try make(slot)
+                cache.withLock { cache in
+                    cache.sounds[slot] = sound
+                    cache.samples += sound.samples.count
+                    cache.uses += 1
+                    cache.lastUse[slot] = cache.uses
+                }
+            } catch {
+                failure = failure ?? error
             }
+        }
+        let (held, lastUse, samples) = cache.withLock { cache in
+            (cache.sounds.indices.filter { cache.sounds[$0] != nil }, cache.lastUse, cache.samples)
+        }
+        var over = samples - memoryBudget
+        var drop: [Int] = []
+        for slot in held.filter({ !needed.contains($0) }).sorted(by: { lastUse[$0] < lastUse[$1] }) where over > 0 {
+            drop.append(slot)
+            over -= sounds(ofSlot: slot)
         }
         // Dropped sounds are released here, on the preparing thread, never by render.
         let dropped: [Sound] = cache.withLock { cache in
-            var dropped: [Sound] = []
-            let candidates = cache.sounds.indices.filter { cache.sounds[$0] != nil && !needed.contains($0) }
-                .sorted { cache.lastUse[$0] < cache.lastUse[$1] }
-            for slot in candidates where cache.samples > memoryBudget {
-                dropped.append(cache.sounds[slot]!)
-                cache.samples -= cache.sounds[slot]!.samples.count
-                cache.sounds[slot] = nil
+            drop.compactMap { slot in
+                defer { cache.sounds[slot] = nil }
+                cache.samples -= cache.sounds[slot]?.samples.count ?? 0
+                return cache.sounds[slot]
             }
-            return dropped
         }
-        _ = dropped
+        withExtendedLifetime(dropped) {}
+        if let failure { throw failure }
     }
+
+    /// Samples a slot's sound holds, read under the lock.
+    private func sounds(ofSlot slot: Int) -> Int { cache.withLock { $0.sounds[slot]?.samples.count ?? 0 } }
 
     private func make(_ slot: Int) throws(SoundError) -> Sound {
         switch sources[slot] {

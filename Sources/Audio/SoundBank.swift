@@ -23,8 +23,6 @@ public final class SoundBank: SoundLengths, Sendable {
     /// The chime pack's files, read once in `init`.
     private let packFiles: [CueKind: (path: String, info: SoundFile.Info)]
 
-    /// Sound file extensions looked for in packs, in order.
-    public static let extensions = ["wav", "flac", "ogg"]
 
     /// Reads the headers of the chime pack's files, so a broken pack is
     /// refused before anything plays.
@@ -130,8 +128,8 @@ public final class SoundBank: SoundLengths, Sendable {
         }
     }
 
-    /// The first of `NAME.wav`, `NAME.flac`, `NAME.ogg` in `folder` that exists.
+    /// The first `NAME.EXT` in `folder` that exists, EXT taken in the order of `PromptRef.fileExtensions`.
     static func find(_ name: String, in folder: String) -> String? {
-        extensions.lazy.map { "\(folder)/\(name).\($0)" }.first { access($0, F_OK) == 0 }
+        PromptRef.fileExtensions.lazy.map { "\(folder)/\(name).\($0)" }.first { access($0, F_OK) == 0 }
     }
 }

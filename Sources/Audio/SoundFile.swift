@@ -77,6 +77,10 @@ public enum SoundFile {
             }
             try resampler?.flush(into: store)
         }
+        // sf_readf_float stops early on a decoding error as at the end; tell them apart.
+        if sf_error(file) != 0 {
+            throw SoundError(file: path, message: "cannot be decoded (\(LibSndFile.failure("sf_readf_float", file)))")
+        }
         return Sound(channels: channels, samples: samples)
     }
 
@@ -86,7 +90,7 @@ public enum SoundFile {
         var header = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &header) else {
             throw SoundError(
-                file: path, message: "not a readable sound file (sf_open: \(String(cString: sf_strerror(nil))))")
+                file: path, message: "not a readable sound file (\(LibSndFile.failure("sf_open", nil)))")
         }
         let info = Info(frames: header.frames, sampleRate: Int(header.samplerate), channels: Int(header.channels))
         let problem: String? =

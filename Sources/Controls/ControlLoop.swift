@@ -11,7 +11,8 @@ import Synchronization
 /// read and the session just plays.
 public final class ControlLoop: @unchecked Sendable {
     private let player: LivePlayer
-    private let readsKeys: Bool
+    /// Whether keys are read: from the start, and until standard input ends.
+    private var readsKeys: Bool
     private let plain: Bool
     private let running = Atomic<Bool>(true)
     private var thread: BackgroundThread?
@@ -57,8 +58,8 @@ public final class ControlLoop: @unchecked Sendable {
                 if ready > 0 {
                     let count = bytes.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
                     if count > 0 { keys = decoder.feed(bytes[0..<count]) }
-                    // End of input (the terminal went away): no more keys to read.
-                    if count == 0 { return keysGone() }
+                    // End of input: no more keys to read; the session and the screen go on.
+                    if count == 0 { readsKeys = false }
                 } else if ready == 0, decoder.isWaiting {
                     keys = decoder.flush()
                 }
@@ -66,6 +67,7 @@ public final class ControlLoop: @unchecked Sendable {
             } else {
                 sleep(for: .milliseconds(100))
             }
+            player.tidyUp()
             let status = player.status
             if plain {
                 // Every step reached since the last look, even those passed
@@ -96,10 +98,5 @@ public final class ControlLoop: @unchecked Sendable {
             player.perform(command)
             if plain { TextOutput.standardOutput.line(StatusText.commandLine(command, after: player.status)) }
         }
-    }
-
-    /// Standard input closed: keep playing, keys no longer read.
-    private func keysGone() {
-        while running.load(ordering: .relaxed) { sleep(for: .milliseconds(100)) }
     }
 }

@@ -21,7 +21,7 @@ public enum StatusText {
         } else {
             parts.append(status.frame >= status.frames ? "Done" : "Starting")
         }
-        parts.append("\(clock(status.sessionSecondsLeft)) left")
+        parts.append("\(Timeline.clock(seconds: status.sessionSecondsLeft)) left")
         if status.volume != 0 { parts.append("vol \(status.volume > 0 ? "+" : "")\(Int(status.volume)) dB") }
         if !status.breathOn { parts.append("breath off") }
         if status.paused { parts.append("PAUSED") }
@@ -64,10 +64,5 @@ public enum StatusText {
             case .slower: "Slower from the next hold"
             }
         }
-    }
-
-    /// `M:SS`.
-    static func clock(_ seconds: Int) -> String {
-        "\(seconds / 60):\(seconds % 60 < 10 ? "0" : "")\(seconds % 60)"
     }
 }

@@ -48,6 +48,8 @@ final class ALSADevice: PCMDevice {
                 granted = try Self.negotiate(handle, asked, byPeriodSize: true)
             }
             if server { granted.fillFrames = granted.bufferFrames }
+            let type = snd_pcm_type(handle)
+            granted.keepsTime = type != SND_PCM_TYPE_FILE && type != SND_PCM_TYPE_NULL
             try Self.configureSoftware(handle, granted, request.device)
             try Self.call("snd_pcm_prepare", request.device, snd_pcm_prepare(handle))
             format = granted

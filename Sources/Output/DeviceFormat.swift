@@ -35,12 +35,16 @@ public struct DeviceFormat: Equatable, Sendable, CustomStringConvertible {
     public var bufferFrames: Int
     /// The most frames kept queued: every queued frame delays a key's earcon.
     public var fillFrames: Int
+    /// Whether the device plays in real time; a file or the null device
+    /// takes frames as fast as they come.
+    public var keepsTime: Bool
 
     /// `fillFrames` defaults to half the buffer, and two periods at least.
     public init(
         sampleRate: Int, channels: Int, sampleFormat: SampleFormat, periodFrames: Int, bufferFrames: Int,
-        fillFrames: Int? = nil
+        fillFrames: Int? = nil, keepsTime: Bool = true
     ) {
+        self.keepsTime = keepsTime
         self.sampleRate = sampleRate
         self.channels = channels
         self.sampleFormat = sampleFormat

@@ -34,16 +34,23 @@ public enum DeviceList {
         return found
     }
 
-    /// Every sound card (`snd_card_next`).
+    /// Every sound card (`snd_card_next`), with the id `CARD=` takes
+    /// (`snd_ctl_card_info_get_id`) and its long name.
     public static func cards() -> [Card] {
         var cards: [Card] = []
         var number: Int32 = -1
         while snd_card_next(&number) == 0, number >= 0 {
-            var id: UnsafeMutablePointer<CChar>?
-            var name: UnsafeMutablePointer<CChar>?
-            snd_card_get_name(number, &id)
-            snd_card_get_longname(number, &name)
-            cards.append(Card(index: Int(number), id: text(id) ?? "card\(number)", name: text(name) ?? ""))
+            var control: OpaquePointer?
+            var info: OpaquePointer?
+            guard snd_ctl_open(&control, "hw:\(number)", 0) == 0, let control else { continue }
+            defer { snd_ctl_close(control) }
+            guard snd_ctl_card_info_malloc(&info) == 0, let info else { continue }
+            defer { snd_ctl_card_info_free(info) }
+            guard snd_ctl_card_info(control, info) == 0 else { continue }
+            cards.append(
+                Card(
+                    index: Int(number), id: String(cString: snd_ctl_card_info_get_id(info)),
+                    name: String(cString: snd_ctl_card_info_get_longname(info))))
         }
         return cards
     }

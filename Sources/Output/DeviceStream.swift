@@ -19,17 +19,18 @@ public final class DeviceStream {
 
     private let opener: any PCMOpener
     private let logger: Logger
-    private let wait: (Duration) -> Bool
+    private let wait: (Duration, () -> Bool) -> Bool
     private var device: (any PCMDevice)?
 
     /// Opens the device. A busy device is retried, quietly after one log
     /// line, for up to `giveUpAfter`; an absent one fails at once.
     ///
-    /// - Parameter wait: sleeps for a duration; returns `false` when the user
-    ///   asked to stop meanwhile.
+    /// - Parameter wait: sleeps for a duration, looking now and then at the
+    ///   given stop test; returns `false` when the user asked to stop
+    ///   meanwhile (by a signal, or as the test says).
     public init(
         request: DeviceRequest, opener: any PCMOpener, logger: Logger, giveUpAfter: Duration,
-        wait: @escaping (Duration) -> Bool
+        wait: @escaping (Duration, () -> Bool) -> Bool
     ) throws(DeviceError) {
         self.request = request
         self.opener = opener
@@ -46,16 +47,17 @@ public final class DeviceStream {
             } catch where error.kind == .busy && waited < giveUpAfter {
                 if attempt == 0 { logger.warning("\(error); waiting for it to be free") }
                 let delay = Backoff.whileBusy(attempt: attempt)
-                guard wait(delay) else { throw error }
+                guard wait(delay, { false }) else { throw error }
                 waited += delay
                 attempt += 1
             }
         }
     }
 
-    /// Writes `frames` frames of `bytes` in the device's format, all of them
-    /// or none. Returns `false` when the device was lost meanwhile: it is then
-    /// closed, and `reopen` brings it back.
+    /// Writes `frames` frames of `bytes` in the device's format, through
+    /// short writes, underruns and suspends. Returns `false` when the device
+    /// was lost meanwhile (some of the frames may have been written): it is
+    /// then closed, and `reopen` brings it back.
     public func write(_ bytes: UnsafeRawPointer, frames: Int) -> Bool {
         guard let device else { return false }
         let frameBytes = device.format.bytesPerFrame
@@ -77,7 +79,7 @@ public final class DeviceStream {
                 suspends += 1
                 logger.info("device suspended; resuming")
                 var resumed = device.resume()
-                while resumed == -EAGAIN, wait(.milliseconds(100)) { resumed = device.resume() }
+                while resumed == -EAGAIN, wait(.milliseconds(100), { false }) { resumed = device.resume() }
                 if resumed < 0, device.prepare() < 0 { return lose(ESTRPIPE, "snd_pcm_resume") }
             default:
                 return lose(Int32(-result), "snd_pcm_writei")
@@ -87,14 +89,14 @@ public final class DeviceStream {
     }
 
     /// Reopens a lost device with `Backoff`, asking for the same format.
-    /// Returns `false` when the user asked to stop meanwhile; throws the last
-    /// error after `giveUpAfter` of trying.
-    public func reopen(giveUpAfter: Duration) throws(DeviceError) -> Bool {
+    /// Returns `false` when the user asked to stop meanwhile (a signal, or
+    /// `stopping`); throws the last error after `giveUpAfter` of trying.
+    public func reopen(giveUpAfter: Duration, stopping: () -> Bool = { false }) throws(DeviceError) -> Bool {
         var waited = Duration.zero
         var attempt = 0
         while true {
             let delay = Backoff.afterLoss(attempt: attempt)
-            guard wait(delay) else { return false }
+            guard !stopping(), wait(delay, stopping) else { return false }
             waited += delay
             attempt += 1
             do {

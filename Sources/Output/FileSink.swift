@@ -1,3 +1,4 @@
+import Audio
 import CSndFile
 import Glibc
 
@@ -44,7 +45,7 @@ public final class FileSink: AudioSink {
         self.format = format
         temporaryPath = "\(path).partial-\(getpid())"
         guard let file = sf_open(temporaryPath, Int32(SFM_WRITE), &info) else {
-            throw OutputError(target: path, message: "cannot write (sf_open: \(String(cString: sf_strerror(nil))))")
+            throw OutputError(target: path, message: "cannot write (\(LibSndFile.failure("sf_open", nil)))")
         }
         self.file = file
     }
@@ -79,7 +80,7 @@ public final class FileSink: AudioSink {
             }
         }
         guard written == Int64(frames) else {
-            throw OutputError(target: path, message: "cannot write (sf_writef: \(String(cString: sf_strerror(file))))")
+            throw OutputError(target: path, message: "cannot write (\(LibSndFile.failure("sf_writef", file)))")
         }
     }
 
@@ -89,7 +90,7 @@ public final class FileSink: AudioSink {
         let closed = sf_close(file)
         guard closed == 0 else {
             unlink(temporaryPath)
-            throw OutputError(target: path, message: "cannot finish the file (sf_close: \(String(cString: sf_error_number(closed))))")
+            throw OutputError(target: path, message: "cannot finish the file (\(LibSndFile.failure("sf_close", code: closed)))")
         }
         guard rename(temporaryPath, path) == 0 else {
             let reason = String(cString: strerror(errno))

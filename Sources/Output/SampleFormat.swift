@@ -37,10 +37,9 @@ public enum SampleFormat: String, CaseIterable, Sendable {
     }
 
     /// `value` clamped to [-1, 1] times `fullScale`, rounded to the nearest
-    /// integer, halves away from zero.
+    /// integer, halves to even (as `Sound.quantize` rounds 16-bit samples).
     @inline(__always)
     static func scaled(_ value: Float, by fullScale: Double) -> Int64 {
-        let scaled = Double(max(-1, min(1, value))) * fullScale
-        return Int64(scaled + (scaled < 0 ? -0.5 : 0.5))
+        Int64((Double(max(-1, min(1, value))) * fullScale).rounded(.toNearestOrEven))
     }
 }

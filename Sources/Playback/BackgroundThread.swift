@@ -26,12 +26,19 @@ public final class BackgroundThread {
     }
 }
 
-/// Sleeps the calling thread.
+/// Sleeps the calling thread for `duration`, through signals.
 public func sleep(for duration: Duration) {
-    let (seconds, attoseconds) = duration.components
-    var time = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+    var time = timespec(duration)
     var remaining = timespec()
     while nanosleep(&time, &remaining) == -1 && errno == EINTR { time = remaining }
+}
+
+extension timespec {
+    /// A duration as seconds and nanoseconds.
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self.init(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+    }
 }
 
 /// A POSIX semaphore: one thread waits, another wakes it.
@@ -49,14 +56,16 @@ final class Semaphore: @unchecked Sendable {
     /// Wakes the waiting thread, or the next one to wait.
     func signal() { sem_post(semaphore) }
 
-    /// Waits until signalled or until `timeout` has passed.
+    /// Waits until signalled or until `timeout` has passed. (sem_timedwait
+    /// takes a wall-clock deadline; a clock jump only makes one wait longer
+    /// or shorter, and the waiter looks again either way.)
     func wait(upTo timeout: Duration) {
-        var deadline = timespec()
-        clock_gettime(CLOCK_REALTIME, &deadline)
-        let nanoseconds = Int(timeout.components.seconds) * 1_000_000_000
-            + Int(timeout.components.attoseconds / 1_000_000_000) + deadline.tv_nsec
-        deadline.tv_sec += nanoseconds / 1_000_000_000
-        deadline.tv_nsec = nanoseconds % 1_000_000_000
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let span = timespec(timeout)
+        let nanoseconds = now.tv_nsec + span.tv_nsec
+        var deadline = timespec(
+            tv_sec: now.tv_sec + span.tv_sec + nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000)
         while sem_timedwait(semaphore, &deadline) == -1 && errno == EINTR {}
     }
 }

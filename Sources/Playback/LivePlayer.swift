@@ -37,22 +37,19 @@ public struct PlaybackSummary: Equatable, Sendable {
     public var underruns: Int
     public var suspends: Int
     public var reopens: Int
-    /// Sounds that were not ready in time and played as silence.
+    /// Sounds that were not ready in time, or could not be read, and played as silence.
     public var missedSounds: Int
     /// Whether the user stopped the session before its end.
     public var stopped: Bool
 
     /// One line for the user: played time, underruns, reopens.
     public var line: String {
-        func clock(_ frames: Int64) -> String {
-            let seconds = Int(frames / Int64(max(1, sampleRate)))
-            return "\(seconds / 60):\(seconds % 60 < 10 ? "0" : "")\(seconds % 60)"
-        }
+        func clock(_ frames: Int64) -> String { Timeline.clock(seconds: Int(frames / Int64(max(1, sampleRate)))) }
         var parts = [
             "\(stopped ? "stopped after" : "played") \(clock(playedFrames)) of \(clock(sessionFrames))",
             "\(underruns) underrun\(underruns == 1 ? "" : "s")", "\(reopens) reopen\(reopens == 1 ? "" : "s")",
         ]
-        if missedSounds > 0 { parts.append("\(missedSounds) sounds not ready in time") }
+        if missedSounds > 0 { parts.append("\(missedSounds) sound\(missedSounds == 1 ? "" : "s") missed") }
         return parts.joined(separator: ", ")
     }
 }
@@ -95,6 +92,10 @@ public final class LivePlayer: @unchecked Sendable {
     private var fadeInLeft = 0
     private var overlays = Overlays()
     private var framesWritten: Int64 = 0
+    /// A move taken from the mailbox this period.
+    private var handover: Switch?
+    /// Sounds missed by the mixers played before the current one.
+    private var missedEarlier = 0
 
     public init(stream: DeviceStream, settings: LiveSettings, source: any SessionSource, logger: Logger) throws {
         self.stream = stream
@@ -103,18 +104,19 @@ public final class LivePlayer: @unchecked Sendable {
         self.logger = logger
         let rate = stream.format.sampleRate
         let timeline = try source.timeline(rate: rate, edits: SessionEdits())
-        mixer = try source.mixer(for: timeline)
+        mixer = try source.mixer(for: timeline, channels: stream.format.channels)
         buffers = PeriodBuffers(stream.format)
-        shared = Shared(control: Control(transport: Self.makeTransport(timeline, source: source)))
+        shared = Shared(
+            control: Control(transport: Self.makeTransport(timeline, source: source), channels: stream.format.channels))
     }
 
     // MARK: The control thread
 
     /// Carries out `command`; its earcon is on its way to the device when
-    /// this returns. An edit that moves the session waits (tens of ms at
-    /// most) for the sounds at its destination before handing it over.
+    /// this returns. An edit waits for the sounds of the first second at its
+    /// destination (tens of milliseconds on a PC) before handing it over.
     public func perform(_ command: Command) {
-        stopRetiredPreparers()
+        tidyUp()
         switch command {
         case .togglePause:
             let paused = !shared.paused.load(ordering: .relaxed)
@@ -131,11 +133,7 @@ public final class LivePlayer: @unchecked Sendable {
             play(on ? .breathOn : .breathOff)
         case .whereAmI:
             play(.status)
-            let status = self.status
-            let words = shared.control.withLock {
-                StatusSpeech.prompts(for: $0.transport.timeline, at: status.frame, paused: status.paused)
-            }
-            let speech = source.speech(words, rate: timeline.sampleRate)
+            let speech = source.speech(StatusSpeech.prompts(for: status), rate: timeline.sampleRate)
             shared.mailbox.withLock { $0.speech = speech }
         case .stop:
             play(.stop)
@@ -164,7 +162,7 @@ public final class LivePlayer: @unchecked Sendable {
                 let moves = edit == .next || edit == .back
                 // Always a new mixer, even for a move on the same timeline: its
                 // sounds are made for where it starts while the old one plays on.
-                let mixer = try source.mixer(for: timeline)
+                let mixer = try source.mixer(for: timeline, channels: control.channels)
                 control.transport = transport
                 let stepAfter = timeline.steps.lastIndex { $0.start <= target } ?? -1
                 let earcon: Earcon =
@@ -186,8 +184,12 @@ public final class LivePlayer: @unchecked Sendable {
             preparer.waitUntilReady(from: from, through: from + Int64(timeline.sampleRate))
             handover.preparer = preparer
             shared.mailbox.withLock { mailbox in
-                // A move not taken yet is replaced; its preparer is done with.
-                if let superseded = mailbox.switchTo?.preparer { mailbox.retired.append(superseded) }
+                // A move not taken yet is replaced: its preparer is done with,
+                // and its jump kept when the new layout does not move.
+                if let superseded = mailbox.switchTo {
+                    if let old = superseded.preparer { mailbox.retired.append(old) }
+                    handover.position = handover.position ?? superseded.position
+                }
                 mailbox.switchTo = handover
             }
         } catch {
@@ -221,13 +223,18 @@ public final class LivePlayer: @unchecked Sendable {
     /// what was queued in the device then: the longest so far.
     public var longestKeyLatency: Int { shared.longestKeyLatency.load(ordering: .relaxed) }
 
-    /// Preparers the audio thread has let go of are stopped here, off the audio thread.
-    private func stopRetiredPreparers() {
-        let retired = shared.mailbox.withLock { mailbox -> [SoundPreparer] in
-            defer { mailbox.retired.removeAll(keepingCapacity: true) }
-            return mailbox.retired
+    /// Stops the preparers and frees the sounds the audio thread has let go
+    /// of, off the audio thread. The control thread calls it every so often.
+    public func tidyUp() {
+        let (preparers, sounds) = shared.mailbox.withLock { mailbox in
+            defer {
+                mailbox.retired.removeAll(keepingCapacity: true)
+                mailbox.retiredSounds.removeAll(keepingCapacity: true)
+            }
+            return (mailbox.retired, mailbox.retiredSounds)
         }
-        for preparer in retired { preparer.stop() }
+        for preparer in preparers { preparer.stop() }
+        withExtendedLifetime(sounds) {}
     }
 
     // MARK: The audio thread
@@ -236,16 +243,23 @@ public final class LivePlayer: @unchecked Sendable {
     /// period) or a `stop` command; then fades out, drains and closes the device.
     public func run(shouldStop: () -> Bool) throws(DeviceError) -> PlaybackSummary {
         preparer = SoundPreparer(mixer: mixer, from: 0, logger: logger)
+        let stop = { shouldStop() || self.shared.stopRequested.load(ordering: .relaxed) }
         var stopped = !writeLeadIn(shouldStop: shouldStop)
         while !stopped, position < mixer.timeline.frames {
+            takeMail()
+            // A stop waits for its own earcon to be heard.
             if shouldStop() || (shared.stopRequested.load(ordering: .relaxed) && overlays.earcon == nil) {
                 fadeOut()
                 stopped = true
                 break
             }
-            takeMail()
             let count = Int(min(Int64(buffers.frames), mixer.timeline.frames - position))
-            preparer?.waitUntilReady(from: position, through: position + Int64(count))
+            if stream.format.keepsTime {
+                preparer?.follow(position)
+            } else {
+                // Faster than real time (a file): wait for sounds rather than play silence.
+                preparer?.waitUntilReady(from: position, through: position + Int64(count))
+            }
             let advance = renderPeriod(count: count)
             shared.writePosition.store(position + Int64(advance), ordering: .relaxed)
             if stream.write(buffers.bytes, frames: count) {
@@ -257,34 +271,44 @@ public final class LivePlayer: @unchecked Sendable {
                 shared.heardPosition.store(max(0, position - Int64(queued)), ordering: .relaxed)
                 continue
             }
-            guard try recover(shouldStop: shouldStop) else {
+            guard try recover(shouldStop: stop) else {
                 stopped = true
                 break
             }
         }
         preparer?.stop()
         shared.mailbox.withLock { $0.switchTo?.preparer?.stop() }
-        stopRetiredPreparers()
+        tidyUp()
         stream.finish()
         return PlaybackSummary(
             playedFrames: position, sessionFrames: mixer.timeline.frames, sampleRate: mixer.timeline.sampleRate,
             underruns: stream.underruns, suspends: stream.suspends, reopens: stream.reopens,
-            missedSounds: mixer.missedSounds, stopped: stopped)
+            missedSounds: missedEarlier + mixer.missedSounds, stopped: stopped)
     }
 
-    /// Takes what the control thread left: an earcon, speech, a switch.
+    /// Takes what the control thread left: an earcon, speech, a move.
     private func takeMail() {
         let mail = shared.mailbox.withLock { mailbox in
-            defer { (mailbox.earcon, mailbox.speech) = (nil, nil) }
-            return (mailbox.earcon, mailbox.speech)
+            defer { (mailbox.earcon, mailbox.speech, mailbox.switchTo) = (nil, nil, nil) }
+            return (mailbox.earcon, mailbox.speech, mailbox.switchTo)
         }
         if let posted = mail.0 {
+            // Earcons stay in the control thread's cache: replacing one frees nothing here.
             overlays.earcon = (posted.sound, 0)
             let latency = Int(framesWritten - posted.framesWritten) + posted.queued
             shared.longestKeyLatency.store(max(latency, shared.longestKeyLatency.load(ordering: .relaxed)), ordering: .relaxed)
-            logger.debug("earcon \(posted.earcon) \(latency * 1000 / stream.format.sampleRate) ms after its key")
         }
-        if let speech = mail.1 { overlays.speech = (speech, 0) }
+        if let speech = mail.1 {
+            retire(overlays.speech?.sound)
+            overlays.speech = (speech, 0)
+        }
+        handover = mail.2
+    }
+
+    /// Hands a sound the audio thread is done with to the control thread, to be freed there.
+    private func retire(_ sound: Sound?) {
+        guard let sound else { return }
+        shared.mailbox.withLock { $0.retiredSounds.append(sound) }
     }
 
     /// Renders one period into `buffers` and returns how many session frames
@@ -293,22 +317,16 @@ public final class LivePlayer: @unchecked Sendable {
     private func renderPeriod(count: Int) -> Int {
         let paused = shared.paused.load(ordering: .relaxed)
         let target = LiveGains(breath: shared.breathOn.load(ordering: .relaxed) ? 1 : 0, master: Float(decibels: shared.volume))
-        let handover = shared.mailbox.withLock { mailbox in
-            defer { mailbox.switchTo = nil }
-            return mailbox.switchTo
-        }
         var advance = count
         if paused && silentForPause {
+            // Paused: silence. A move made meanwhile is taken now, to be heard on resuming.
+            if let handover { adopt(handover) }
             buffers.samples.update(repeating: 0)
             advance = 0
         } else if let handover {
             // Old session fading out, new one fading in, over this period.
             render(mixer, from: position, count: count, gains: gains, into: buffers.samples)
-            mixer = handover.mixer
-            if let old = preparer { shared.mailbox.withLock { $0.retired.append(old) } }
-            preparer = handover.preparer
-            position = handover.position ?? position
-            preparer?.follow(position)
+            adopt(handover)
             render(mixer, from: position, count: count, gains: target, into: buffers.other)
             Crossfade.mix(buffers.other, into: buffers.samples, count: count, channels: stream.format.channels)
         } else {
@@ -318,6 +336,7 @@ public final class LivePlayer: @unchecked Sendable {
                 Crossfade.mix(buffers.other, into: buffers.samples, count: count, channels: stream.format.channels)
             }
         }
+        handover = nil
         gains = target
         if paused != silentForPause {
             // Into a pause the session fades out; out of one it fades back in.
@@ -331,9 +350,22 @@ public final class LivePlayer: @unchecked Sendable {
             silentForPause = paused
         }
         if fadeInLeft > 0 { fadeInLeft = fadeIn(count: count, left: fadeInLeft) }
+        let speech = overlays.speech?.sound
         overlays.mix(into: buffers.samples, count: count, channels: stream.format.channels, gain: gains.master)
+        if overlays.speech == nil { retire(speech) }
         buffers.encode(count: count)
         return advance
+    }
+
+    /// Plays on from a move's mixer and position. The old mixer stays alive
+    /// in its preparer, retired to the control thread, so nothing is freed here.
+    private func adopt(_ handover: Switch) {
+        missedEarlier += mixer.missedSounds
+        mixer = handover.mixer
+        if let old = preparer { shared.mailbox.withLock { $0.retired.append(old) } }
+        preparer = handover.preparer
+        position = handover.position ?? position
+        preparer?.follow(position)
     }
 
     private func render(_ mixer: Mixer, from start: Int64, count: Int, gains: LiveGains, into output: UnsafeMutableBufferPointer<Float>) {
@@ -350,15 +382,26 @@ public final class LivePlayer: @unchecked Sendable {
     /// when the user stopped meanwhile.
     private func recover(shouldStop: () -> Bool) throws(DeviceError) -> Bool {
         preparer?.stop()
+        // A move not taken yet belongs to the device that is gone.
+        shared.mailbox.withLock { mailbox in
+            if let pending = mailbox.switchTo?.preparer { mailbox.retired.append(pending) }
+            mailbox.switchTo = nil
+        }
         let resume = mixer.timeline.resumePoint(for: max(0, position - Int64(stream.format.bufferFrames)))
-        guard try stream.reopen(giveUpAfter: settings.giveUpAfter) else { return false }
+        let before = stream.format
+        guard try stream.reopen(giveUpAfter: settings.giveUpAfter, stopping: shouldStop) else { return false }
         let rate = stream.format.sampleRate
-        if rate != mixer.timeline.sampleRate {
-            logger.notice("the device now runs at \(rate) Hz; rebuilding the session without its edits")
+        if rate != before.sampleRate || stream.format.channels != before.channels {
+            logger.notice("the device now plays \(stream.format); rebuilding the session without its edits")
             do {
                 let timeline = try source.timeline(rate: rate, edits: SessionEdits())
-                mixer = try source.mixer(for: timeline)
-                shared.control.withLock { $0.transport = Self.makeTransport(timeline, source: source) }
+                missedEarlier += mixer.missedSounds
+                mixer = try source.mixer(for: timeline, channels: stream.format.channels)
+                let channels = stream.format.channels
+                shared.control.withLock {
+                    $0.transport = Self.makeTransport(timeline, source: source)
+                    $0.channels = channels
+                }
             } catch {
                 logger.error("\(error)")
                 return false
@@ -457,10 +500,15 @@ private struct Mailbox {
     var earcon: Posted?
     var speech: Sound?
     var switchTo: Switch?
-    /// Preparers the audio thread is done with, for the control thread to stop.
+    /// Preparers and sounds the audio thread is done with, for the control
+    /// thread to stop and free. Room is kept, so appending does not allocate.
     var retired: [SoundPreparer] = []
+    var retiredSounds: [Sound] = []
 
-    init() { retired.reserveCapacity(8) }
+    init() {
+        retired.reserveCapacity(16)
+        retiredSounds.reserveCapacity(16)
+    }
 }
 
 /// An earcon sent, and what the device held when its key came.
@@ -483,6 +531,8 @@ private struct Switch {
 /// The control thread's view of the session.
 private struct Control {
     var transport: Transport
+    /// The device's channels, for the mixers the control thread makes.
+    var channels: Int
 }
 
 /// Earcons synthesized when first asked for, at the rate asked for.

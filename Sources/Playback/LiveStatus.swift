@@ -10,8 +10,9 @@ public struct LiveStatus: Equatable, Sendable {
     public var sampleRate: Int
     /// The step being heard, if any, and where it stands.
     public var step: Step?
-    /// Which step of how many (from 1), which pose of how many, which round of how many.
+    /// Which step of how many (from 1; 0 before the first), how many poses, how many rounds.
     public var stepNumber: Int
+    public var stepCount: Int
     public var poseCount: Int
     public var rounds: Int
     public var paused: Bool
@@ -27,6 +28,7 @@ public struct LiveStatus: Equatable, Sendable {
         let index = timeline.steps.lastIndex { $0.start <= frame }
         step = index.map { timeline.steps[$0] }
         stepNumber = (index ?? -1) + 1
+        stepCount = timeline.steps.count
         poseCount = (timeline.steps.map(\.poseIndex).max() ?? 0) + 1
         rounds = timeline.steps.map(\.round).max() ?? 1
         self.paused = paused

@@ -26,7 +26,8 @@ struct Overlays {
         speech = add(speech, into: output, count: count, channels: channels, gain: gain)
     }
 
-    /// Adds the next `count` frames of a mono overlay; `nil` once it is over.
+    /// Adds the next `count` frames of an overlay (its first channel, on every
+    /// output channel); `nil` once it is over.
     private func add(
         _ overlay: (sound: Sound, offset: Int)?, into output: UnsafeMutableBufferPointer<Float>, count: Int,
         channels: Int, gain: Float

@@ -10,8 +10,9 @@ public protocol SessionSource: Sendable {
     var pace: Double { get }
     /// The session laid out at `rate` with `edits`.
     func timeline(rate: Int, edits: SessionEdits) throws -> Timeline
-    /// A live mixer for `timeline` (its sounds are `SoundSupply.prepared`).
-    func mixer(for timeline: Timeline) throws -> Mixer
+    /// A live mixer for `timeline` with `channels` output channels (its
+    /// sounds are `SoundSupply.prepared`).
+    func mixer(for timeline: Timeline, channels: Int) throws -> Mixer
     /// `prompts` spoken one after another at `rate`, skipping any the voice pack lacks.
     func speech(_ prompts: [PromptRef], rate: Int) -> Sound
 }

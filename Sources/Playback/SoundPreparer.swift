@@ -5,8 +5,10 @@ import Synchronization
 /// Makes the sounds of the next seconds of a session on its own thread, so
 /// the audio thread finds them in memory and never decodes or synthesizes.
 ///
-/// `follow` and `waitUntilReady` are for the audio thread and touch only
-/// atomics; `stop` is called once, by whichever thread retires the preparer.
+/// `follow` touches only atomics and a semaphore, for the audio thread;
+/// `waitUntilReady` sleeps until the sounds are made, for the control thread
+/// and for devices that take frames faster than real time. `stop` may be
+/// called more than once, by one thread at a time.
 final class SoundPreparer: @unchecked Sendable {
     /// How far ahead of the write position sounds are made, in seconds.
     static let lookahead: Int64 = 4

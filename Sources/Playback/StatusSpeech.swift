@@ -5,32 +5,26 @@ import Timing
 /// "Round two of three. Pose three of seven. Cobra. Left side. Twenty five
 /// seconds left." Built from recorded words, never from live speech.
 public enum StatusSpeech {
-    /// The prompts that describe `frame` of `timeline`.
-    public static func prompts(for timeline: Timeline, at frame: Int64, paused: Bool) -> [PromptRef] {
-        var words: [String] = paused ? ["status.paused"] : []
-        guard let index = timeline.steps.lastIndex(where: { $0.start <= frame }) else {
-            return (words + ["status.introduction"]).map(PromptRef.voice)
-        }
-        let step = timeline.steps[index]
-        let rounds = timeline.steps.map(\.round).max() ?? 1
-        let poses = (timeline.steps.map(\.poseIndex).max() ?? 0) + 1
-        if index == timeline.steps.count - 1, frame >= step.holdEnd {
+    /// The prompts that describe `status`.
+    public static func prompts(for status: LiveStatus) -> [PromptRef] {
+        var words: [String] = status.paused ? ["status.paused"] : []
+        let frame = status.frame
+        guard let step = status.step else { return (words + ["status.introduction"]).map(PromptRef.voice) }
+        if status.stepNumber == status.stepCount, frame >= step.holdEnd {
             return (words + ["status.closing"]).map(PromptRef.voice)
         }
-        if rounds > 1 { words += ["status.round"] + number(step.round) + ["status.of"] + number(rounds) }
-        words += ["status.pose"] + number(step.poseIndex + 1) + ["status.of"] + number(poses)
+        if status.rounds > 1 { words += ["status.round"] + number(step.round) + ["status.of"] + number(status.rounds) }
+        words += ["status.pose"] + number(step.poseIndex + 1) + ["status.of"] + number(status.poseCount)
         words.append("name.\(step.pose)")
         if let side = step.side { words.append("status.\(side.rawValue)") }
-        let rate = Int64(timeline.sampleRate)
         if frame < step.holdStart {
             words.append("status.getting-ready")
         } else if frame < step.holdEnd {
             if let breaths = step.breaths {
-                let cycle = (step.holdEnd - step.holdStart) / Int64(max(1, breaths))
-                let left = Int((step.holdEnd - frame + cycle - 1) / max(1, cycle))
-                words += number(left) + ["status.breaths-left"]
+                let cycle = max(1, (step.holdEnd - step.holdStart) / Int64(max(1, breaths)))
+                words += number(Int((step.holdEnd - frame + cycle - 1) / cycle)) + ["status.breaths-left"]
             } else {
-                words += duration(seconds: Int((step.holdEnd - frame + rate - 1) / rate)) + ["status.seconds-left"]
+                words += duration(seconds: status.holdSecondsLeft ?? 0) + ["status.seconds-left"]
             }
         } else {
             words.append("status.between-poses")
@@ -50,11 +44,17 @@ public enum StatusSpeech {
         return words
     }
 
-    /// 1 to 59 (and on, by tens) as the voice pack's number prompts.
+    /// The voice-pack ids that say `value`.
+    public static func prompts(forNumber value: Int) -> [String] { number(value) }
+
+    /// 1 to 100 as the voice pack's number prompts ("twenty" "five");
+    /// above that, "over a hundred".
     static func number(_ value: Int) -> [String] {
-        if value <= 20 { return ["number.\(max(1, value))"] }
-        let tens = min(value / 10, 5) * 10
-        let ones = value - tens
-        return ["number.\(tens)"] + (ones > 0 ? number(ones) : [])
+        switch value {
+        case ...20: ["number.\(max(1, value))"]
+        case 21...99: ["number.\(value / 10 * 10)"] + (value % 10 > 0 ? number(value % 10) : [])
+        case 100: ["number.100"]
+        default: ["status.over", "number.100"]
+        }
     }
 }

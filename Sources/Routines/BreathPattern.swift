@@ -16,9 +16,6 @@ public struct BreathPattern: Equatable, Sendable, CustomStringConvertible {
     /// Slow belly breathing: in for 4 s, out for 6 s.
     public static let deepBelly = BreathPattern(inhale: 4, exhale: 6)
 
-    /// The length of one whole breath in seconds.
-    public var cycle: Double { inhale + holdIn + exhale + holdOut }
-
     /// Parses `IN:OUT` or `IN:HOLD:OUT:HOLD` (seconds), the form of `--breath`
     /// and of routine files. Returns `nil` for any other text; ranges are
     /// checked by `BreathPattern.problem`.

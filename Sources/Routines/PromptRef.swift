@@ -5,7 +5,7 @@
 public struct PromptRef: Hashable, Sendable, CustomStringConvertible {
     /// What the reference names.
     public enum Source: Hashable, Sendable {
-        /// An id in the voice pack (`pose.cobra`), looked up as `ID.wav`, `ID.flac` or `ID.ogg`.
+        /// An id in the voice pack (`pose.cobra`), looked up as `ID.wav`, `ID.flac`, `ID.ogg`...
         case voice(String)
         /// A sound file, by absolute path or relative to the routine file's folder.
         case file(String)
@@ -31,7 +31,8 @@ public struct PromptRef: Hashable, Sendable, CustomStringConvertible {
         self.init(isFile ? .file(text) : .voice(text), location: location)
     }
 
-    /// Sound file extensions a prompt may have.
+    /// Sound file extensions a prompt file may have, and those looked for in
+    /// voice and chime packs, in this order.
     public static let fileExtensions = ["wav", "flac", "ogg", "oga", "aiff", "aif"]
 
     /// The reference as a routine file writes it.

@@ -26,22 +26,24 @@ enum YAMLTree {
     /// Errors name `file` with the line and column libyaml reports.
     static func parse(_ text: String, file: String) throws(RoutineError) -> YAMLNode? {
         try checkNesting(text, file: file)
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else {
+        // libyaml keeps a pointer to its parser: it must not move, so it lives on the heap.
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) == 1 else {
             throw RoutineError(file: file, message: "libyaml could not start (yaml_parser_initialize)")
         }
-        defer { yaml_parser_delete(&parser) }
+        defer { yaml_parser_delete(parser) }
         var bytes = Array(text.utf8)
         return try bytes.withUnsafeMutableBufferPointer { buffer throws(RoutineError) in
-            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            return try compose(&parser, text: text, file: file)
+            yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
+            return try compose(parser, text: text, file: file)
         }
     }
 
     /// Builds the tree from parser events with an explicit stack, so deep
     /// nesting cannot overflow the call stack.
-    private static func compose(_ parser: inout yaml_parser_t, text: String, file: String) throws(RoutineError)
-        -> YAMLNode?
+    private static func compose(_ parser: UnsafeMutablePointer<yaml_parser_t>, text: String, file: String)
+        throws(RoutineError) -> YAMLNode?
     {
         struct Open {
             var isMapping: Bool
@@ -59,7 +61,7 @@ enum YAMLTree {
 
         while true {
             var event = yaml_event_t()
-            guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(parser, text: text, file: file) }
+            guard yaml_parser_parse(parser, &event) == 1 else { throw syntaxError(parser.pointee, text: text, file: file) }
             defer { yaml_event_delete(&event) }
             let line = event.start_mark.line + 1
             let column = event.start_mark.column + 1

@@ -32,6 +32,11 @@ extension Timeline {
         return out + "\n]}\n"
     }
 
+    /// `M:SS` of whole seconds, for summaries and status lines.
+    public static func clock(seconds: Int) -> String {
+        "\(seconds / 60):\(seconds % 60 < 10 ? "0" : "")\(seconds % 60)"
+    }
+
     /// `M:SS.ss` of a frame position.
     public func clock(_ frame: Int64) -> String {
         let hundredths = (frame * 100 + Int64(sampleRate) / 2) / Int64(sampleRate)

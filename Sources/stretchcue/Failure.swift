@@ -1,4 +1,5 @@
 import Audio
+import Glibc
 import Output
 import Routines
 
@@ -15,10 +16,12 @@ struct Failure: Error {
         case invalidInput = 2
         /// No audio device could be opened, or a lost one did not come back in time.
         case deviceUnavailable = 3
-        /// Stopped by SIGHUP: the terminal went away.
+        /// Stopped by SIGHUP (the terminal went away), SIGINT (Ctrl-C) or SIGTERM
+        /// before the work was done: 128 and the signal's number. `play` ends
+        /// with 0 on SIGTERM, the way a service is stopped.
         case hangUp = 129
-        /// Stopped by SIGINT (Ctrl-C) before the work was done.
         case interrupted = 130
+        case terminated = 143
     }
 
     init(_ line: String, _ exitCode: ExitCodes) {
@@ -28,6 +31,15 @@ struct Failure: Error {
 
     /// An exit code with nothing more to print.
     static func silent(_ exitCode: ExitCodes) -> Failure { Failure("", exitCode) }
+
+    /// The exit code for stopping on `signal`.
+    static func code(for signal: Int32) -> ExitCodes {
+        switch signal {
+        case SIGHUP: .hangUp
+        case SIGTERM: .terminated
+        default: .interrupted
+        }
+    }
 
     /// The failure for an error thrown by the libraries.
     init(_ error: any Error) {

@@ -1,5 +1,6 @@
 import Controls
 import Glibc
+import Playback
 import Synchronization
 
 /// SIGINT, SIGTERM and SIGHUP, caught so that a command can stop cleanly:
@@ -9,14 +10,22 @@ enum Interruption {
     /// The signal received, or 0.
     private static let received = Atomic<Int32>(0)
 
+    /// Whether a second SIGINT ends the process at once.
+    private static let exitsOnSecondInterrupt = Atomic<Bool>(true)
+
     /// Catches the signals from now on. They are unblocked too: a program
-    /// started by another with signals blocked would not hear them.
-    static func catchSignals() {
+    /// started by another with signals blocked would not hear them. With
+    /// `exitAtOnceOnSecondInterrupt` (play), Ctrl-C twice stops at once;
+    /// without (render), it waits for the partial file to be removed.
+    static func catchSignals(exitAtOnceOnSecondInterrupt: Bool = true) {
+        exitsOnSecondInterrupt.store(exitAtOnceOnSecondInterrupt, ordering: .relaxed)
         var signals = sigset_t()
         sigemptyset(&signals)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { number in
-                if number == SIGINT && Interruption.received.load(ordering: .relaxed) == SIGINT {
+                if number == SIGINT && Interruption.received.load(ordering: .relaxed) == SIGINT
+                    && Interruption.exitsOnSecondInterrupt.load(ordering: .relaxed)
+                {
                     // Ctrl-C twice: no fade, no drain; only the terminal is put back.
                     Terminal.restore()
                     _exit(130)
@@ -28,18 +37,16 @@ enum Interruption {
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
-    /// Sleeps for `duration` in short steps; `false` as soon as a signal has arrived.
-    static func sleep(_ duration: Duration) -> Bool {
+    /// Sleeps for `duration` in short steps; `false` as soon as a signal has
+    /// arrived or `stopping` says so.
+    static func sleep(_ duration: Duration, stopping: () -> Bool) -> Bool {
         var left = duration
-        while left > .zero {
-            if caught != nil { return false }
+        while left > .zero, caught == nil, !stopping() {
             let step = min(left, .milliseconds(50))
-            var time = timespec(tv_sec: 0, tv_nsec: Int(step.components.attoseconds / 1_000_000_000))
-            if step.components.seconds > 0 { time.tv_sec = Int(step.components.seconds) }
-            nanosleep(&time, nil)
+            Playback.sleep(for: step)
             left -= step
         }
-        return caught == nil
+        return caught == nil && !stopping()
     }
 
     /// The signal that arrived, if one has.

@@ -87,11 +87,8 @@ extension Stretchcue {
             }
             logger.debug("longest key to earcon: \(player.longestKeyLatency * 1000 / stream.format.sampleRate) ms")
             TextOutput.standardOutput.write("stretchcue: \(summary.line)\n")
-            switch Interruption.caught {
-            case SIGINT: throw Failure.silent(.interrupted)
-            case SIGHUP: throw Failure.silent(.hangUp)
-            default: break
-            }
+            // SIGTERM is how a service is stopped: a normal end.
+            if let signal = Interruption.caught, signal != SIGTERM { throw Failure.silent(Failure.code(for: signal)) }
         }
     }
 }
@@ -104,7 +101,7 @@ struct DeviceFlags: ParsableArguments {
     @Option(help: ArgumentHelp("The device buffer in ms (300-500 for Bluetooth speakers).", valueName: "ms"))
     var bufferMs = 100
 
-    @Option(help: ArgumentHelp("A sample format to insist on: s16, s32 or float.", valueName: "format"))
+    @Option(help: ArgumentHelp("A sample format to insist on: s16, s24 (sent as s32), s32 or float.", valueName: "format"))
     var sampleFormat: SampleFormat?
 
     func validate() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
-import Controls
 import Audio
+import Controls
+import Glibc
 import Output
 
 extension Stretchcue {
@@ -18,6 +19,13 @@ extension Stretchcue {
         @Option(help: ArgumentHelp("Sample format: s16, s24, s32 or float.", valueName: "format"))
         var format: SampleFormat = .s16
 
+        func validate() throws {
+            let type = output.split(separator: ".").last.map { $0.lowercased() } ?? ""
+            guard output.contains("."), FileSink.extensions[type] != nil else {
+                throw ValidationError("-o \(output): expected a file name ending in .wav or .flac")
+            }
+        }
+
         func run() throws {
             try reportingFailures {
                 let prepared = try Session(session)
@@ -25,10 +33,12 @@ extension Stretchcue {
                 let sink = try FileSink(
                     path: output, sampleRate: prepared.timeline.sampleRate, channels: mixer.settings.channels,
                     format: format)
-                Interruption.catchSignals()
+                Interruption.catchSignals(exitAtOnceOnSecondInterrupt: false)
                 guard try OfflineRender.run(mixer, into: sink, shouldStop: { Interruption.caught != nil }) else {
                     // The unfinished sink removes its partial file as it goes.
-                    throw Failure("stretchcue: render interrupted; \(output) was not written", .interrupted)
+                    throw Failure(
+                        "stretchcue: render interrupted; \(output) was not written",
+                        Failure.code(for: Interruption.caught ?? SIGINT))
                 }
                 let seconds = prepared.timeline.clock(prepared.timeline.frames)
                 TextOutput.standardError.write("stretchcue: wrote \(output) (\(seconds))\n")

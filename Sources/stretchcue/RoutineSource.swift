@@ -32,8 +32,10 @@ final class RoutineSource: SessionSource {
         return try Timeline(routine: routine, options: options, sounds: bank(rate: rate), edits: edits)
     }
 
-    func mixer(for timeline: Timeline) throws -> Mixer {
-        try Mixer(timeline: timeline, bank: bank(rate: timeline.sampleRate), settings: mix, supply: .prepared)
+    func mixer(for timeline: Timeline, channels: Int) throws -> Mixer {
+        var mix = mix
+        mix.channels = channels
+        return try Mixer(timeline: timeline, bank: bank(rate: timeline.sampleRate), settings: mix, supply: .prepared)
     }
 
     func speech(_ prompts: [PromptRef], rate: Int) -> Sound {

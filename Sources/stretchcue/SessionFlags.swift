@@ -59,13 +59,6 @@ struct SessionFlags: ParsableArguments {
         }
     }
 
-    /// The same flags at another sample rate.
-    func at(rate: Int) -> SessionFlags {
-        var flags = self
-        flags.rate = rate
-        return flags
-    }
-
     /// The options for the timing engine.
     var options: SessionOptions {
         SessionOptions(

@@ -12,7 +12,8 @@ struct Stretchcue: ParsableCommand {
         discussion: """
             Exit codes: 0 done (also when stopped by SIGTERM); 1 the output could not be written; 2 a \
             routine, sound file or pack is invalid; 3 no audio device could be opened, or a lost one did not \
-            come back in time; 64 the command line is wrong; 129 stopped by SIGHUP; 130 stopped by Ctrl-C.
+            come back in time; 64 the command line is wrong; 129, 130, 143 stopped by SIGHUP, SIGINT (Ctrl-C) or \
+            (render only) SIGTERM.
             """,
         version: "0.1.0",
         subcommands: [Play.self, Plan.self, Render.self, Devices.self],
@@ -25,8 +26,20 @@ struct Stretchcue: ParsableCommand {
         // fragment and a long session needs no more memory than a short one.
         // The few threads share one heap rather than each growing its own.
         _ = stretchcue_set_malloc_policy(128 * 1024)
+        // A closed pipe (`stretchcue play --plain | head`) is a failed write, not a kill
+        // that would leave the terminal in raw mode.
+        signal(SIGPIPE, SIG_IGN)
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            // Help and version print in full; a usage error is one line.
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            TextOutput.standardError.write("stretchcue: \(message(for: error).escapingControlCharacters)\n")
+            Glibc.exit(code.rawValue)
+        }
+        do {
             try command.run()
         } catch let failure as Failure {
             // One line, whatever text the failure carries.

@@ -1,4 +1,5 @@
 import Audio
+import Foundation
 import Output
 import Playback
 import Routines
@@ -21,18 +22,25 @@ import Timing
     /// (counted from the first write after the lead-in), and returns what
     /// the device took after the lead-in.
     func play(_ commands: [Int: Command]) throws -> (heard: [Float], summary: PlaybackSummary, player: LivePlayer) {
+        try play(commands.mapValues { [$0] })
+    }
+
+    /// The same, with several commands given together at a write.
+    func play(_ commands: [Int: [Command]], source: TestSource? = nil) throws
+        -> (heard: [Float], summary: PlaybackSummary, player: LivePlayer)
+    {
         let opener = ScriptedOpener()
         let stream = try DeviceStream(
             request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
-            giveUpAfter: .seconds(1), wait: { _ in true })
+            giveUpAfter: .seconds(1), wait: { _, _ in true })
         let player = try LivePlayer(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)),
-            source: session.source, logger: CollectedLogs().logger)
+            source: source ?? session.source, logger: CollectedLogs().logger)
         let device = opener.devices[0]
         device.largestWrite = Self.period
         let leadInWrites = leadIn / Self.period
         device.onWrite = { call in
-            if let command = commands[call - leadInWrites] { player.perform(command) }
+            for command in commands[call - leadInWrites] ?? [] { player.perform(command) }
         }
         let summary = try player.run { false }
         return (Array(device.written.dropFirst(leadIn * 2)), summary, player)
@@ -119,8 +127,54 @@ import Timing
     @Test func stopPlaysItsEarconThenFadesOut() throws {
         let (heard, summary, _) = try play([30: .stop])
         #expect(summary.stopped)
-        let tail = heard.dropFirst(31 * Self.period * 2)
-        #expect(tail.count < 24 * Self.period * 2)
-        #expect(tail.suffix(2).allSatisfy { abs($0) < 0.001 })
+        // The stop earcon (440 ms) is heard whole, then at most one more period and the 60 ms fade.
+        let earcon = Earcon.stop.sound(rate: 48_000).frames
+        let tail = heard.count / 2 - 31 * Self.period
+        #expect(tail >= earcon && tail <= earcon + Self.period + 2880)
+        #expect(heard.suffix(2).allSatisfy { abs($0) < 0.001 })
+    }
+
+    @Test func aMoveWhilePausedIsHeardOnResuming() throws {
+        // Paused at 50, next at 60, resumed at 80: the first step's announcement follows.
+        let (heard, _, _) = try play([50: [.togglePause], 60: [.edit(.next)], 80: [.togglePause]])
+        let next = Int(timeline.steps[0].start)
+        let after = 95 * Self.period
+        let expected = next + (after - 81 * Self.period)
+        #expect(firstDifference(slice(heard, frames: after..<(after + 48_000)), slice(rendered, frames: expected..<(expected + 48_000))) == nil)
+    }
+
+    @Test func aJumpFollowedAtOnceByALongerHoldKeepsBoth() throws {
+        // In the first hold: next, and in the same moment, + (on the pose next lands on).
+        let hold = Int(timeline.steps[0].holdStart) / Self.period + 4
+        let (heard, summary, _) = try play([hold: [.edit(.next), .edit(.lengthen)]])
+        let skipped = Int(timeline.steps[1].start) - (hold + 1) * Self.period
+        #expect(summary.playedFrames == timeline.frames + 480_000)
+        #expect(heard.count / 2 == Int(timeline.frames) + 480_000 - skipped)
+    }
+
+    @Test func aSoundThatFailsLeavesTheOthersPlaying() throws {
+        // Pose one's prompt is a file that disappears once the session is laid out.
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let prompt = folder + "/one.wav"
+        try FileManager.default.copyItem(atPath: Repository.voiceFolder + "/side.left.wav", toPath: prompt)
+        var routine = ShortSession.routine
+        routine.poses[0].prompt = PromptRef(.file(prompt))
+        let source = TestSource(routine: routine, bank: session.bank)
+        let timeline = try source.timeline(rate: 48_000, edits: SessionEdits())
+        let opener = ScriptedOpener()
+        let stream = try DeviceStream(
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            giveUpAfter: .seconds(1), wait: { _, _ in true })
+        let player = try LivePlayer(stream: stream, settings: LiveSettings(leadIn: .zero), source: source, logger: CollectedLogs().logger)
+        try FileManager.default.removeItem(atPath: prompt)
+        let summary = try player.run { false }
+        #expect(summary.missedSounds == 1)
+        // The chime that starts pose one's hold, and its breathing tones, sound as rendered.
+        let expected = try ShortSession.render(timeline, bank: session.bank, settings: MixSettings(muted: [.voice]))
+        let hold = Int(timeline.steps[0].holdStart)
+        let heard = opener.devices[0].written
+        let window = (hold * 2)..<((hold + 48_000) * 2)
+        #expect(firstDifference(heard[window], expected[window]) == nil)
     }
 }

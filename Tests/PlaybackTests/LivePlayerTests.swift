@@ -95,6 +95,22 @@ import Timing
         #expect(waits.total >= .seconds(20) && waits.total < .seconds(26))
     }
 
+    @Test func stoppingWhileTheDeviceIsGoneEndsTheWaitAtOnce() throws {
+        let waits = RecordedWaits()
+        let stream = try DeviceStream(
+            request: DeviceRequest(device: "scripted"),
+            opener: FailingAfterFirstOpener(inner: ScriptedOpener(deviceFaults: [[100: ENODEV]])),
+            logger: CollectedLogs().logger, giveUpAfter: .seconds(600), wait: waits.wait)
+        let player = try LivePlayer(
+            stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: session.source,
+            logger: CollectedLogs().logger)
+        // The user presses q during the second wait for the device.
+        waits.onWait = { if $0 == 2 { player.perform(.stop) } }
+        let summary = try player.run { false }
+        #expect(summary.stopped)
+        #expect(waits.waits == [.milliseconds(500), .seconds(1)])
+    }
+
     @Test func aBusyDeviceIsWaitedForWithOneLogLine() throws {
         let opener = ScriptedOpener(failures: Array(repeating: EBUSY, count: 12))
         let waits = RecordedWaits()

@@ -5,7 +5,10 @@ import Synchronization
 /// A playback device that stores what it is given and fails on a script:
 /// fault injection for the recovery policy, with no sound card and no sleeping.
 final class ScriptedDevice: PCMDevice {
-    let format = DeviceFormat(sampleRate: 48_000, channels: 2, sampleFormat: .float, periodFrames: 1200, bufferFrames: 4800)
+    /// Takes frames as fast as they come, like a file.
+    let format = DeviceFormat(
+        sampleRate: 48_000, channels: 2, sampleFormat: .float, periodFrames: 1200, bufferFrames: 4800,
+        keepsTime: false)
     /// Every frame taken, as float samples.
     private(set) var written: [Float] = []
     /// Errors to return, by write call (from 0): `EPIPE`, `ESTRPIPE`, `ENODEV`...
@@ -75,10 +78,13 @@ final class RecordedWaits: @unchecked Sendable {
     private(set) var waits: [Duration] = []
     /// Answers `false` (stop) once this many waits have been asked for.
     var stopAfter = Int.max
+    /// Called on each wait with its number, as a user acting meanwhile.
+    var onWait: ((Int) -> Void)?
 
-    func wait(_ duration: Duration) -> Bool {
+    func wait(_ duration: Duration, _ stopping: () -> Bool) -> Bool {
         waits.append(duration)
-        return waits.count < stopAfter
+        onWait?(waits.count)
+        return waits.count < stopAfter && !stopping()
     }
 
     var total: Duration { waits.reduce(.zero, +) }

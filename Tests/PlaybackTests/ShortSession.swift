@@ -52,8 +52,8 @@ final class TestSource: SessionSource {
         try Timeline(routine: routine, options: SessionOptions(sampleRate: rate), sounds: bank, edits: edits)
     }
 
-    func mixer(for timeline: Timeline) throws -> Mixer {
-        try Mixer(timeline: timeline, bank: bank, supply: .prepared)
+    func mixer(for timeline: Timeline, channels: Int) throws -> Mixer {
+        try Mixer(timeline: timeline, bank: bank, settings: MixSettings(channels: channels), supply: .prepared)
     }
 
     func speech(_ prompts: [PromptRef], rate: Int) -> Sound { bank.speech(prompts) }
