@@ -416,7 +416,10 @@ public final class LivePlayer: @unchecked Sendable {
 
     // MARK: Pieces of the loop
 
-    /// Writes the lead-in silence; `false` if the device was lost or the user stopped meanwhile.
+    /// Writes the lead-in silence, then waits until the sounds of the first
+    /// period are made, however short the lead-in was, so the first cue is
+    /// never played as silence; `false` if the device was lost or the user
+    /// stopped meanwhile.
     private func writeLeadIn(shouldStop: () -> Bool) -> Bool {
         buffers.silence()
         var left = frames(settings.leadIn)
@@ -427,6 +430,7 @@ public final class LivePlayer: @unchecked Sendable {
             framesWritten += Int64(count)
             left -= count
         }
+        preparer?.waitUntilReady(from: position, through: position + Int64(buffers.frames))
         return true
     }
 

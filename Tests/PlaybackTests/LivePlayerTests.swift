@@ -47,6 +47,28 @@ import Timing
         #expect(summary.missedSounds == 0)
     }
 
+    @Test func withNoLeadInTheFirstPromptIsMadeBeforeItIsPlayed() throws {
+        // A device that keeps time: the audio thread does not wait for each
+        // period's sounds, only for the first period's after the lead-in.
+        let opener = ScriptedOpener()
+        opener.keepsTime = true
+        let stream = try DeviceStream(
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            giveUpAfter: .seconds(600), wait: RecordedWaits().wait)
+        let player = try LivePlayer(
+            stream: stream, settings: LiveSettings(leadIn: .zero), source: session.source, logger: CollectedLogs().logger)
+        var calls = 0
+        let summary = try player.run {
+            calls += 1
+            return calls > 4
+        }
+        let device = try #require(opener.devices.first)
+        let played = Int(summary.playedFrames) * 2
+        #expect(played > 0 && rendered.prefix(played).contains { $0 != 0 })
+        #expect(firstDifference(device.written.prefix(played), rendered.prefix(played)) == nil)
+        #expect(summary.missedSounds == 0)
+    }
+
     @Test func aLostDeviceIsReopenedAndTheCurrentPoseAnnouncedAgain() throws {
         // Lost on the 700th write (well inside the second step), then two failed reopens.
         let opener = ScriptedOpener(deviceFaults: [[700: ENODEV]])

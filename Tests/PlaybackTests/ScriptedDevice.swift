@@ -5,10 +5,14 @@ import Synchronization
 /// A playback device that stores what it is given and fails on a script:
 /// fault injection for the recovery policy, with no sound card and no sleeping.
 final class ScriptedDevice: PCMDevice {
-    /// Takes frames as fast as they come, like a file.
-    let format = DeviceFormat(
-        sampleRate: 48_000, channels: 2, sampleFormat: .float, periodFrames: 1200, bufferFrames: 4800,
-        keepsTime: false)
+    /// Takes frames as fast as they come; says it keeps real time only when told to.
+    let format: DeviceFormat
+
+    init(keepsTime: Bool = false) {
+        format = DeviceFormat(
+            sampleRate: 48_000, channels: 2, sampleFormat: .float, periodFrames: 1200, bufferFrames: 4800,
+            keepsTime: keepsTime)
+    }
     /// Every frame taken, as float samples.
     private(set) var written: [Float] = []
     /// Errors to return, by write call (from 0): `EPIPE`, `ESTRPIPE`, `ENODEV`...
@@ -52,6 +56,8 @@ final class ScriptedOpener: PCMOpener, @unchecked Sendable {
     var failures: [Int32]
     /// Faults for each device opened, in order.
     var deviceFaults: [[Int: Int32]]
+    /// Whether the devices opened say they keep real time, as a sound card does.
+    var keepsTime = false
     private(set) var devices: [ScriptedDevice] = []
     private(set) var opens = 0
 
@@ -66,7 +72,7 @@ final class ScriptedOpener: PCMOpener, @unchecked Sendable {
             let code = failures.removeFirst()
             throw DeviceError(device: request.device, function: "snd_pcm_open", code: code, text: String(cString: strerror(code)))
         }
-        let device = ScriptedDevice()
+        let device = ScriptedDevice(keepsTime: keepsTime)
         if !deviceFaults.isEmpty { device.faults = deviceFaults.removeFirst() }
         devices.append(device)
         return device
