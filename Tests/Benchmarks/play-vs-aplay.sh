@@ -7,6 +7,7 @@
 #     (both judged against aplay with play's device buffer, 100 ms in 4
 #      periods of 25 ms; aplay with its own defaults is shown beside it)
 #   - time from start to the first frame written: median under 50 ms
+#     (judged on the untraced figure; the strace figure is shown beside it)
 #
 # Usage: Tests/Benchmarks/play-vs-aplay.sh [--session ROUTINE] [--first-frame-runs N]
 #   ROUTINE  a built-in routine name or a routine file (YAML); default the
@@ -30,10 +31,13 @@
 # the time from the program's execve to the first write() of frames (after the
 # 44-byte header) on the file descriptor openat returned for that file is the
 # time to the first frame written. strace stops the program on every system
-# call, so this is an upper bound; the same PCM writing into a FIFO, read by a
-# launcher that takes the time just before it starts the program, gives an
-# untraced figure beside it. The null PCM does not keep real time, so these
-# runs take seconds. play uses --sample-format s16 here, as the file is 16-bit.
+# call, so this is a loose upper bound. The same PCM writing into a FIFO, read
+# by a launcher that takes the time just before it starts the program and
+# again when the first frames arrive, gives an untraced figure: an upper bound
+# too (it adds starting the process and waking the reader), but a tight one,
+# and the one the target is judged on. The null PCM does not keep real time,
+# so these runs take seconds. play uses --sample-format s16 here, as the file
+# is 16-bit.
 set -euo pipefail
 export LC_ALL=C
 
@@ -131,7 +135,7 @@ if got != (rate, 2, 16, frames):
 EOF
 
 echo "bench: starting a PulseAudio server with a null sink (.ci/pulse start)" >&2
-.ci/pulse start
+.ci/pulse start || exit 2
 pulse_version=$(pactl info | sed -n 's/^Server Version: //p')
 
 # Other work on the machine disturbs the figures: wait up to BENCH_MAX_WAIT
@@ -305,9 +309,9 @@ row() { # NAME LABEL
 row play "play"
 row aplay-same "aplay, 100 ms buffer"
 row aplay-default "aplay, its defaults"
-printf '\nplay: %s\n' "$(cat "$tmp/play.stdout")"
-# "played 9:37 of 9:37, 0 underruns, 0 reopens", and more when something went wrong.
-if grep -Eq ' [1-9][0-9]* (underruns?|reopens?)\b|not ready' "$tmp/play.stdout"; then
+printf '\nplay: %s\n' "$(tail -n 1 "$tmp/play.stdout")"
+# "played 9:37 of 9:37, 0 underruns, 0 reopens"; any other count is a fault.
+if tail -n 1 "$tmp/play.stdout" | grep -Eq ', [1-9][0-9]* [a-z]'; then
     echo "bench: warning: play did not play the session cleanly (see its summary above)" >&2
 fi
 
@@ -334,7 +338,9 @@ check() {
 printf '\ntargets (against aplay with the same 100 ms buffer)\n'
 check "play CPU time / aplay's" "$(ratio "$(field play 2)" "$(field aplay-same 2)")" "<=" "$max_cpu_ratio" x
 check "play peak RSS / aplay's" "$(ratio "$(field play 5)" "$(field aplay-same 5)")" "<=" "$max_rss_ratio" x
-check "play first frame written, strace median (upper bound)" "$(median "$tmp/play.strace")" "<" "$max_first_frame_ms" " ms"
+check "play first frame written, untraced median" "$(median "$tmp/play.untraced")" "<" "$max_first_frame_ms" " ms"
+printf '%-56s %10s    (strace slows the program: a looser bound, not judged)\n' \
+    "play first frame written, strace median" "$(median "$tmp/play.strace") ms"
 
 if ((missed)); then
     echo "bench: a target was missed" >&2
