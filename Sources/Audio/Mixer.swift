@@ -10,9 +10,9 @@ import Timing
 /// with their gains, then the master gain and a soft limiter keep overlaps
 /// from clipping.
 ///
-/// Sounds are made when first needed and the least recently played are
-/// dropped past `soundMemory`, so memory stays flat however long the session
-/// is. Live playback (`SoundSupply.prepared`) makes them ahead of time on
+/// Sounds are made when first needed and dropped once they are not played
+/// again within `reuseWindow`, so memory depends on what plays close
+/// together, never on how long the session is. Live playback (`SoundSupply.prepared`) makes them ahead of time on
 /// another thread with `prepare(from:to:)`, so the audio thread never
 /// decodes, synthesizes or allocates; the sound table is shared under a
 /// mutex held only to look up, store or clear sounds, never to make or
@@ -46,6 +46,8 @@ public final class Mixer: @unchecked Sendable {
     private let longest: Int64
     /// Each slot's source.
     private let sources: [Source]
+    /// Each slot's entry starts, in order: when its sound plays next.
+    private let plays: [[Int64]]
     /// The sounds in memory, shared by the rendering and preparing threads.
     private let cache: Mutex<Cache>
     /// Frames of fade-out when a cue stops before its sound ends.
@@ -55,24 +57,21 @@ public final class Mixer: @unchecked Sendable {
     /// Sounds `render` found missing and played as silence, each counted once.
     public var missedSounds: Int { cache.withLock { $0.missedCount } }
 
-    /// Each slot's sound while in memory, when it was last wanted, and
-    /// whether render ever found it missing.
+    /// Each slot's sound while in memory, and whether render ever found it missing.
     private struct Cache {
         var sounds: [Sound?]
-        var lastUse: [Int]
         var missed: [Bool]
-        var uses = 0
-        var samples = 0
         var missedCount = 0
     }
 
-    /// Samples of sound kept in memory beyond those needed now when sounds
-    /// are made on demand: 3 M, 6 MB, enough for the chimes and breathing
-    /// tones of a whole session, so each is made once.
-    public static let soundMemory = 3_000_000
+    /// When sounds are made on demand, one not needed now is kept if it
+    /// plays again within this many seconds: the chimes, breathing tones and
+    /// breath words are made once, a voice prompt heard once per round is not
+    /// held for the next.
+    public static let reuseWindow: Int64 = 120
 
-    /// Samples kept beyond those needed now.
-    private var memoryBudget: Int { supply == .onDemand ? Self.soundMemory : 0 }
+    /// Frames ahead within which a sound's next play keeps it in memory.
+    private var keepAhead: Int64 { supply == .onDemand ? Self.reuseWindow * Int64(timeline.sampleRate) : 0 }
 
     /// Lays out the sounds of `timeline`; nothing is decoded or synthesized
     /// until it is first rendered. Fails only if a prompt's file cannot be found.
@@ -116,10 +115,13 @@ public final class Mixer: @unchecked Sendable {
         }
         self.entries = entries
         self.sources = sources
+        var plays = Array(repeating: [Int64](), count: sources.count)
+        for entry in entries { plays[entry.slot].append(entry.start) }
+        self.plays = plays
         longest = entries.map(\.length).max() ?? 0
         cache = Mutex(
             Cache(
-                sounds: Array(repeating: nil, count: sources.count), lastUse: Array(repeating: -1, count: sources.count),
+                sounds: Array(repeating: nil, count: sources.count),
                 missed: Array(repeating: false, count: sources.count)))
     }
 
@@ -209,8 +211,6 @@ public final class Mixer: @unchecked Sendable {
     /// made now (`.onDemand`) or counted as missed (`.prepared`).
     private func sound(_ slot: Int, from start: Int64, to end: Int64) throws(SoundError) -> Sound? {
         let cached = cache.withLock { cache -> Sound? in
-            cache.uses += 1
-            cache.lastUse[slot] = cache.uses
             if cache.sounds[slot] == nil && supply == .prepared && !cache.missed[slot] {
                 cache.missed[slot] = true
                 cache.missedCount += 1
@@ -224,8 +224,8 @@ public final class Mixer: @unchecked Sendable {
     }
 
     /// Makes every sound that plays in [start, end) that is not in memory
-    /// yet, then drops the least recently wanted sounds not needed there
-    /// until the rest fit in the memory budget (none kept for `.prepared`).
+    /// yet, then drops the sounds not needed there that do not play again
+    /// within `reuseWindow` (all of them for `.prepared`).
     ///
     /// Sounds are made, and the ones to drop chosen, outside the lock; a
     /// sound that cannot be made does not keep the others from being made,
@@ -241,30 +241,21 @@ public final class Mixer: @unchecked Sendable {
         for slot in needed.sorted() where cache.withLock({ $0.sounds[slot] == nil }) {
             do {
                 let sound = try make(slot)
-                cache.withLock { cache in
-                    cache.sounds[slot] = sound
-                    cache.samples += sound.samples.count
-                    cache.uses += 1
-                    cache.lastUse[slot] = cache.uses
-                }
+                cache.withLock { $0.sounds[slot] = sound }
             } catch {
                 failure = failure ?? error
             }
         }
-        let (held, lastUse, samples) = cache.withLock { cache in
-            (cache.sounds.indices.filter { cache.sounds[$0] != nil }, cache.lastUse, cache.samples)
-        }
-        var over = samples - memoryBudget
-        var drop: [Int] = []
-        for slot in held.filter({ !needed.contains($0) }).sorted(by: { lastUse[$0] < lastUse[$1] }) where over > 0 {
-            drop.append(slot)
-            over -= sounds(ofSlot: slot)
+        let held = cache.withLock { cache in cache.sounds.indices.filter { cache.sounds[$0] != nil } }
+        let drop = held.filter { slot in
+            guard !needed.contains(slot) else { return false }
+            guard let next = nextPlay(of: slot, atOrAfter: start) else { return true }
+            return next - start > keepAhead
         }
         // Dropped sounds are released here, on the preparing thread, never by render.
         let dropped: [Sound] = cache.withLock { cache in
             drop.compactMap { slot in
                 defer { cache.sounds[slot] = nil }
-                cache.samples -= cache.sounds[slot]?.samples.count ?? 0
                 return cache.sounds[slot]
             }
         }
@@ -272,8 +263,12 @@ public final class Mixer: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Samples a slot's sound holds, read under the lock.
-    private func sounds(ofSlot slot: Int) -> Int { cache.withLock { $0.sounds[slot]?.samples.count ?? 0 } }
+    /// The first frame at or after `frame` where a slot's sound starts playing.
+    private func nextPlay(of slot: Int, atOrAfter frame: Int64) -> Int64? {
+        let starts = plays[slot]
+        let index = Self.firstIndex(starts.count) { starts[$0] < frame }
+        return index < starts.count ? starts[index] : nil
+    }
 
     private func make(_ slot: Int) throws(SoundError) -> Sound {
         switch sources[slot] {
@@ -285,11 +280,17 @@ public final class Mixer: @unchecked Sendable {
 
     /// The index of the first entry that starts at or after `frame`.
     private func firstEntry(startingAtOrAfter frame: Int64) -> Int {
+        Self.firstIndex(entries.count) { entries[$0].start < frame }
+    }
+
+    /// A binary search: the first index of `0..<count` where `isBefore`,
+    /// true for a leading run of indices and false after it, is false.
+    private static func firstIndex(_ count: Int, where isBefore: (Int) -> Bool) -> Int {
         var low = 0
-        var high = entries.count
+        var high = count
         while low < high {
             let middle = (low + high) / 2
-            if entries[middle].start < frame { low = middle + 1 } else { high = middle }
+            if isBefore(middle) { low = middle + 1 } else { high = middle }
         }
         return low
     }
@@ -297,8 +298,8 @@ public final class Mixer: @unchecked Sendable {
 
 /// How a mixer's sounds come to be in memory.
 public enum SoundSupply: Sendable {
-    /// `render` makes a missing sound itself, and up to `Mixer.soundMemory`
-    /// of sounds are kept: offline rendering, on one thread.
+    /// `render` makes a missing sound itself and keeps the sounds that play
+    /// again within `Mixer.reuseWindow`: offline rendering, on one thread.
     case onDemand
     /// Another thread makes sounds ahead with `prepare`; `render` plays
     /// silence for a missing one and counts it. Only the sounds of the
