@@ -92,6 +92,9 @@ public final class FileSink: AudioSink {
             unlink(temporaryPath)
             throw OutputError(target: path, message: "cannot finish the file (\(LibSndFile.failure("sf_close", code: closed)))")
         }
+        // A file written over keeps its permissions.
+        var replaced = stat()
+        if stat(path, &replaced) == 0 { chmod(temporaryPath, replaced.st_mode & 0o7777) }
         guard rename(temporaryPath, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)

@@ -38,6 +38,19 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["session.wav"])
     }
 
+    @Test func aFileWrittenOverKeepsItsPermissions() throws {
+        let path = folder + "/shared.wav"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o640)
+        let sink = try FileSink(path: path, sampleRate: 48_000, channels: 2)
+        try ramp.withUnsafeBufferPointer { try sink.write($0, frames: 2000) }
+        try sink.finish()
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        #expect(info.st_mode & 0o7777 == 0o640)
+        #expect(info.st_size > 2000 * 4)
+    }
+
     @Test func refusesUnknownTypesAndImpossibleFormats() {
         #expect(throws: OutputError(target: folder + "/a.mp3", message: "unknown file type; expected a name ending in .wav or .flac")) {
             try FileSink(path: folder + "/a.mp3", sampleRate: 48_000, channels: 2)
