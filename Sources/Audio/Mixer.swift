@@ -12,11 +12,11 @@ import Timing
 ///
 /// Sounds are made when first needed and dropped once they are not played
 /// again within `reuseWindow`, so memory depends on what plays close
-/// together, never on how long the session is. Live playback (`SoundSupply.prepared`) makes them ahead of time on
-/// another thread with `prepare(from:to:)`, so the audio thread never
-/// decodes, synthesizes or allocates; the sound table is shared under a
-/// mutex held only to look up, store or clear sounds, never to make or
-/// choose them.
+/// together, never on how long the session is. Live playback
+/// (`SoundSupply.prepared`) makes them ahead of time on another thread with
+/// `prepare(from:to:)`, so the audio thread never decodes, synthesizes or
+/// allocates; the sound table is shared under a mutex held only to look
+/// up, store or clear sounds, never to make or choose them.
 public final class Mixer: @unchecked Sendable {
     public let timeline: Timeline
     public let settings: MixSettings
