@@ -241,7 +241,10 @@ public final class LivePlayer: @unchecked Sendable {
 
     /// Plays the whole session, or until `shouldStop` says so (checked every
     /// period) or a `stop` command; then fades out, drains and closes the device.
-    public func run(shouldStop: () -> Bool) throws(DeviceError) -> PlaybackSummary {
+    /// Throws the `DeviceError` of a device that did not come back within
+    /// `giveUpAfter`, or what kept the session from being rebuilt when it
+    /// came back at another rate.
+    public func run(shouldStop: () -> Bool) throws -> PlaybackSummary {
         preparer = SoundPreparer(mixer: mixer, from: 0, logger: logger)
         let stop = { shouldStop() || self.shared.stopRequested.load(ordering: .relaxed) }
         var stopped = !writeLeadIn(shouldStop: shouldStop)
@@ -380,7 +383,7 @@ public final class LivePlayer: @unchecked Sendable {
     /// After the device was lost: reopen it, rebuild at a new rate if it
     /// changed, and go on from the resume point after a lead-in. `false`
     /// when the user stopped meanwhile.
-    private func recover(shouldStop: () -> Bool) throws(DeviceError) -> Bool {
+    private func recover(shouldStop: () -> Bool) throws -> Bool {
         preparer?.stop()
         // A move not taken yet belongs to the device that is gone.
         shared.mailbox.withLock { mailbox in
@@ -403,8 +406,9 @@ public final class LivePlayer: @unchecked Sendable {
                     $0.channels = channels
                 }
             } catch {
-                logger.error("\(error)")
-                return false
+                // The session cannot go on at the new rate: nothing more is played.
+                stream.close()
+                throw error
             }
         }
         buffers = PeriodBuffers(stream.format)

@@ -82,8 +82,11 @@ extension Stretchcue {
             do {
                 defer { controls.stop() }
                 summary = try player.run { Interruption.caught != nil }
-            } catch {
+            } catch let error as DeviceError {
                 throw Failure("stretchcue: gave up after \(giveUpAfter) s: \(error)", .deviceUnavailable)
+            } catch {
+                // The device came back at another rate and the session could not be rebuilt.
+                throw Failure(error)
             }
             logger.debug("longest key to earcon: \(player.longestKeyLatency * 1000 / stream.format.sampleRate) ms")
             TextOutput.standardOutput.write("stretchcue: \(summary.line)\n")

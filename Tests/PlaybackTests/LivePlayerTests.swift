@@ -99,6 +99,22 @@ import Timing
         #expect(logs.count(atLeast: .warning) == 1)
     }
 
+    @Test func aDeviceBackAtARateTheSessionCannotBeRebuiltAtEndsWithItsError() throws {
+        let opener = ScriptedOpener(deviceFaults: [[40: ENODEV]])
+        opener.sampleRates = [48_000, 44_100]
+        let logs = CollectedLogs()
+        let stream = try DeviceStream(
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: logs.logger,
+            giveUpAfter: .seconds(600), wait: RecordedWaits().wait)
+        let player = try LivePlayer(
+            stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)),
+            source: FixedRateSource(inner: session.source, rate: 48_000), logger: logs.logger)
+        #expect(throws: FixedRateSource.Refused(rate: 44_100)) { try player.run { false } }
+        #expect(opener.devices.count == 2)
+        // Nothing of the session was played on the device that came back.
+        #expect(opener.devices[1].written.isEmpty && opener.devices[1].closed)
+    }
+
     @Test func aReopenWaitsLongerEachTimeAndGivesUp() throws {
         let opener = ScriptedOpener(deviceFaults: [[100: ENODEV]])
         let waits = RecordedWaits()
@@ -181,4 +197,30 @@ final class FailingAfterFirstOpener: PCMOpener, @unchecked Sendable {
         }
         return try inner.open(request)
     }
+}
+
+/// A session that can be laid out at one rate only: rebuilding it at
+/// another fails, as when a prompt file went missing while playing.
+final class FixedRateSource: SessionSource {
+    struct Refused: Error, Equatable {
+        let rate: Int
+    }
+
+    let inner: TestSource
+    let rate: Int
+
+    init(inner: TestSource, rate: Int) {
+        self.inner = inner
+        self.rate = rate
+    }
+
+    var pace: Double { inner.pace }
+
+    func timeline(rate: Int, edits: SessionEdits) throws -> Timeline {
+        guard rate == self.rate else { throw Refused(rate: rate) }
+        return try inner.timeline(rate: rate, edits: edits)
+    }
+
+    func mixer(for timeline: Timeline, channels: Int) throws -> Mixer { try inner.mixer(for: timeline, channels: channels) }
+    func speech(_ prompts: [PromptRef], rate: Int) -> Sound { inner.speech(prompts, rate: rate) }
 }

@@ -8,9 +8,9 @@ final class ScriptedDevice: PCMDevice {
     /// Takes frames as fast as they come; says it keeps real time only when told to.
     let format: DeviceFormat
 
-    init(keepsTime: Bool = false) {
+    init(sampleRate: Int = 48_000, keepsTime: Bool = false) {
         format = DeviceFormat(
-            sampleRate: 48_000, channels: 2, sampleFormat: .float, periodFrames: 1200, bufferFrames: 4800,
+            sampleRate: sampleRate, channels: 2, sampleFormat: .float, periodFrames: 1200, bufferFrames: 4800,
             keepsTime: keepsTime)
     }
     /// Every frame taken, as float samples.
@@ -58,6 +58,8 @@ final class ScriptedOpener: PCMOpener, @unchecked Sendable {
     var deviceFaults: [[Int: Int32]]
     /// Whether the devices opened say they keep real time, as a sound card does.
     var keepsTime = false
+    /// Sample rates of the devices opened, in order; 48 kHz once used up.
+    var sampleRates: [Int] = []
     private(set) var devices: [ScriptedDevice] = []
     private(set) var opens = 0
 
@@ -72,7 +74,7 @@ final class ScriptedOpener: PCMOpener, @unchecked Sendable {
             let code = failures.removeFirst()
             throw DeviceError(device: request.device, function: "snd_pcm_open", code: code, text: String(cString: strerror(code)))
         }
-        let device = ScriptedDevice(keepsTime: keepsTime)
+        let device = ScriptedDevice(sampleRate: sampleRates.isEmpty ? 48_000 : sampleRates.removeFirst(), keepsTime: keepsTime)
         if !deviceFaults.isEmpty { device.faults = deviceFaults.removeFirst() }
         devices.append(device)
         return device
