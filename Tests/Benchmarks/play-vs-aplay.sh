@@ -68,24 +68,14 @@ max_rss_ratio=2.5     # play's peak RSS / aplay's (same buffer)
 max_first_frame_ms=50 # median time from start to the first frame written
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source Tests/Benchmarks/common.sh
 
 # GNU time and strace; aplay and the PulseAudio server through the project's setup.
-sudo=""
-[[ $(id -u) -eq 0 ]] || sudo="sudo"
-missing=()
-[[ -x /usr/bin/time ]] || missing+=(time)
-command -v strace >/dev/null || missing+=(strace)
-if ((${#missing[@]})); then
-    echo "bench: installing ${missing[*]}" >&2
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bench_install /usr/bin/time:time strace:strace
 if ! command -v aplay >/dev/null || ! command -v pulseaudio >/dev/null || ! command -v pactl >/dev/null; then
     .ci/setup --test >&2
 fi
-for tool in python3 swift aplay strace pulseaudio pactl; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is not on PATH" >&2; exit 2; }
-done
+bench_require python3 swift aplay strace pulseaudio pactl
 
 tmp=$(mktemp -d /tmp/stretchcue-bench.XXXXXX)
 # A private sound server, stopped again whatever happens.
@@ -99,16 +89,7 @@ finish() {
 trap finish EXIT
 trap 'exit 130' INT TERM
 
-# A release build in its own scratch folder (shared with render-and-plan.sh),
-# so it never shares .build with another build running at the same time.
-build=(swift build -c release --static-swift-stdlib --scratch-path .build-bench)
-echo "bench: ${build[*]}" >&2
-if ! "${build[@]}" >"$tmp/build.log" 2>&1; then
-    cat "$tmp/build.log" >&2
-    echo "bench: the release build failed" >&2
-    exit 2
-fi
-bin="$("${build[@]}" --show-bin-path)/stretchcue"
+bench_build
 wav="$tmp/session.wav"
 
 # The session: its frames and sample rate from the plan, and its WAV file.
@@ -124,36 +105,13 @@ if ! "$bin" render "$routine" -o "$wav" >/dev/null 2>"$tmp/stderr"; then
     echo "bench: the render failed" >&2
     exit 2
 fi
-python3 - "$wav" "$rate" "$frames" <<'EOF' || exit 2
-import sys, wave
-path, rate, frames = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-with wave.open(path) as w:
-    got = (w.getframerate(), w.getnchannels(), w.getsampwidth() * 8, w.getnframes())
-if got != (rate, 2, 16, frames):
-    sys.exit(f"bench: {path} is {got[0]} Hz, {got[1]} channels, {got[2]} bits, {got[3]} frames; "
-             f"expected {rate} Hz, 2 channels, 16 bits, {frames} frames")
-EOF
+bench_check_wav "$wav" "$rate" "$frames"
 
 echo "bench: starting a PulseAudio server with a null sink (.ci/pulse start)" >&2
 .ci/pulse start || exit 2
 pulse_version=$(pactl info | sed -n 's/^Server Version: //p')
 
-# Other work on the machine disturbs the figures: wait up to BENCH_MAX_WAIT
-# seconds (default 90; the build itself raises the load) for the 1-minute
-# load average to fall below 1, then measure anyway with a warning.
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-busy() { awk '{ exit !($1 >= 1) }' /proc/loadavg; }
-max_wait=${BENCH_MAX_WAIT:-90}
-[[ $max_wait =~ ^[0-9]+$ ]] || { echo "bench: BENCH_MAX_WAIT must be a number of seconds" >&2; exit 2; }
-for ((waited = 0; waited < max_wait; waited += 5)); do
-    busy || break
-    ((waited > 0)) || echo "bench: waiting up to ${max_wait}s for the load average ($(load)) to fall below 1" >&2
-    sleep 5
-done
-load_before=$(load)
-if busy; then
-    echo "bench: warning: 1-minute load is $load_before; figures may be disturbed" >&2
-fi
+bench_wait_until_quiet
 
 play=("$bin" play "$routine" --lead-in-ms 0 --buffer-ms 100)
 aplay_same=(aplay -q --buffer-time=100000 --period-time=25000)
@@ -252,11 +210,6 @@ if ((tap_bytes != 44 + frames * 4)); then
     echo "bench: warning: play wrote $(((tap_bytes - 44) / 4)) frames to the tap; the session has $frames" >&2
 fi
 
-# median, min and max of a file of numbers.
-median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-lowest() { sort -g "$1" | head -n 1; }
-highest() { sort -g "$1" | tail -n 1; }
-
 # --- Live playback on PulseAudio -----------------------------------------
 
 # live NAME COMMAND...: plays COMMAND once on -D pulse under GNU time; writes
@@ -286,11 +239,7 @@ load_after=$(load)
 field() { cut -d' ' -f"$2" "$tmp/$1.live"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
 
-# What was measured: the commit, and whether the working tree differs from it.
-revision=$(git --no-optional-locks rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git --no-optional-locks status --porcelain -- Package.swift Sources 2>/dev/null) ]]; then
-    revision+=" + uncommitted changes"
-fi
+revision=$(bench_revision)
 
 # The tables.
 printf '\nstretchcue %s (%s), release build; session %s (%s s, %s frames at %s Hz)\n' \
@@ -318,31 +267,16 @@ fi
 printf '\nfirst frame written, ms over %d runs   strace median (min-max)   untraced median (min-max)\n' "$first_frame_runs"
 for name in play aplay; do
     printf '%-36s %9s (%s-%s) %17s (%s-%s)\n' "$name on the tap" \
-        "$(median "$tmp/$name.strace")" "$(lowest "$tmp/$name.strace")" "$(highest "$tmp/$name.strace")" \
-        "$(median "$tmp/$name.untraced")" "$(lowest "$tmp/$name.untraced")" "$(highest "$tmp/$name.untraced")"
+        "$(median <"$tmp/$name.strace")" "$(lowest <"$tmp/$name.strace")" "$(highest <"$tmp/$name.strace")" \
+        "$(median <"$tmp/$name.untraced")" "$(lowest <"$tmp/$name.untraced")" "$(highest <"$tmp/$name.untraced")"
 done
 
 # The targets.
-missed=0
-# check DESCRIPTION VALUE OPERATOR LIMIT UNIT
-check() {
-    local verdict
-    if awk -v v="$2" -v l="$4" -v op="$3" 'BEGIN { exit !(op == "<" ? v < l : v <= l) }'; then
-        verdict="ok"
-    else
-        verdict="MISSED"
-        missed=1
-    fi
-    printf '%-56s %10s %-2s %-8s %s\n' "$1" "$2$5" "$3" "$4$5" "$verdict"
-}
 printf '\ntargets (against aplay with the same 100 ms buffer)\n'
 check "play CPU time / aplay's" "$(ratio "$(field play 2)" "$(field aplay-same 2)")" "<=" "$max_cpu_ratio" x
 check "play peak RSS / aplay's" "$(ratio "$(field play 5)" "$(field aplay-same 5)")" "<=" "$max_rss_ratio" x
-check "play first frame written, untraced median" "$(median "$tmp/play.untraced")" "<" "$max_first_frame_ms" " ms"
-printf '%-56s %10s    (strace slows the program: a looser bound, not judged)\n' \
-    "play first frame written, strace median" "$(median "$tmp/play.strace") ms"
+check "play first frame written, untraced median" "$(median <"$tmp/play.untraced")" "<" "$max_first_frame_ms" ms
+printf '%-56s %12s    (strace slows the program: a looser bound, not judged)\n' \
+    "play first frame written, strace median" "$(median <"$tmp/play.strace") ms"
 
-if ((missed)); then
-    echo "bench: a target was missed" >&2
-    exit 1
-fi
+bench_verdict

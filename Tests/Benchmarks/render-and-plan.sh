@@ -33,50 +33,18 @@ rss_slack_kib=${BENCH_RSS_SLACK_KIB:-256}  # allowed growth of peak RSS from --r
 [[ $rss_slack_kib =~ ^[0-9]+$ ]] || { echo "bench: BENCH_RSS_SLACK_KIB must be a number of KiB" >&2; exit 2; }
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source Tests/Benchmarks/common.sh
 
 # GNU time, taskset and python3 (for reading the plan's JSON and the WAV header).
-if [[ ! -x /usr/bin/time ]]; then
-    echo "bench: installing GNU time" >&2
-    sudo=""
-    [[ $(id -u) -eq 0 ]] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends time >/dev/null
-fi
-for tool in taskset python3 swift; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is not on PATH" >&2; exit 2; }
-done
+bench_install /usr/bin/time:time
+bench_require taskset python3 swift
 
 tmp=$(mktemp -d /tmp/stretchcue-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-# A release build in its own scratch folder, so it never shares .build with
-# another build running at the same time.
-build=(swift build -c release --static-swift-stdlib --scratch-path .build-bench)
-echo "bench: ${build[*]}" >&2
-if ! "${build[@]}" >"$tmp/build.log" 2>&1; then
-    cat "$tmp/build.log" >&2
-    echo "bench: the release build failed" >&2
-    exit 2
-fi
-bin="$("${build[@]}" --show-bin-path)/stretchcue"
+bench_build
 wav="$tmp/session.wav"
-
-# Other work on the machine disturbs the figures: wait up to BENCH_MAX_WAIT
-# seconds (default 90; the build itself raises the load) for the 1-minute
-# load average to fall below 1, then measure anyway with a warning.
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-busy() { awk '{ exit !($1 >= 1) }' /proc/loadavg; }
-max_wait=${BENCH_MAX_WAIT:-90}
-[[ $max_wait =~ ^[0-9]+$ ]] || { echo "bench: BENCH_MAX_WAIT must be a number of seconds" >&2; exit 2; }
-for ((waited = 0; waited < max_wait; waited += 5)); do
-    busy || break
-    ((waited > 0)) || echo "bench: waiting up to ${max_wait}s for the load average ($(load)) to fall below 1" >&2
-    sleep 5
-done
-load_before=$(load)
-if busy; then
-    echo "bench: warning: 1-minute load is $load_before; figures may be disturbed" >&2
-fi
+bench_wait_until_quiet
 
 # The session's length in seconds, from the plan's frames and sample rate.
 session_seconds() {
@@ -109,25 +77,8 @@ measure() {
     done
 }
 
-# median, min and max of one column of NAME's runs.
-median() { cut -d' ' -f"$2" "$tmp/$1.runs" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-lowest() { cut -d' ' -f"$2" "$tmp/$1.runs" | sort -g | head -n 1; }
-highest() { cut -d' ' -f"$2" "$tmp/$1.runs" | sort -g | tail -n 1; }
-
-# Checks that the last render wrote the session asked for: a 48 kHz stereo
-# 16-bit WAV file of the planned length.
-check_wav() {
-    local frames=$1
-    python3 - "$wav" "$frames" <<'EOF' || exit 2
-import sys, wave
-path, frames = sys.argv[1], int(sys.argv[2])
-with wave.open(path) as w:
-    got = (w.getframerate(), w.getnchannels(), w.getsampwidth() * 8, w.getnframes())
-if got != (48000, 2, 16, frames):
-    sys.exit(f"bench: {path} is {got[0]} Hz, {got[1]} channels, {got[2]} bits, {got[3]} frames; "
-             f"expected 48000 Hz, 2 channels, 16 bits, {frames} frames")
-EOF
-}
+# One column of NAME's runs, one number a line.
+runs_column() { cut -d' ' -f"$2" "$tmp/$1.runs"; }
 
 # The default session is the built-in routine's own rounds; the targets are
 # for it, measured here as --rounds 1.
@@ -140,7 +91,7 @@ declare -A seconds
 for rounds in 1 3; do
     seconds[$rounds]=$(session_seconds --rounds "$rounds")
     measure "render-r$rounds" "$bin" render -o "$wav" --rounds "$rounds"
-    check_wav "$(frames_of --rounds "$rounds")"
+    bench_check_wav "$wav" 48000 "$(frames_of --rounds "$rounds")"
 done
 rm -f "$wav"
 measure plan "$bin" plan
@@ -148,11 +99,7 @@ measure plan-json "$bin" plan --json
 measure harness true
 load_after=$(load)
 
-# What was measured: the commit, and whether the working tree differs from it.
-revision=$(git --no-optional-locks rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git --no-optional-locks status --porcelain -- Package.swift Sources 2>/dev/null) ]]; then
-    revision+=" + uncommitted changes"
-fi
+revision=$(bench_revision)
 
 # The table.
 printf '\nstretchcue %s (%s), release build, %d runs each pinned to CPU 0\nload average %s before, %s after\n\n' \
@@ -161,8 +108,8 @@ printf '%-20s %10s %11s %11s %9s %10s %10s %10s\n' \
     command session "wall med" "wall best" "cpu med" "RT wall" "RT cpu" "peak RSS"
 row() { # NAME LABEL SESSION_SECONDS
     local name=$1 label=$2 session=${3:-}
-    awk -v label="$label" -v s="$session" -v w="$(median "$name" 1)" -v b="$(lowest "$name" 1)" \
-        -v c="$(median "$name" 2)" -v r="$(highest "$name" 3)" 'BEGIN {
+    awk -v label="$label" -v s="$session" -v w="$(runs_column "$name" 1 | median)" -v b="$(runs_column "$name" 1 | lowest)" \
+        -v c="$(runs_column "$name" 2 | median)" -v r="$(runs_column "$name" 3 | highest)" 'BEGIN {
         rtw = s == "" ? "-" : sprintf("%.0fx", s / w)
         rtc = s == "" ? "-" : (c > 0 ? sprintf("%.0fx", s / c) : "inf")
         # GNU time counts CPU time in 10 ms steps.
@@ -178,29 +125,14 @@ row plan-json "plan --json"
 row harness "(harness: true)"
 
 # The targets.
-missed=0
-# check DESCRIPTION VALUE OPERATOR LIMIT UNIT
-check() {
-    local verdict
-    if awk -v v="$2" -v l="$4" -v op="$3" 'BEGIN { exit !(op == ">=" ? v >= l : op == "<" ? v < l : v <= l) }'; then
-        verdict="ok"
-    else
-        verdict="MISSED"
-        missed=1
-    fi
-    printf '%-52s %12s %-2s %-12s %s\n' "$1" "$2 $5" "$3" "$4 $5" "$verdict"
-}
 printf '\ntargets\n'
 check "render --rounds 1: session / median wall" \
-    "$(awk -v s="${seconds[1]}" -v w="$(median render-r1 1)" 'BEGIN { printf "%.1f", s / w }')" ">=" "$min_realtime" x
-check "render --rounds 1: peak RSS" "$(highest render-r1 3)" "<" "$max_rss_kib" KiB
-check "render --rounds 3: peak RSS" "$(highest render-r3 3)" "<" "$max_rss_kib" KiB
-check "render --rounds 3: peak RSS <= --rounds 1 + $rss_slack_kib KiB" "$(highest render-r3 3)" "<=" \
-    "$(($(highest render-r1 3) + rss_slack_kib))" KiB
-check "plan: median wall" "$(awk -v w="$(median plan 1)" 'BEGIN { printf "%.2f", w * 1000 }')" "<" "$max_plan_ms" ms
-check "plan --json: median wall" "$(awk -v w="$(median plan-json 1)" 'BEGIN { printf "%.2f", w * 1000 }')" "<" "$max_plan_ms" ms
+    "$(awk -v s="${seconds[1]}" -v w="$(runs_column render-r1 1 | median)" 'BEGIN { printf "%.1f", s / w }')" ">=" "$min_realtime" x
+check "render --rounds 1: peak RSS" "$(runs_column render-r1 3 | highest)" "<" "$max_rss_kib" KiB
+check "render --rounds 3: peak RSS" "$(runs_column render-r3 3 | highest)" "<" "$max_rss_kib" KiB
+check "render --rounds 3: peak RSS <= --rounds 1 + $rss_slack_kib KiB" "$(runs_column render-r3 3 | highest)" "<=" \
+    "$(($(runs_column render-r1 3 | highest) + rss_slack_kib))" KiB
+check "plan: median wall" "$(awk -v w="$(runs_column plan 1 | median)" 'BEGIN { printf "%.2f", w * 1000 }')" "<" "$max_plan_ms" ms
+check "plan --json: median wall" "$(awk -v w="$(runs_column plan-json 1 | median)" 'BEGIN { printf "%.2f", w * 1000 }')" "<" "$max_plan_ms" ms
 
-if ((missed)); then
-    echo "bench: a target was missed" >&2
-    exit 1
-fi
+bench_verdict
