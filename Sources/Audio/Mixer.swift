@@ -17,7 +17,7 @@ import Timing
 /// `prepare(from:to:)`, so the audio thread never decodes, synthesizes or
 /// allocates; the sound table is shared under a mutex held only to look
 /// up, store or clear sounds, never to make or choose them.
-public final class Mixer: @unchecked Sendable {
+public final class Mixer: Sendable {
     public let timeline: Timeline
     public let settings: MixSettings
     private let bank: SoundBank
@@ -128,8 +128,12 @@ public final class Mixer: @unchecked Sendable {
     /// Writes `frames` frames starting at session frame `start` into `output`
     /// (interleaved, `settings.channels` per frame). Frames outside the
     /// session are silence. `gains` are the live changes to the layers.
+    /// With `limiting` off the master gain is applied but not the limiter,
+    /// for a caller that adds more sound and limits the sum itself
+    /// (`Limiter.apply` then gives the same samples as the mixer would).
     public func render(
-        from start: Int64, frames: Int, into output: UnsafeMutableBufferPointer<Float>, gains: LiveGains = LiveGains()
+        from start: Int64, frames: Int, into output: UnsafeMutableBufferPointer<Float>, gains: LiveGains = LiveGains(),
+        limiting: Bool = true
     ) throws(SoundError) {
         let channels = settings.channels
         precondition(output.count >= frames * channels, "the output holds the frames asked for")
@@ -153,7 +157,13 @@ public final class Mixer: @unchecked Sendable {
                     fade: (from: Int(fadeFrom), length: Int(playable - fadeFrom)))
             }
         }
-        Limiter.apply(UnsafeMutableBufferPointer(rebasing: output[0..<frames * channels]), gain: Float(decibels: settings.master))
+        let mixed = UnsafeMutableBufferPointer(rebasing: output[0..<frames * channels])
+        let master = Float(decibels: settings.master)
+        if limiting {
+            Limiter.apply(mixed, gain: master)
+        } else if master != 1 {
+            for index in mixed.indices { mixed[index] *= master }
+        }
     }
 
     /// Adds `count` frames of a sound, from its frame `source`, into the

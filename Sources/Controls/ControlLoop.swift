@@ -10,7 +10,7 @@ import Synchronization
 /// the cursor never moves. With no terminal on standard input no key is
 /// read and the session just plays.
 public final class ControlLoop: @unchecked Sendable {
-    private let player: LivePlayer
+    private let player: PlayerControl
     /// Whether keys are read: from the start, and until standard input ends.
     private var readsKeys: Bool
     private let plain: Bool
@@ -25,7 +25,7 @@ public final class ControlLoop: @unchecked Sendable {
     /// - Parameters:
     ///   - readsKeys: read keys from standard input (put in raw mode by the caller).
     ///   - plain: one line per event instead of a status line redrawn in place.
-    public init(player: LivePlayer, readsKeys: Bool, plain: Bool) {
+    public init(player: PlayerControl, readsKeys: Bool, plain: Bool) {
         self.player = player
         self.readsKeys = readsKeys
         self.plain = plain

@@ -13,16 +13,23 @@ public struct ALSAOpener: PCMOpener {
     }
 }
 
-/// One open ALSA playback PCM, negotiated and prepared.
+/// One open ALSA playback PCM, negotiated and prepared, in non-blocking mode.
 ///
 /// The hardware parameters are asked for and then read back, never assumed:
 /// a device may grant another rate, one channel, or a smaller buffer. When
 /// the buffer comes back shorter than two periods it is asked for again by
-/// period size, as some devices only honour that.
+/// period size, as some devices only honour that. Writes never wait: the
+/// stream waits in `poll` on the PCM's descriptors and a wake-up together,
+/// as MPD and aplay's non-blocking mode do.
 final class ALSADevice: PCMDevice {
     let format: DeviceFormat
     private let pcm: OpaquePointer
     private let name: String
+    /// A sound server's plugin: its delay is worked out from the room left,
+    /// since asking it (`snd_pcm_delay`) may wait for the server.
+    private let isServer: Bool
+    /// The PCM's poll descriptors, and one more slot for a wake-up.
+    private let pollers: UnsafeMutableBufferPointer<pollfd>
     private var closed = false
 
     /// Formats tried in order when none is forced: the widest the device takes natively.
@@ -31,27 +38,35 @@ final class ALSADevice: PCMDevice {
     init(_ request: DeviceRequest, logger: Logger) throws(DeviceError) {
         name = request.device
         var handle: OpaquePointer?
-        try Self.call("snd_pcm_open", request.device, snd_pcm_open(&handle, request.device, SND_PCM_STREAM_PLAYBACK, 0))
+        try Self.call(
+            "snd_pcm_open", request.device,
+            snd_pcm_open(&handle, request.device, SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK))
         guard let handle else {
             throw DeviceError(device: request.device, function: "snd_pcm_open", code: ENODEV, text: "no device")
         }
         pcm = handle
+        isServer = snd_pcm_type(handle) == SND_PCM_TYPE_IOPLUG
         do {
             // A sound server's plugin (PulseAudio, PipeWire) keeps its whole
             // buffer full whatever we ask: ask it for only the part we would keep filled.
-            let server = snd_pcm_type(handle) == SND_PCM_TYPE_IOPLUG
             var asked = request
-            if server { asked.bufferMilliseconds = max(10, request.bufferMilliseconds / 2) }
+            if isServer { asked.bufferMilliseconds = max(10, request.bufferMilliseconds / 2) }
             var granted = try Self.negotiate(handle, asked, byPeriodSize: false)
             if granted.bufferFrames < 2 * granted.periodFrames {
                 logger.debug("buffer of \(granted.bufferFrames) frames is under two periods; asking by period size")
                 granted = try Self.negotiate(handle, asked, byPeriodSize: true)
             }
-            if server { granted.fillFrames = granted.bufferFrames }
+            if isServer { granted.fillFrames = granted.bufferFrames }
             let type = snd_pcm_type(handle)
             granted.keepsTime = type != SND_PCM_TYPE_FILE && type != SND_PCM_TYPE_NULL
             try Self.configureSoftware(handle, granted, request.device)
             try Self.call("snd_pcm_prepare", request.device, snd_pcm_prepare(handle))
+            let count = snd_pcm_poll_descriptors_count(handle)
+            try Self.call("snd_pcm_poll_descriptors_count", request.device, count)
+            pollers = .allocate(capacity: Int(count) + 1)
+            pollers.initialize(repeating: pollfd())
+            let filled = snd_pcm_poll_descriptors(handle, pollers.baseAddress, UInt32(count))
+            try Self.call("snd_pcm_poll_descriptors", request.device, filled)
             format = granted
         } catch {
             snd_pcm_close(handle)
@@ -60,23 +75,52 @@ final class ALSADevice: PCMDevice {
         logger.debug("opened \(request.device): \(format)")
     }
 
-    deinit { close() }
-
-    func write(_ bytes: UnsafeRawPointer, frames: Int) -> Int {
-        Int(snd_pcm_writei(pcm, bytes, snd_pcm_uframes_t(frames)))
+    deinit {
+        close()
+        pollers.deallocate()
     }
 
-    func prepare() -> Int32 { snd_pcm_prepare(pcm) }
+    func write(_ bytes: UnsafeRawPointer, frames: Int) throws(DeviceError) -> Int {
+        let result = snd_pcm_writei(pcm, bytes, snd_pcm_uframes_t(frames))
+        if result == -Int(EAGAIN) { return 0 }
+        try Self.call("snd_pcm_writei", name, Int32(clamping: min(0, result)))
+        return result
+    }
 
-    func resume() -> Int32 { snd_pcm_resume(pcm) }
+    func waitForRoom(upTo timeout: Duration, wakeUp: WakeUp) -> DeviceWait {
+        let count = pollers.count - 1
+        pollers[count] = pollfd(fd: wakeUp.descriptor, events: Int16(POLLIN), revents: 0)
+        for index in 0..<count { pollers[index].revents = 0 }
+        let ready = poll(pollers.baseAddress, nfds_t(pollers.count), timeout.pollMilliseconds)
+        if ready == 0 { return .timedOut }
+        // An interrupted poll: look again at once, as after any other wake.
+        if ready < 0 { return .ready }
+        if pollers[count].revents != 0 { return .woken }
+        var events: UInt16 = 0
+        // A failure here is the device's, and the next write reports it.
+        _ = snd_pcm_poll_descriptors_revents(pcm, pollers.baseAddress, UInt32(count), &events)
+        return .ready
+    }
+
+    func prepare() throws(DeviceError) { try Self.call("snd_pcm_prepare", name, snd_pcm_prepare(pcm)) }
+
+    func resume() throws(DeviceError) -> Bool {
+        let result = snd_pcm_resume(pcm)
+        if result == -EAGAIN { return false }
+        try Self.call("snd_pcm_resume", name, result)
+        return true
+    }
 
     func delay() -> Int {
+        if isServer {
+            let room = snd_pcm_avail_update(pcm)
+            return room < 0 ? 0 : max(0, format.bufferFrames - Int(room))
+        }
         var frames: snd_pcm_sframes_t = 0
-        let result = snd_pcm_delay(pcm, &frames)
-        return result < 0 ? Int(result) : Int(frames)
+        return snd_pcm_delay(pcm, &frames) < 0 ? 0 : max(0, Int(frames))
     }
 
-    func drain() { snd_pcm_drain(pcm) }
+    func drop() { snd_pcm_drop(pcm) }
 
     func close() {
         guard !closed else { return }

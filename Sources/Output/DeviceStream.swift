@@ -1,26 +1,37 @@
 import Glibc
 import Logging
+import Synchronization
 
 /// Live output to a sound device, kept going whatever the device does.
 ///
 /// Follows the recovery aplay, MPD and shairport-sync use: an underrun
-/// (`-EPIPE`) is prepared and counted and the same frames are written again;
-/// a suspend (`-ESTRPIPE`) is resumed, or prepared when resuming fails; a
-/// device that vanishes is closed and reopened with `Backoff` until it comes
-/// back or the give-up time has passed. Waiting goes through `wait`, so tests
-/// run the whole policy without sleeping.
+/// (`EPIPE`) is prepared and counted and the same frames are written again;
+/// a suspend (`ESTRPIPE`) is resumed, or prepared when resuming fails; a
+/// device that vanishes, or that takes no frame for `stallTimeout`, is
+/// closed and reopened with `Backoff` until it comes back or the give-up
+/// time has passed. Writes never block: the stream waits in the device's
+/// `poll`, which the `wakeUp` interrupts, so a stop is heard at once even
+/// when a sound server hangs.
+///
+/// Writing logs nothing: what happened is counted in `counters`, for
+/// another thread to read and report. Only losing and reopening a device,
+/// when nothing can play anyway, are logged here.
 public final class DeviceStream {
     public let request: DeviceRequest
     /// What the device currently open granted.
     public private(set) var format: DeviceFormat
-    public private(set) var underruns = 0
-    public private(set) var suspends = 0
-    public private(set) var reopens = 0
+    /// What happened so far, readable from any thread.
+    public let counters = StreamCounters()
+    /// How long a device may take no frame before it is taken for lost.
+    public let stallTimeout: Duration
 
     private let opener: any PCMOpener
     private let logger: Logger
     private let wait: (Duration, () -> Bool) -> Bool
     private var device: (any PCMDevice)?
+    /// When the last write ended and what the device held then, to see
+    /// whether it ran dry in between.
+    private var lastWrite: (time: ContinuousClock.Instant, queued: Int)?
 
     /// Opens the device. A busy device is retried, quietly after one log
     /// line, for up to `giveUpAfter`; an absent one fails at once.
@@ -30,11 +41,12 @@ public final class DeviceStream {
     ///   meanwhile (by a signal, or as the test says).
     public init(
         request: DeviceRequest, opener: any PCMOpener, logger: Logger, giveUpAfter: Duration,
-        wait: @escaping (Duration, () -> Bool) -> Bool
+        stallTimeout: Duration = .seconds(2), wait: @escaping (Duration, () -> Bool) -> Bool
     ) throws(DeviceError) {
         self.request = request
         self.opener = opener
         self.logger = logger
+        self.stallTimeout = stallTimeout
         self.wait = wait
         var attempt = 0
         var waited = Duration.zero
@@ -54,39 +66,105 @@ public final class DeviceStream {
         }
     }
 
+    /// How a write ended.
+    public enum Outcome: Equatable, Sendable {
+        /// Every frame was taken.
+        case written
+        /// `abandon` said so while the device had no room: some frames may not be written.
+        case abandoned
+        /// The device was lost (some frames may have been written): it is
+        /// closed, and `reopen` brings it back.
+        case lost
+    }
+
     /// Writes `frames` frames of `bytes` in the device's format, through
-    /// short writes, underruns and suspends. Returns `false` when the device
-    /// was lost meanwhile (some of the frames may have been written): it is
-    /// then closed, and `reopen` brings it back.
-    public func write(_ bytes: UnsafeRawPointer, frames: Int) -> Bool {
-        guard let device else { return false }
+    /// short writes, underruns and suspends, waiting for room in the
+    /// device's `poll`. Whenever a wait ends without room (`wakeUp` was
+    /// signalled, or `abandonCheck` has passed), `abandon` is asked, with how
+    /// long the device has taken nothing, whether to give up the write.
+    public func write(
+        _ bytes: UnsafeRawPointer, frames: Int, wakeUp: WakeUp, abandon: (Duration) -> Bool
+    ) -> Outcome {
+        guard let device else { return .lost }
         let frameBytes = device.format.bytesPerFrame
         var done = 0
+        var lastProgress = ContinuousClock.now
+        // A wake-up the device misses costs at most a period.
+        let period = Duration.milliseconds(max(1, device.format.periodFrames * 1000 / max(1, device.format.sampleRate)))
+        /// Waits that said the device had room, after which it took nothing.
+        var falseAlarms = 0
+        noteStall()
         while done < frames {
-            let result = device.write(bytes + done * frameBytes, frames: frames - done)
-            if result >= 0 {
-                done += result
-                continue
-            }
-            switch Int32(-result) {
-            case EINTR, EAGAIN:
-                continue
-            case EPIPE:
-                underruns += 1
-                logger.debug("underrun \(underruns); preparing")
-                guard device.prepare() == 0 else { return lose(Int32(-result), "snd_pcm_prepare") }
-            case ESTRPIPE:
-                suspends += 1
-                logger.info("device suspended; resuming")
-                var resumed = device.resume()
-                while resumed == -EAGAIN, wait(.milliseconds(100), { false }) { resumed = device.resume() }
-                if resumed < 0, device.prepare() < 0 { return lose(ESTRPIPE, "snd_pcm_resume") }
-            default:
-                return lose(Int32(-result), "snd_pcm_writei")
+            do {
+                let taken = try device.write(bytes + done * frameBytes, frames: frames - done)
+                if taken > 0 {
+                    done += taken
+                    lastProgress = .now
+                    falseAlarms = 0
+                    continue
+                }
+                let left = stallTimeout - (ContinuousClock.now - lastProgress)
+                if left <= .zero {
+                    counters.hangs.add(1, ordering: .relaxed)
+                    return lose("takes no frames for \(stallTimeout)")
+                }
+                let slice = min(left, Self.abandonCheck, period)
+                // A device that keeps saying it has room and takes nothing is not asked again at once.
+                let waited =
+                    falseAlarms > 2
+                    ? (wakeUp.wait(upTo: min(slice, .milliseconds(2))) ? DeviceWait.woken : .timedOut)
+                    : device.waitForRoom(upTo: slice, wakeUp: wakeUp)
+                falseAlarms = waited == .ready ? falseAlarms + 1 : 0
+                if waited == .woken { wakeUp.clear() }
+                if waited != .ready, abandon(ContinuousClock.now - lastProgress) { return .abandoned }
+            } catch {
+                do throws(DeviceError) { try recover(from: error, on: device) } catch { return lose("\(error)") }
             }
         }
-        return true
+        lastWrite = (.now, device.delay())
+        return .written
     }
+
+    /// Handles a write's error so that writing can go on, or throws the
+    /// error that means the device is lost: the write's own, or that of the
+    /// call that failed to bring the device back.
+    private func recover(from error: DeviceError, on device: any PCMDevice) throws(DeviceError) {
+        switch error.code {
+        case EINTR:
+            return
+        case EPIPE:
+            counters.underruns.add(1, ordering: .relaxed)
+            try device.prepare()
+        case ESTRPIPE:
+            counters.suspends.add(1, ordering: .relaxed)
+            do {
+                while try !device.resume() {
+                    guard wait(.milliseconds(100), { false }) else { throw error }
+                }
+            } catch {
+                // The device cannot resume: start it again instead.
+                try device.prepare()
+            }
+        default:
+            throw error
+        }
+    }
+
+    /// Counts a stall of the feed: more time since the last write than the
+    /// device then held, so it ran dry (a sound server may not say so).
+    private func noteStall() {
+        guard let last = lastWrite, format.keepsTime else { return }
+        let held = Duration.milliseconds(last.queued * 1000 / max(1, format.sampleRate))
+        if ContinuousClock.now - last.time > held + Self.stallTolerance {
+            counters.stalls.add(1, ordering: .relaxed)
+        }
+    }
+
+    /// The longest a write waits on a silent device before asking `abandon` again.
+    static let abandonCheck = Duration.milliseconds(50)
+
+    /// Scheduling jitter not counted as a stall.
+    static let stallTolerance = Duration.milliseconds(20)
 
     /// Reopens a lost device with `Backoff`, asking for the same format.
     /// Returns `false` when the user asked to stop meanwhile (a signal, or
@@ -103,7 +181,8 @@ public final class DeviceStream {
                 let device = try opener.open(request)
                 self.device = device
                 format = device.format
-                reopens += 1
+                lastWrite = nil
+                counters.reopens.add(1, ordering: .relaxed)
                 logger.notice("audio device '\(request.device)' is back after \(attempt) attempts")
                 return true
             } catch where waited < giveUpAfter {
@@ -113,11 +192,14 @@ public final class DeviceStream {
     }
 
     /// Frames written but not heard yet; 0 when the device cannot tell.
-    public func delay() -> Int { max(0, device?.delay() ?? 0) }
+    public func delay() -> Int { device?.delay() ?? 0 }
 
-    /// Plays out what is buffered and closes the device.
+    /// Stops the device, dropping what is queued, and closes it. To play
+    /// out the end first, write a buffer of silence behind it: unlike a
+    /// drain, those writes are watched, so a hung device cannot hold the
+    /// end up for longer than `stallTimeout`.
     public func finish() {
-        device?.drain()
+        device?.drop()
         close()
     }
 
@@ -127,10 +209,26 @@ public final class DeviceStream {
         device = nil
     }
 
-    private func lose(_ code: Int32, _ function: String) -> Bool {
-        logger.warning(
-            "audio device '\(request.device)' lost (\(function): \(String(cString: strerror(code)))); reopening")
+    private func lose(_ reason: String) -> Outcome {
+        logger.warning("audio device '\(request.device)' lost (\(reason)); reopening")
         close()
-        return false
+        return .lost
     }
+}
+
+/// What happened to a stream so far: counted on the audio thread, read on any.
+public final class StreamCounters: Sendable {
+    /// Underruns the device reported (`EPIPE`).
+    public let underruns = Atomic<Int>(0)
+    /// Suspends the device reported (`ESTRPIPE`).
+    public let suspends = Atomic<Int>(0)
+    /// Times the device was opened again after it was lost.
+    public let reopens = Atomic<Int>(0)
+    /// Times the device took no frame for the stall timeout, and was taken for lost.
+    public let hangs = Atomic<Int>(0)
+    /// Stalls of the feed: the next write came later than what the device
+    /// held could cover, so it ran dry, though it may not have said so.
+    public let stalls = Atomic<Int>(0)
+
+    public init() {}
 }

@@ -6,7 +6,7 @@ public enum Command: Sendable, Equatable {
     case togglePause
     /// Next, back, lengthen, shorten, faster, slower.
     case edit(TimelineEdit)
-    /// Master volume up or down by `LivePlayer.volumeStep` dB.
+    /// Master volume up or down by `PlayerControl.volumeStep` dB.
     case volumeUp, volumeDown
     /// Breathing tones off, or on again.
     case toggleBreath

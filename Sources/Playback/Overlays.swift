@@ -2,14 +2,21 @@ import Audio
 
 /// Sounds laid over the session as they come, not on its timeline: a key's
 /// earcon, the spoken status. The status speech ducks the session 12 dB
-/// while it speaks.
+/// while it speaks, ramping over `duckFrames` whatever the period.
 struct Overlays {
     var earcon: (sound: Sound, offset: Int)?
     var speech: (sound: Sound, offset: Int)?
-    /// The session's gain under the speech, moving a period at a time toward its target.
+    /// The session's gain under the speech, moving toward its target a frame at a time.
     private var duck: Float = 1
+    private let duckStep: Float
 
     static let duckedGain: Float = 0.25
+    /// How long the duck takes to go down or come back up.
+    static let duckTime = 50.0
+
+    init(sampleRate: Int) {
+        duckStep = (1 - Self.duckedGain) / Float(max(1, Fade.frames(milliseconds: Self.duckTime, rate: sampleRate)))
+    }
 
     /// Mixes the overlays into `output`, scaled by `gain` (the master volume,
     /// so a volume earcon is heard at the new level), ducking what is there.
@@ -17,10 +24,9 @@ struct Overlays {
         let target: Float = speech == nil ? 1 : Self.duckedGain
         if target != duck || duck != 1 {
             for frame in 0..<count {
-                let level = duck + (target - duck) * Float(frame + 1) / Float(count)
-                for channel in 0..<channels { output[frame * channels + channel] *= level }
+                duck = target < duck ? max(target, duck - duckStep) : min(target, duck + duckStep)
+                for channel in 0..<channels { output[frame * channels + channel] *= duck }
             }
-            duck = target
         }
         earcon = add(earcon, into: output, count: count, channels: channels, gain: gain)
         speech = add(speech, into: output, count: count, channels: channels, gain: gain)
@@ -42,30 +48,5 @@ struct Overlays {
             }
         }
         return offset + frames < sound.frames ? (sound, offset + frames) : nil
-    }
-}
-
-/// Raised-cosine crossfades and fades over one period.
-enum Crossfade {
-    /// `output` fades out while `incoming` fades in, over `count` frames.
-    static func mix(
-        _ incoming: UnsafeMutableBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>, count: Int,
-        channels: Int
-    ) {
-        for frame in 0..<count {
-            let rising = Fade.gain(frame, of: count)
-            for channel in 0..<channels {
-                let index = frame * channels + channel
-                output[index] = output[index] * (1 - rising) + incoming[index] * rising
-            }
-        }
-    }
-
-    /// Fades `samples` in or out over `count` frames.
-    static func fade(_ samples: UnsafeMutableBufferPointer<Float>, count: Int, channels: Int, out: Bool) {
-        for frame in 0..<count {
-            let gain = Fade.gain(out ? count - 1 - frame : frame, of: count)
-            for channel in 0..<channels { samples[frame * channels + channel] *= gain }
-        }
     }
 }

@@ -1,14 +1,16 @@
 import Output
 
-/// One period of float samples (twice, for crossfades) and the same in the
-/// device's format: allocated once per device open, never in the loop.
+/// One period of float samples (and two more renderings to blend into it)
+/// and the same in the device's format: allocated once per device open,
+/// never in the loop.
 final class PeriodBuffers {
     let frames: Int
     let format: DeviceFormat
     /// The period being made.
     let samples: UnsafeMutableBufferPointer<Float>
-    /// A second rendering to crossfade into the first.
+    /// Renderings to blend into `samples`: another gain, the place being left.
     let other: UnsafeMutableBufferPointer<Float>
+    let third: UnsafeMutableBufferPointer<Float>
     /// The period in the device's sample format.
     let bytes: UnsafeMutableRawPointer
 
@@ -17,12 +19,14 @@ final class PeriodBuffers {
         frames = format.periodFrames
         samples = .allocate(capacity: frames * format.channels)
         other = .allocate(capacity: frames * format.channels)
+        third = .allocate(capacity: frames * format.channels)
         bytes = .allocate(byteCount: frames * format.bytesPerFrame, alignment: 16)
     }
 
     deinit {
         samples.deallocate()
         other.deallocate()
+        third.deallocate()
         bytes.deallocate()
     }
 

@@ -29,6 +29,9 @@ extension Stretchcue {
         @Option(help: ArgumentHelp("Seconds to keep reopening a lost device before giving up.", valueName: "seconds"))
         var giveUpAfter = 600
 
+        @Option(help: ArgumentHelp("Seconds a device may take no sound before it is taken for lost and reopened.", valueName: "seconds"))
+        var stallTimeout = 2.0
+
         @Flag(name: .shortAndLong, help: "Log what the device granted and every recovery.")
         var verbose = false
 
@@ -41,6 +44,9 @@ extension Stretchcue {
             }
             guard (1...86_400).contains(giveUpAfter) else {
                 throw ValidationError("--give-up-after \(giveUpAfter) is out of range; expected 1 to 86400 seconds")
+            }
+            guard (0.2...60).contains(stallTimeout) else {
+                throw ValidationError("--stall-timeout \(stallTimeout) is out of range; expected 0.2 to 60 seconds")
             }
         }
 
@@ -57,7 +63,7 @@ extension Stretchcue {
                 stream = try DeviceStream(
                     request: device.request(rate: session.rate, channels: mixSettings.channels),
                     opener: ALSAOpener(logger: logger), logger: logger, giveUpAfter: .seconds(giveUpAfter),
-                    wait: Interruption.sleep)
+                    stallTimeout: .milliseconds(Int(stallTimeout * 1000)), wait: Interruption.sleep)
             } catch {
                 throw Failure(
                     "stretchcue: cannot open \(error). Try `stretchcue devices` to list devices, -D NAME to choose "
@@ -65,7 +71,7 @@ extension Stretchcue {
             }
             mixSettings.channels = stream.format.channels
             let player = try reportingFailures {
-                try LivePlayer(
+                try AudioLoop(
                     stream: stream,
                     settings: LiveSettings(leadIn: .milliseconds(leadInMs), giveUpAfter: .seconds(giveUpAfter)),
                     source: RoutineSource(session: prepared, options: session.options, mix: mixSettings),
@@ -75,7 +81,7 @@ extension Stretchcue {
             let readsKeys = Terminal.enterRawMode()
             defer { Terminal.restore() }
             let controls = ControlLoop(
-                player: player, readsKeys: readsKeys,
+                player: player.control, readsKeys: readsKeys,
                 plain: plain || isatty(STDOUT_FILENO) != 1 || getenv("TERM").map { String(cString: $0) } == "dumb")
             controls.start()
             let summary: PlaybackSummary
@@ -88,7 +94,7 @@ extension Stretchcue {
                 // The device came back at another rate and the session could not be rebuilt.
                 throw Failure(error)
             }
-            logger.debug("longest key to earcon: \(player.longestKeyLatency * 1000 / stream.format.sampleRate) ms")
+            logger.debug("longest key to earcon: \(player.control.longestKeyLatency * 1000 / stream.format.sampleRate) ms")
             TextOutput.standardOutput.write("stretchcue: \(summary.line)\n")
             // SIGTERM is how a service is stopped: a normal end.
             if let signal = Interruption.caught, signal != SIGTERM { throw Failure.silent(Failure.code(for: signal)) }

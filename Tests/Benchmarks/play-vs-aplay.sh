@@ -259,7 +259,7 @@ row play "play"
 row aplay-same "aplay, 100 ms buffer"
 row aplay-default "aplay, its defaults"
 printf '\nplay: %s\n' "$(tail -n 1 "$tmp/play.stdout")"
-# "played 9:37 of 9:37, 0 underruns, 0 reopens"; any other count is a fault.
+# "played 9:37 of 9:37, 0 underruns, 0 stalls, 0 reopens"; any other count is a fault.
 if tail -n 1 "$tmp/play.stdout" | grep -Eq ', [1-9][0-9]* [a-z]'; then
     echo "bench: warning: play did not play the session cleanly (see its summary above)" >&2
 fi

@@ -20,30 +20,33 @@ import Timing
 
     /// Plays the session, giving `commands` at the writes they are keyed by
     /// (counted from the first write after the lead-in), and returns what
-    /// the device took after the lead-in.
-    func play(_ commands: [Int: Command]) throws -> (heard: [Float], summary: PlaybackSummary, player: LivePlayer) {
+    /// the device took after the lead-in and before the buffer of silence
+    /// that plays the end out (checked to be silence).
+    func play(_ commands: [Int: Command]) throws -> (heard: [Float], summary: PlaybackSummary, player: AudioLoop) {
         try play(commands.mapValues { [$0] })
     }
 
     /// The same, with several commands given together at a write.
     func play(_ commands: [Int: [Command]], source: TestSource? = nil) throws
-        -> (heard: [Float], summary: PlaybackSummary, player: LivePlayer)
+        -> (heard: [Float], summary: PlaybackSummary, player: AudioLoop)
     {
         let opener = ScriptedOpener()
         let stream = try DeviceStream(
             request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
             giveUpAfter: .seconds(1), wait: { _, _ in true })
-        let player = try LivePlayer(
+        let player = try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)),
             source: source ?? session.source, logger: CollectedLogs().logger)
         let device = opener.devices[0]
         device.largestWrite = Self.period
         let leadInWrites = leadIn / Self.period
         device.onWrite = { call in
-            for command in commands[call - leadInWrites] ?? [] { player.perform(command) }
+            for command in commands[call - leadInWrites] ?? [] { player.control.perform(command) }
         }
         let summary = try player.run { false }
-        return (Array(device.written.dropFirst(leadIn * 2)), summary, player)
+        let tail = device.format.bufferFrames * 2
+        #expect(device.written.suffix(tail).allSatisfy { $0 == 0 }, "the end is not played out in silence")
+        return (Array(device.written.dropFirst(leadIn * 2).dropLast(tail)), summary, player)
     }
 
     func slice(_ samples: [Float], frames: Range<Int>) -> [Float] {
@@ -52,10 +55,12 @@ import Timing
 
     @Test func pauseLeavesExactlyTheSilenceItLastedAndResumesWhereItWas() throws {
         // Keys at writes 100 and 160 take effect on the periods after them:
-        // 101 fades out, 102 to 160 are silence, 161 fades back in.
+        // from 101 the session fades out over 30 ms (1440 frames), then it is
+        // silence until 161 fades back in.
         let (heard, summary, _) = try play([100: .togglePause, 160: .togglePause])
+        let pausedFor = 60 * Self.period - 1440
         #expect(!summary.stopped && summary.playedFrames == timeline.frames)
-        #expect(heard.count == rendered.count + 59 * Self.period * 2)
+        #expect(heard.count == rendered.count + pausedFor * 2)
         // Until the pause the session as rendered; then one fading period.
         #expect(firstDifference(slice(heard, frames: 0..<(100 * Self.period)), slice(rendered, frames: 0..<(100 * Self.period))) == nil)
         // After the pause earcon (240 ms) the silence is exact.
@@ -63,7 +68,7 @@ import Timing
         #expect(silence.allSatisfy { $0 == 0 })
         // Once the fade-in period and the resume earcon are over, the session goes on where it stopped.
         let back = 175 * Self.period
-        let resumed = back - 59 * Self.period
+        let resumed = back - pausedFor
         #expect(firstDifference(slice(heard, frames: back..<(back + 48_000)), slice(rendered, frames: resumed..<(resumed + 48_000))) == nil)
     }
 
@@ -80,7 +85,7 @@ import Timing
 
     @Test func volumeDownScalesEverythingAfterItByTwoDecibels() throws {
         let (heard, _, player) = try play([10: .volumeDown])
-        #expect(player.status.volume == -2)
+        #expect(player.control.status.volume == -2)
         let start = 10 * Self.period + 8 * Self.period
         let gain = Float(decibels: -2)
         let expected = slice(rendered, frames: start..<(start + 96_000)).map { $0 * gain }
@@ -104,7 +109,7 @@ import Timing
             let plain = slice(rendered, frames: (41 * Self.period)..<(42 * Self.period))
             #expect(firstDifference(period, plain) != nil, "\(command) has no earcon")
             // The device took the earcon one period after the key: within 80 ms.
-            #expect(player.longestKeyLatency <= 2 * Self.period, "\(command)")
+            #expect(player.control.longestKeyLatency <= 2 * Self.period, "\(command)")
         }
     }
 
@@ -166,7 +171,7 @@ import Timing
         let stream = try DeviceStream(
             request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
             giveUpAfter: .seconds(1), wait: { _, _ in true })
-        let player = try LivePlayer(stream: stream, settings: LiveSettings(leadIn: .zero), source: source, logger: CollectedLogs().logger)
+        let player = try AudioLoop(stream: stream, settings: LiveSettings(leadIn: .zero), source: source, logger: CollectedLogs().logger)
         try FileManager.default.removeItem(atPath: prompt)
         let summary = try player.run { false }
         #expect(summary.missedSounds == 1)

@@ -24,7 +24,7 @@ import Timing
         let stream = try DeviceStream(
             request: DeviceRequest(device: "scripted"), opener: opener, logger: logs.logger, giveUpAfter: giveUpAfter,
             wait: waits.wait)
-        let player = try LivePlayer(
+        let player = try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: giveUpAfter),
             source: session.source, logger: logs.logger)
         var calls = 0
@@ -40,10 +40,12 @@ import Timing
         let device = try #require(opener.devices.first)
         #expect(summary.underruns == 2 && summary.suspends == 1 && summary.reopens == 0 && !summary.stopped)
         #expect(device.prepares == 2)
-        #expect(device.written.count == (leadIn + Int(timeline.frames)) * 2)
+        // The lead-in, the session, and a buffer of silence to play it out.
+        #expect(device.written.count == (leadIn + Int(timeline.frames) + device.format.bufferFrames) * 2)
         #expect(device.written.prefix(leadIn * 2).allSatisfy { $0 == 0 })
-        #expect(firstDifference(device.written.dropFirst(leadIn * 2), rendered) == nil)
-        #expect(device.drained && device.closed)
+        #expect(firstDifference(device.written.dropFirst(leadIn * 2).prefix(rendered.count), rendered) == nil)
+        #expect(device.written.suffix(device.format.bufferFrames * 2).allSatisfy { $0 == 0 })
+        #expect(device.dropped && device.closed)
         #expect(summary.missedSounds == 0)
     }
 
@@ -55,7 +57,7 @@ import Timing
         let stream = try DeviceStream(
             request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
             giveUpAfter: .seconds(600), wait: RecordedWaits().wait)
-        let player = try LivePlayer(
+        let player = try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .zero), source: session.source, logger: CollectedLogs().logger)
         var calls = 0
         let summary = try player.run {
@@ -63,7 +65,8 @@ import Timing
             return calls > 4
         }
         let device = try #require(opener.devices.first)
-        let played = Int(summary.playedFrames) * 2
+        // What was played before the 60 ms fade of the stop.
+        let played = (Int(summary.playedFrames) - 2880) * 2
         #expect(played > 0 && rendered.prefix(played).contains { $0 != 0 })
         #expect(firstDifference(device.written.prefix(played), rendered.prefix(played)) == nil)
         #expect(summary.missedSounds == 0)
@@ -78,13 +81,13 @@ import Timing
         #expect(summary.reopens == 1)
         #expect(waits.waits == [.milliseconds(500)])
         let (first, second) = (opener.devices[0], opener.devices[1])
-        #expect(first.closed && !first.drained)
+        #expect(first.closed && !first.dropped)
 
         // What the first device took, then what the second took after its lead-in.
         let lostAt = first.written.count / 2 - leadIn
         let resume = timeline.frame(of: timeline.resumePoint(for: Int64(lostAt - 4800)))
         #expect(firstDifference(first.written.dropFirst(leadIn * 2), rendered.prefix(lostAt * 2)) == nil)
-        let after = Array(second.written.dropFirst(leadIn * 2))
+        let after = Array(second.written.dropFirst(leadIn * 2).dropLast(second.format.bufferFrames * 2))
         #expect(after.count == rendered.count - Int(resume) * 2)
         // A 30 ms fade-in, then exactly the session from the resume point on.
         let fade = 1440 * 2
@@ -106,7 +109,7 @@ import Timing
         let stream = try DeviceStream(
             request: DeviceRequest(device: "scripted"), opener: opener, logger: logs.logger,
             giveUpAfter: .seconds(600), wait: RecordedWaits().wait)
-        let player = try LivePlayer(
+        let player = try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)),
             source: FixedRateSource(inner: session.source, rate: 48_000), logger: logs.logger)
         #expect(throws: FixedRateSource.Refused(rate: 44_100)) { try player.run { false } }
@@ -124,7 +127,7 @@ import Timing
             let stream = try DeviceStream(
                 request: DeviceRequest(device: "scripted"), opener: failing, logger: CollectedLogs().logger,
                 giveUpAfter: .seconds(20), wait: waits.wait)
-            let player = try LivePlayer(
+            let player = try AudioLoop(
                 stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: .seconds(20)),
                 source: session.source, logger: CollectedLogs().logger)
             _ = try player.run { false }
@@ -139,11 +142,11 @@ import Timing
             request: DeviceRequest(device: "scripted"),
             opener: FailingAfterFirstOpener(inner: ScriptedOpener(deviceFaults: [[100: ENODEV]])),
             logger: CollectedLogs().logger, giveUpAfter: .seconds(600), wait: waits.wait)
-        let player = try LivePlayer(
+        let player = try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: session.source,
             logger: CollectedLogs().logger)
         // The user presses q during the second wait for the device.
-        waits.onWait = { if $0 == 2 { player.perform(.stop) } }
+        waits.onWait = { if $0 == 2 { player.control.perform(.stop) } }
         let summary = try player.run { false }
         #expect(summary.stopped)
         #expect(waits.waits == [.milliseconds(500), .seconds(1)])
@@ -176,13 +179,16 @@ import Timing
         let summary = try play(opener, stopAt: 40)
         let device = try #require(opener.devices.first)
         #expect(summary.stopped)
-        #expect(device.drained)
+        #expect(device.dropped)
         let heard = Array(device.written.dropFirst(leadIn * 2))
-        let beforeStop = Int(summary.playedFrames) * 2
+        // The session up to the fade, the 60 ms fade, then a buffer of silence played out.
+        let fade = 2880
+        let beforeStop = (Int(summary.playedFrames) - fade) * 2
         #expect(firstDifference(heard.prefix(beforeStop), rendered.prefix(beforeStop)) == nil)
         let tail = heard.dropFirst(beforeStop)
-        #expect(tail.count <= 4800 * 2)
-        #expect(tail.suffix(2).allSatisfy { abs($0) < 0.001 })
+        #expect(tail.count <= (fade + 1200 + device.format.bufferFrames) * 2)
+        #expect(tail.suffix(device.format.bufferFrames * 2).allSatisfy { $0 == 0 })
+        #expect(tail.dropLast(device.format.bufferFrames * 2).suffix(2).allSatisfy { abs($0) < 0.001 })
     }
 }
 

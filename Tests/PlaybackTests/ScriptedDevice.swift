@@ -27,27 +27,51 @@ final class ScriptedDevice: PCMDevice {
     /// Frames taken so far.
     var framesTaken: Int { written.count / format.channels }
     private(set) var prepares = 0
-    private(set) var drained = false
+    private(set) var dropped = false
     private(set) var closed = false
 
-    func write(_ bytes: UnsafeRawPointer, frames: Int) -> Int {
+    /// From this write call on, the device takes nothing, as a hung sound server.
+    var hangsFrom = Int.max
+    /// Called on the first wait for room once hung.
+    var onHang: (() -> Void)?
+    private var hangReported = false
+
+    func write(_ bytes: UnsafeRawPointer, frames: Int) throws(DeviceError) -> Int {
         onWrite?(writeCalls)
         defer { writeCalls += 1 }
-        if let fault = faults[writeCalls] { return -Int(fault) }
+        if let fault = faults[writeCalls] { throw Self.error("snd_pcm_writei", fault) }
+        if writeCalls >= hangsFrom { return 0 }
         let taken = min(frames, largestWrite)
         written += UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: Float.self), count: taken * format.channels)
         return taken
     }
 
-    func prepare() -> Int32 {
-        prepares += 1
-        return 0
+    /// Ready at once, unless hung: then a real wait on the wake-up.
+    func waitForRoom(upTo timeout: Duration, wakeUp: WakeUp) -> DeviceWait {
+        guard writeCalls > hangsFrom else { return .ready }
+        if !hangReported {
+            hangReported = true
+            onHang?()
+        }
+        return wakeUp.wait(upTo: timeout) ? .woken : .timedOut
     }
 
-    func resume() -> Int32 { resumeResults.isEmpty ? 0 : resumeResults.removeFirst() }
+    func prepare() throws(DeviceError) { prepares += 1 }
+
+    func resume() throws(DeviceError) -> Bool {
+        let result = resumeResults.isEmpty ? 0 : resumeResults.removeFirst()
+        if result == -EAGAIN { return false }
+        if result < 0 { throw Self.error("snd_pcm_resume", -result) }
+        return true
+    }
+
     func delay() -> Int { 0 }
-    func drain() { drained = true }
+    func drop() { dropped = true }
     func close() { closed = true }
+
+    static func error(_ function: String, _ code: Int32) -> DeviceError {
+        DeviceError(device: "scripted", function: function, code: code, text: String(cString: strerror(code)))
+    }
 }
 
 /// Opens scripted devices: the first opens fail with the listed errors.

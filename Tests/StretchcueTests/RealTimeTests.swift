@@ -29,7 +29,7 @@ struct RealTimeTests {
         kill(recorder.processIdentifier, SIGKILL)
         recorder.waitUntilExit()
         #expect(play.status == 0, "\(play.error)")
-        #expect(play.output.contains("0 underruns, 0 reopens"), "\(play.output)")
+        #expect(play.output.contains("0 underruns, 0 stalls, 0 reopens"), "\(play.output)")
 
         let session = Double(plan.frames) / 48_000
         #expect(wall > session + 0.5 && wall < session + 0.5 + 3, "played for \(wall) s; the session is \(session) s")
@@ -146,15 +146,17 @@ extension RealTimeTests {
                 line.split(separator: ",").first { $0.contains("period") }?.split(separator: " ").compactMap { Int($0) }.first
             }, "no period in the log")
         let resumePeriod = pauseEarcon + (resumed - pauseEarcon + period / 2) / period * period
-        var sessionAtResume = pauseEarcon - offset + period
+        // The pause fades the session out over 30 ms, and the resume back in over 30 ms.
+        let fade = 1440
+        var sessionAtResume = pauseEarcon - offset + fade
         // Checked against the session half a second on, where the earcon is over.
         let drift = Alignment.lag(
             of: expected, at: sessionAtResume + 24_000, in: heard, near: resumePeriod + 24_000, search: 2400)
         sessionAtResume -= drift ?? 0
         let residual = (0..<9600).map {
-            left[resumePeriod + period + $0] - expected[(sessionAtResume + period + $0) * 2]
+            left[resumePeriod + fade + $0] - expected[(sessionAtResume + fade + $0) * 2]
         }
-        let earconAfterFade = Array(Earcons.resume[period..<(period + 9600)])
+        let earconAfterFade = Array(Earcons.resume[fade..<(fade + 9600)])
         let match = Alignment.score(earconAfterFade, count: 9600, at: 0, in: residual)
         #expect(match > 0.95, "the resume earcon matched only \(match) (drift \(drift.map(String.init) ?? "?"))")
         // The next earcon about 1.5 s later, and then the second pose's announcement as rendered.

@@ -1,0 +1,303 @@
+import Audio
+import Logging
+import Output
+import Timing
+
+/// Plays a session live: the audio thread's loop, which owns the device,
+/// the mixer and everything about the period being made.
+///
+/// Whole periods are made by the `PeriodRenderer` and written to the
+/// device, whose clock paces the loop: writes never block, and the loop
+/// waits in the device's `poll` together with the hand-off's wake-up. The
+/// stream never stops: silence is written where nothing sounds, and while
+/// paused. When the device is lost the session waits where it was; once
+/// the device is back it plays the lead-in and goes on from the current
+/// step's announcement (`Timeline.resumePoint`), so no cue is skipped.
+///
+/// Commands come from `control`, on another thread, through the `HandOff`
+/// alone: the loop takes them once a period, and while it plays it never
+/// locks, allocates, logs or waits on anything but the device. (After a
+/// device is lost, when nothing can play, it may: it reopens the device and
+/// can rebuild the session.)
+public final class AudioLoop {
+    /// The handle for the thread that gives commands (keys, a socket).
+    public let control: PlayerControl
+
+    private let stream: DeviceStream
+    private let settings: LiveSettings
+    private let source: any SessionSource
+    private let logger: Logger
+    private let handOff = HandOff()
+
+    private var mixer: Mixer
+    private var preparer: SoundPreparer?
+    /// The preparer of the place being crossfaded from, let go once the crossfade is over.
+    private var outgoingPreparer: SoundPreparer?
+    private var buffers: PeriodBuffers
+    private var renderer: PeriodRenderer
+    private var position: Int64 = 0
+    private var framesWritten: Int64 = 0
+    /// Sounds missed by the mixers played before the current one.
+    private var missedEarlier = 0
+
+    public init(stream: DeviceStream, settings: LiveSettings, source: any SessionSource, logger: Logger) throws {
+        self.stream = stream
+        self.settings = settings
+        self.source = source
+        self.logger = logger
+        let timeline = try source.timeline(rate: stream.format.sampleRate, edits: SessionEdits())
+        mixer = try source.mixer(for: timeline, channels: stream.format.channels)
+        buffers = PeriodBuffers(stream.format)
+        renderer = Self.renderer(for: stream.format, settings)
+        control = PlayerControl(
+            handOff: handOff, timeline: timeline, channels: stream.format.channels, source: source,
+            counters: stream.counters, logger: logger)
+    }
+
+    /// Plays the whole session, or until `shouldStop` says so (checked every
+    /// period) or a `stop` command; then fades out, plays out what the
+    /// device holds and closes it. A stop while the device takes nothing
+    /// ends at once. Throws the `DeviceError` of a device that did not come
+    /// back within `giveUpAfter`, or what kept the session from being
+    /// rebuilt when it came back at another rate.
+    public func run(shouldStop: @escaping () -> Bool) throws -> PlaybackSummary {
+        preparer = SoundPreparer(mixer: mixer, from: 0, logger: logger)
+        defer { stopPreparers() }
+        let stopAsked = { shouldStop() || self.handOff.stopRequested.load(ordering: .acquiring) }
+        var stopping = false
+        var outcome = writeLeadIn(stopAsked)
+        while true {
+            if outcome == .lost {
+                guard let afterReopen = try recover(stopAsked) else { break }
+                outcome = afterReopen
+                continue
+            }
+            if outcome == .abandoned { break }
+            // Asked before the mail is taken: a stop's earcon is posted before the stop.
+            let stop = stopAsked()
+            takeMail()
+            // A stop waits for its own earcon to be heard, then fades out.
+            stopping = stopping || shouldStop() || (stop && renderer.overlays.earcon == nil)
+            if stopping && renderer.isSilent { break }
+            guard position < mixer.timeline.frames else { break }
+            outcome = playPeriod(stopping: stopping, stopAsked)
+        }
+        let stopped = stopping || outcome != .written
+        if outcome == .written {
+            // Played out: a buffer of silence behind the sound, on a device that still moves.
+            _ = writeSilence(frames: stream.format.bufferFrames) { $0 > self.abandonAfter }
+        }
+        stream.finish()
+        let counters = stream.counters
+        return PlaybackSummary(
+            playedFrames: position, sessionFrames: mixer.timeline.frames, sampleRate: mixer.timeline.sampleRate,
+            underruns: counters.underruns.load(ordering: .relaxed), stalls: counters.stalls.load(ordering: .relaxed),
+            suspends: counters.suspends.load(ordering: .relaxed), reopens: counters.reopens.load(ordering: .relaxed),
+            missedSounds: missedEarlier + mixer.missedSounds, stopped: stopped)
+    }
+
+    /// Makes one period and writes it.
+    private func playPeriod(stopping: Bool, _ stopAsked: @escaping () -> Bool) -> DeviceStream.Outcome {
+        let count = Int(min(Int64(buffers.frames), mixer.timeline.frames - position))
+        if stream.format.keepsTime {
+            preparer?.follow(position)
+        } else {
+            // Faster than real time (a file): wait for sounds rather than play silence.
+            preparer?.waitUntilReady(from: position, through: position + Int64(count))
+        }
+        let wishes = PeriodRenderer.Wishes(
+            paused: handOff.paused.load(ordering: .relaxed),
+            gains: LiveGains(
+                breath: handOff.breathOn.load(ordering: .relaxed) ? 1 : 0, master: Float(decibels: handOff.volume)),
+            stopping: stopping)
+        let speech = renderer.overlays.speech?.sound
+        let used = renderer.render(mixer, at: position, count: count, wishes: wishes, into: buffers)
+        if renderer.overlays.speech == nil, let speech { retire(.sound(speech)) }
+        if !renderer.isCrossfading, let done = outgoingPreparer {
+            retire(.preparer(done))
+            outgoingPreparer = nil
+        }
+        handOff.writePosition.store(position + Int64(used), ordering: .relaxed)
+        let outcome = stream.write(buffers.bytes, frames: count, wakeUp: handOff.wakeUp) { stalled in
+            stalled > self.abandonAfter && stopAsked()
+        }
+        if outcome == .written {
+            position += Int64(used)
+            published(written: count)
+        }
+        return outcome
+    }
+
+    /// How long a device may take nothing before a stop gives up on it:
+    /// longer than a healthy device ever makes a write wait.
+    private var abandonAfter: Duration {
+        .milliseconds(50 + stream.format.periodFrames * 1000 / max(1, stream.format.sampleRate))
+    }
+
+    /// Counts frames written and tells the control thread where the listener is.
+    private func published(written count: Int) {
+        framesWritten += Int64(count)
+        handOff.framesWritten.store(framesWritten, ordering: .relaxed)
+        let queued = stream.delay()
+        handOff.queued.store(queued, ordering: .relaxed)
+        handOff.heardPosition.store(max(0, position - Int64(queued)), ordering: .relaxed)
+    }
+
+    // MARK: Mail
+
+    /// Takes what the control thread posted: earcons, speech, moves. Moves
+    /// taken together add up: a later one that stays in place keeps an
+    /// earlier one's jump.
+    private func takeMail() {
+        var pending: Switch?
+        while let mail = handOff.toAudio.pop() {
+            switch mail {
+            case .earcon(let posted):
+                // Earcons stay in the control thread's cache: replacing one frees nothing here.
+                renderer.overlays.earcon = (posted.sound, 0)
+                let latency = Int(framesWritten - posted.framesWritten) + posted.queued
+                if latency > handOff.longestKeyLatency.load(ordering: .relaxed) {
+                    handOff.longestKeyLatency.store(latency, ordering: .relaxed)
+                }
+            case .speech(let sound):
+                if let old = renderer.overlays.speech?.sound { retire(.sound(old)) }
+                renderer.overlays.speech = (sound, 0)
+            case .move(var next):
+                handOff.switchesTaken.add(1, ordering: .releasing)
+                // Made for the session before it was rebuilt at another rate.
+                guard next.layout == handOff.layout.load(ordering: .relaxed) else {
+                    retire(.preparer(next.preparer))
+                    continue
+                }
+                if let earlier = pending {
+                    next.position = next.position ?? earlier.position
+                    retire(.preparer(earlier.preparer))
+                }
+                pending = next
+            }
+        }
+        if let pending { adopt(pending) }
+    }
+
+    /// Plays on from a switch's mixer and position, crossfading from where
+    /// the session was. Mixers are kept alive by their preparers, which are
+    /// let go to the control thread, so nothing is freed here.
+    private func adopt(_ next: Switch) {
+        missedEarlier += mixer.missedSounds
+        renderer.crossfade(from: mixer, at: position, jump: next.position != nil)
+        if let previous = outgoingPreparer { retire(.preparer(previous)) }
+        outgoingPreparer = nil
+        if let current = preparer {
+            if renderer.isCrossfading { outgoingPreparer = current } else { retire(.preparer(current)) }
+        }
+        mixer = next.mixer
+        position = next.position ?? position
+        preparer = next.preparer
+        preparer?.follow(position)
+    }
+
+    /// Hands what the audio thread is done with to the control thread, to
+    /// be freed there. (Should the control thread ever stop emptying its
+    /// queue, the thing is freed here instead.)
+    private func retire(_ notice: Notice) {
+        _ = handOff.toControl.push(notice)
+    }
+
+    // MARK: Recovery
+
+    /// After the device was lost: reopen it, rebuild at a new rate if it
+    /// changed, and go on from the resume point after a lead-in. `nil` when
+    /// the user stopped meanwhile.
+    private func recover(_ stopAsked: @escaping () -> Bool) throws -> DeviceStream.Outcome? {
+        preparer?.stop()
+        // Moves not taken yet belong to the device that is gone.
+        discardMail()
+        renderer.startSilent()
+        if let previous = outgoingPreparer { retire(.preparer(previous)) }
+        outgoingPreparer = nil
+        let resume = mixer.timeline.resumePoint(for: max(0, position - Int64(stream.format.bufferFrames)))
+        let before = stream.format
+        guard try stream.reopen(giveUpAfter: settings.giveUpAfter, stopping: stopAsked) else { return nil }
+        let format = stream.format
+        if format.sampleRate != before.sampleRate || format.channels != before.channels {
+            logger.notice("the device now plays \(format); rebuilding the session without its edits")
+            do {
+                let timeline = try source.timeline(rate: format.sampleRate, edits: SessionEdits())
+                missedEarlier += mixer.missedSounds
+                mixer = try source.mixer(for: timeline, channels: format.channels)
+                let layout = handOff.layout.load(ordering: .relaxed) + 1
+                handOff.layout.store(layout, ordering: .relaxed)
+                retire(.rebuilt(timeline, channels: format.channels, layout: layout))
+            } catch {
+                // The session cannot go on at the new rate: nothing more is played.
+                stream.close()
+                throw error
+            }
+        }
+        if format != before {
+            buffers = PeriodBuffers(format)
+            renderer = Self.renderer(for: format, settings)
+        }
+        renderer.startSilent()
+        position = mixer.timeline.frame(of: resume)
+        preparer = SoundPreparer(mixer: mixer, from: position, logger: logger)
+        return writeLeadIn(stopAsked)
+    }
+
+    /// Lets go of every mail not taken.
+    private func discardMail() {
+        while let mail = handOff.toAudio.pop() {
+            switch mail {
+            case .earcon: break
+            case .speech(let sound): retire(.sound(sound))
+            case .move(let next):
+                handOff.switchesTaken.add(1, ordering: .releasing)
+                retire(.preparer(next.preparer))
+            }
+        }
+    }
+
+    // MARK: Pieces of the loop
+
+    /// Writes the lead-in silence, then waits until the sounds of the first
+    /// period are made, however short the lead-in was, so the first cue is
+    /// never played as silence.
+    private func writeLeadIn(_ stopAsked: @escaping () -> Bool) -> DeviceStream.Outcome {
+        let outcome = writeSilence(frames: Fade.frames(milliseconds: settings.leadIn.milliseconds, rate: stream.format.sampleRate)) {
+            _ in stopAsked()
+        }
+        if outcome == .written {
+            preparer?.waitUntilReady(from: position, through: position + Int64(buffers.frames))
+        }
+        return outcome
+    }
+
+    /// Writes `frames` of silence, period by period, stopping when `abandon` says so.
+    private func writeSilence(frames: Int, abandon: @escaping (Duration) -> Bool) -> DeviceStream.Outcome {
+        buffers.silence()
+        var left = frames
+        while left > 0 {
+            let count = min(left, buffers.frames)
+            let outcome = stream.write(buffers.bytes, frames: count, wakeUp: handOff.wakeUp, abandon: abandon)
+            guard outcome == .written else { return outcome }
+            published(written: count)
+            left -= count
+        }
+        return .written
+    }
+
+    /// Stops every preparer the loop still holds, and those of moves never taken.
+    private func stopPreparers() {
+        preparer?.stop()
+        outgoingPreparer?.stop()
+        while let mail = handOff.toAudio.pop() {
+            if case .move(let next) = mail { next.preparer.stop() }
+        }
+    }
+
+    private static func renderer(for format: DeviceFormat, _ settings: LiveSettings) -> PeriodRenderer {
+        PeriodRenderer(
+            sampleRate: format.sampleRate, channels: format.channels, fadeIn: settings.fadeIn,
+            fadeOut: settings.fadeOut)
+    }
+}

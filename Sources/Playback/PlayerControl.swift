@@ -1,0 +1,222 @@
+import Audio
+import Logging
+import Output
+import Synchronization
+import Timing
+
+/// The control side of a live session: carries out commands and tells
+/// where the session is, for one control thread (keys, a socket, buttons).
+///
+/// Commands edit the timeline here (`Transport`), make the new mixer's
+/// sounds ready, and post the audio thread a switch, an earcon or some
+/// speech through the `HandOff`; pause, volume and the breathing tones are
+/// atomics. Nothing here waits on the audio thread, and the audio thread
+/// never waits on this. `tidyUp` frees what the audio thread let go of and
+/// logs what the stream counted; the control thread calls it every so often.
+public final class PlayerControl: Sendable {
+    /// Master volume change per key, in dB, and its range.
+    public static let volumeStep = 2.0
+    public static let volumeRange = -40.0...6.0
+
+    private let handOff: HandOff
+    private let source: any SessionSource
+    private let counters: StreamCounters
+    private let logger: Logger
+    /// The earcons made so far.
+    private let earcons = EarconCache()
+    private let state: Mutex<State>
+
+    /// The control thread's view of the session.
+    private struct State {
+        var transport: Transport
+        /// The device's channels, for the mixers made here.
+        var channels: Int
+        /// The `HandOff.layout` the transport is for.
+        var layout = 0
+        /// Switches posted, and where the last one that moves goes: while
+        /// the audio thread has not taken it, that is where the listener is.
+        var switchesPosted = 0
+        var lastTarget: Int64?
+        /// The stream's counts last logged.
+        var logged = (underruns: 0, stalls: 0, suspends: 0)
+    }
+
+    init(
+        handOff: HandOff, timeline: Timeline, channels: Int, source: any SessionSource, counters: StreamCounters,
+        logger: Logger
+    ) {
+        self.handOff = handOff
+        self.source = source
+        self.counters = counters
+        self.logger = logger
+        state = Mutex(State(transport: Self.transport(timeline, source: source), channels: channels))
+    }
+
+    /// Carries out `command`; its earcon is on its way to the device when
+    /// this returns. An edit waits for the sounds of the first second at its
+    /// destination (tens of milliseconds on a PC) before handing it over.
+    public func perform(_ command: Command) {
+        tidyUp()
+        switch command {
+        case .togglePause:
+            let paused = !handOff.paused.load(ordering: .relaxed)
+            handOff.paused.store(paused, ordering: .relaxed)
+            play(paused ? .pause : .resume)
+        case .volumeUp, .volumeDown:
+            let now = handOff.volume
+            let step = command == .volumeUp ? Self.volumeStep : -Self.volumeStep
+            let changed = min(max(now + step, Self.volumeRange.lowerBound), Self.volumeRange.upperBound)
+            handOff.volumeSteps.store(Int((changed / Self.volumeStep).rounded()), ordering: .relaxed)
+            play(changed == now ? .refused : .volume)
+        case .toggleBreath:
+            let on = !handOff.breathOn.load(ordering: .relaxed)
+            handOff.breathOn.store(on, ordering: .relaxed)
+            play(on ? .breathOn : .breathOff)
+        case .whereAmI:
+            play(.status)
+            _ = handOff.post(.speech(source.speech(StatusSpeech.prompts(for: status), rate: timeline.sampleRate)))
+        case .stop:
+            play(.stop)
+            // After the earcon's mail: the audio thread looks at this first, then at its mail.
+            handOff.stopRequested.store(true, ordering: .releasing)
+            handOff.wakeUp.signal()
+        case .unknown:
+            play(.refused)
+        case .acknowledge:
+            play(.status)
+        case .edit(let edit):
+            perform(edit)
+        }
+    }
+
+    private func perform(_ edit: TimelineEdit) {
+        do {
+            let outcome = try state.withLock { state -> (mixer: Mixer, from: Int64, position: Int64?, layout: Int, earcon: Earcon)? in
+                // Where the listener is, or where a move not taken yet puts
+                // them: two quick presses of next go two poses on.
+                let untaken = handOff.switchesTaken.load(ordering: .acquiring) < state.switchesPosted
+                let pending = untaken ? state.lastTarget : nil
+                let heard = pending ?? handOff.heardPosition.load(ordering: .relaxed)
+                let stepBefore = state.transport.timeline.steps.lastIndex { $0.start <= heard } ?? -1
+                var transport = state.transport
+                guard let target = try transport.apply(edit, at: heard) else { return nil }
+                let timeline = transport.timeline
+                let moves = edit == .next || edit == .back
+                // Always a new mixer, even for a move on the same timeline: its
+                // sounds are made for where it starts while the old one plays on.
+                let mixer = try source.mixer(for: timeline, channels: state.channels)
+                state.transport = transport
+                state.switchesPosted += 1
+                state.lastTarget = moves ? target : pending
+                let stepAfter = timeline.steps.lastIndex { $0.start <= target } ?? -1
+                let earcon: Earcon =
+                    switch edit {
+                    case .next: .next
+                    case .back: stepAfter < stepBefore ? .previous : .back
+                    case .lengthen: .lengthen
+                    case .shorten: .shorten
+                    case .faster: .faster
+                    case .slower: .slower
+                    }
+                let from = moves ? target : pending ?? handOff.writePosition.load(ordering: .relaxed)
+                return (mixer, from, moves ? target : nil, state.layout, earcon)
+            }
+            guard let outcome else { return play(.refused) }
+            // The key is answered at once; the move follows once its sounds are made.
+            play(outcome.earcon)
+            let preparer = SoundPreparer(mixer: outcome.mixer, from: outcome.from, logger: logger)
+            preparer.waitUntilReady(from: outcome.from, through: outcome.from + Int64(outcome.mixer.timeline.sampleRate))
+            let next = Switch(
+                mixer: outcome.mixer, preparer: preparer, position: outcome.position, layout: outcome.layout)
+            if !handOff.post(.move(next)) {
+                preparer.stop()
+                logger.error("the audio thread is not taking commands; the edit is lost")
+            }
+        } catch {
+            logger.error("\(error)")
+            play(.refused)
+        }
+    }
+
+    /// Sends an earcon to the audio thread, noting when, to measure how soon
+    /// it is heard. Each is synthesized when first used, here.
+    private func play(_ earcon: Earcon) {
+        let posted = PostedEarcon(
+            sound: earcons.sound(earcon, rate: timeline.sampleRate),
+            framesWritten: handOff.framesWritten.load(ordering: .relaxed),
+            queued: handOff.queued.load(ordering: .relaxed))
+        _ = handOff.post(.earcon(posted))
+    }
+
+    /// The session as the control thread sees it, edits and all.
+    public var timeline: Timeline { state.withLock { $0.transport.timeline } }
+
+    /// What the listener hears now.
+    public var status: LiveStatus {
+        LiveStatus(
+            timeline: timeline, frame: handOff.heardPosition.load(ordering: .relaxed),
+            paused: handOff.paused.load(ordering: .relaxed), volume: handOff.volume,
+            breathOn: handOff.breathOn.load(ordering: .relaxed))
+    }
+
+    /// Frames from a key's arrival to its earcon's first frame written, plus
+    /// what was queued in the device then: the longest so far.
+    public var longestKeyLatency: Int { handOff.longestKeyLatency.load(ordering: .relaxed) }
+
+    /// Stops the preparers and frees the sounds the audio thread has let
+    /// go of, takes in a session rebuilt at another rate, and logs the
+    /// underruns, stalls and suspends counted since the last call.
+    public func tidyUp() {
+        var preparers: [SoundPreparer] = []
+        var sounds: [Sound] = []
+        while let notice = handOff.toControl.pop() {
+            switch notice {
+            case .preparer(let preparer): preparers.append(preparer)
+            case .sound(let sound): sounds.append(sound)
+            case .rebuilt(let timeline, let channels, let layout):
+                state.withLock {
+                    $0.transport = Self.transport(timeline, source: source)
+                    $0.channels = channels
+                    $0.layout = layout
+                    $0.lastTarget = nil
+                }
+            }
+        }
+        for preparer in preparers { preparer.stop() }
+        withExtendedLifetime(sounds) {}
+        logCounts()
+    }
+
+    private func logCounts() {
+        let now = (
+            underruns: counters.underruns.load(ordering: .relaxed), stalls: counters.stalls.load(ordering: .relaxed),
+            suspends: counters.suspends.load(ordering: .relaxed)
+        )
+        let last = state.withLock { state in
+            defer { state.logged = now }
+            return state.logged
+        }
+        if now.underruns > last.underruns { logger.notice("underrun \(now.underruns): the device ran dry and was restarted") }
+        if now.stalls > last.stalls { logger.notice("stall \(now.stalls): the feed came later than the device could wait") }
+        if now.suspends > last.suspends { logger.info("device suspended; resumed") }
+    }
+
+    private static func transport(_ timeline: Timeline, source: any SessionSource) -> Transport {
+        let rate = timeline.sampleRate
+        return Transport(timeline: timeline, pace: source.pace) { [source] edits in
+            try source.timeline(rate: rate, edits: edits)
+        }
+    }
+}
+
+/// Earcons synthesized when first asked for, at the rate asked for.
+private final class EarconCache: Sendable {
+    private let sounds = Mutex<[Int: [Earcon: Sound]]>([:])
+
+    func sound(_ earcon: Earcon, rate: Int) -> Sound {
+        if let known = sounds.withLock({ $0[rate]?[earcon] }) { return known }
+        let made = earcon.sound(rate: rate)
+        sounds.withLock { $0[rate, default: [:]][earcon] = made }
+        return made
+    }
+}
