@@ -22,15 +22,14 @@ let package = Package(
         .target(name: "Routines", dependencies: ["CYAML"]),
         .target(name: "Timing", dependencies: ["Routines"]),
         .target(
-            name: "Audio",
-            dependencies: ["Timing", "CSndFile", "CSoxr", .product(name: "Logging", package: "swift-log")]),
+            name: "Audio", dependencies: ["Routines", "Timing", "CSndFile", "CSoxr"]),
         .target(
             name: "Output",
             dependencies: ["Audio", "CALSA", "CSndFile", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Playback",
-            dependencies: ["Timing", "Audio", "Output", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Controls", dependencies: ["Playback", "Timing", "Audio"]),
+            dependencies: ["Routines", "Timing", "Audio", "Output", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Controls", dependencies: ["Playback", "Timing"]),
         .executableTarget(
             name: "stretchcue",
             dependencies: [
@@ -43,14 +42,22 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CPseudoTerminal"], path: "Tests/TestSupport"),
         .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal"),
         .testTarget(name: "RoutinesTests", dependencies: ["Routines", "TestSupport"]),
-        .testTarget(name: "TimingTests", dependencies: ["Timing", "Audio", "TestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "AudioTests", dependencies: ["Audio", "CSndFile", "TestSupport"]),
-        .testTarget(name: "OutputTests", dependencies: ["Output", "TestSupport"]),
+        .testTarget(
+            name: "TimingTests", dependencies: ["Routines", "Timing", "Audio", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "AudioTests", dependencies: ["Routines", "Timing", "Audio", "CSndFile", "TestSupport"]),
+        .testTarget(name: "OutputTests", dependencies: ["Audio", "Output", "TestSupport"]),
         .testTarget(
             name: "PlaybackTests",
-            dependencies: ["Playback", "Routines", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "Playback", "Routines", "Timing", "Audio", "Output", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "ControlsTests", dependencies: ["Controls", "Playback", "Timing", "Routines"]),
-        .testTarget(name: "StretchcueTests", dependencies: ["stretchcue", "Routines", "Audio", "TestSupport"]),
+        // Optimized even in debug builds: finding cues in minutes of recorded
+        // audio by cross-correlation is otherwise most of the suite's time.
+        .testTarget(
+            name: "StretchcueTests", dependencies: ["stretchcue", "Routines", "Audio", "TestSupport"],
+            swiftSettings: [.unsafeFlags(["-O"])]),
     ],
     swiftLanguageModes: [.v6]
 )

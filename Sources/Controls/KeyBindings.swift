@@ -28,17 +28,23 @@ public enum KeyBindings {
         }
     }
 
-    /// The help screen, one key per line, as `?` shows it and the README lists it.
-    public static let help = [
-        "space       pause / resume",
-        "n or Right  next pose",
-        "b or Left   restart this pose; twice within 2 s: the pose before",
-        "+ / -       hold 10 s longer / shorter (never under 5 s)",
-        "] / [       faster / slower pace from the next hold",
-        "Up / Down   volume up / down by 2 dB",
-        "m           breathing tones off / on",
-        "i           say where the session is",
-        "q or Ctrl-C fade out and stop (Ctrl-C twice: stop at once)",
-        "?           this help",
+    /// Every key and what it does, in the order the help screen and the
+    /// README's table list them.
+    public static let keys: [(keys: String, meaning: String)] = [
+        ("space", "pause / resume"),
+        ("n or Right", "next pose"),
+        ("b or Left", "restart this pose; twice within 2 s: the pose before"),
+        ("+ / -", "this hold 10 s longer / shorter (never under 5 s); a breath-paced pose: a breath more / less"),
+        ("] / [", "faster / slower pace from the next hold"),
+        ("Up / Down", "volume up / down by 2 dB"),
+        ("m", "breathing tones off / on"),
+        ("i", "say where the session is"),
+        ("q or Ctrl-C", "fade out and stop (Ctrl-C twice: stop at once)"),
+        ("?", "this help"),
     ]
+
+    /// The help screen, one key per line, as `?` shows it.
+    public static var help: [String] {
+        keys.map { $0.keys + String(repeating: " ", count: max(1, 12 - $0.keys.count)) + $0.meaning }
+    }
 }

@@ -93,7 +93,7 @@ public final class DeviceStream {
         let period = Duration.milliseconds(max(1, device.format.periodFrames * 1000 / max(1, device.format.sampleRate)))
         /// Waits that said the device had room, after which it took nothing.
         var falseAlarms = 0
-        noteStall()
+        noteStall(device)
         while done < frames {
             do {
                 let taken = try device.write(bytes + done * frameBytes, frames: frames - done)
@@ -106,7 +106,7 @@ public final class DeviceStream {
                 let left = stallTimeout - (ContinuousClock.now - lastProgress)
                 if left <= .zero {
                     counters.hangs.add(1, ordering: .relaxed)
-                    return lose("takes no frames for \(stallTimeout)")
+                    return lose("takes no frames for \(stallTimeout)", hung: true)
                 }
                 let slice = min(left, Self.abandonCheck, period)
                 // A device that keeps saying it has room and takes nothing is not asked again at once.
@@ -134,6 +134,8 @@ public final class DeviceStream {
             return
         case EPIPE:
             counters.underruns.add(1, ordering: .relaxed)
+            // Counted as an underrun, not again as a stall.
+            lastWrite = nil
             try device.prepare()
         case ESTRPIPE:
             counters.suspends.add(1, ordering: .relaxed)
@@ -151,11 +153,12 @@ public final class DeviceStream {
     }
 
     /// Counts a stall of the feed: more time since the last write than the
-    /// device then held, so it ran dry (a sound server may not say so).
-    private func noteStall() {
+    /// device then held, or nothing left in it now, so it ran dry (a sound
+    /// server may not say so).
+    private func noteStall(_ device: any PCMDevice) {
         guard let last = lastWrite, format.keepsTime else { return }
         let held = Duration.milliseconds(last.queued * 1000 / max(1, format.sampleRate))
-        if ContinuousClock.now - last.time > held + Self.stallTolerance {
+        if ContinuousClock.now - last.time > held + Self.stallTolerance || device.delay() == 0 {
             counters.stalls.add(1, ordering: .relaxed)
         }
     }
@@ -209,9 +212,18 @@ public final class DeviceStream {
         device = nil
     }
 
-    private func lose(_ reason: String) -> Outcome {
+    /// Lets go of a device that takes nothing: it is closed on a thread of
+    /// its own, since closing waits for a hung sound server (ALSA drops the
+    /// stream first, and the pulse plugin waits for the server to agree).
+    public func abandon() {
+        guard let device else { return }
+        self.device = nil
+        Closer.close(device)
+    }
+
+    private func lose(_ reason: String, hung: Bool = false) -> Outcome {
         logger.warning("audio device '\(request.device)' lost (\(reason)); reopening")
-        close()
+        if hung { abandon() } else { close() }
         return .lost
     }
 }
@@ -231,4 +243,28 @@ public final class StreamCounters: Sendable {
     public let stalls = Atomic<Int>(0)
 
     public init() {}
+}
+
+/// Closes devices on detached threads, for devices whose close may never return.
+private enum Closer {
+    /// The device, handed whole to the closing thread.
+    private final class Handle: @unchecked Sendable {
+        // @unchecked: the thread that made it lets go of the device before handing it over.
+        let device: any PCMDevice
+        init(_ device: any PCMDevice) { self.device = device }
+    }
+
+    static func close(_ device: any PCMDevice) {
+        let handle = Unmanaged.passRetained(Handle(device)).toOpaque()
+        var thread = pthread_t()
+        let made = pthread_create(&thread, nil, { raw in
+            Unmanaged<Handle>.fromOpaque(raw!).takeRetainedValue().device.close()
+            return nil
+        }, handle)
+        if made == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<Handle>.fromOpaque(handle).takeRetainedValue().device.close()
+        }
+    }
 }

@@ -60,7 +60,18 @@ public final class AudioLoop {
     /// ends at once. Throws the `DeviceError` of a device that did not come
     /// back within `giveUpAfter`, or what kept the session from being
     /// rebuilt when it came back at another rate.
+    ///
+    /// On a device that keeps time the loop runs in real time where the
+    /// system allows it (see `inRealTime`).
     public func run(shouldStop: @escaping () -> Bool) throws -> PlaybackSummary {
+        guard stream.format.keepsTime else { return try play(shouldStop: shouldStop) }
+        return try inRealTime { raised in
+            logger.debug("the audio thread runs \(raised ? "in real time (SCHED_FIFO)" : "at normal priority")")
+            return try play(shouldStop: shouldStop)
+        }
+    }
+
+    private func play(shouldStop: @escaping () -> Bool) throws -> PlaybackSummary {
         preparer = SoundPreparer(mixer: mixer, from: 0, logger: logger)
         defer { stopPreparers() }
         let stopAsked = { shouldStop() || self.handOff.stopRequested.load(ordering: .acquiring) }
@@ -87,7 +98,8 @@ public final class AudioLoop {
             // Played out: a buffer of silence behind the sound, on a device that still moves.
             _ = writeSilence(frames: stream.format.bufferFrames) { $0 > self.abandonAfter }
         }
-        stream.finish()
+        // A device given up on while it took nothing cannot be stopped without waiting for it.
+        if outcome == .abandoned { stream.abandon() } else { stream.finish() }
         let counters = stream.counters
         return PlaybackSummary(
             playedFrames: position, sessionFrames: mixer.timeline.frames, sampleRate: mixer.timeline.sampleRate,
@@ -259,17 +271,14 @@ public final class AudioLoop {
 
     // MARK: Pieces of the loop
 
-    /// Writes the lead-in silence, then waits until the sounds of the first
-    /// period are made, however short the lead-in was, so the first cue is
-    /// never played as silence.
+    /// Waits until the sounds of the first period are made, however short
+    /// the lead-in, so the first cue is never played as silence; then
+    /// writes the lead-in. The wait comes first, while the device has not
+    /// started: waiting after the lead-in would leave a gap in the stream.
     private func writeLeadIn(_ stopAsked: @escaping () -> Bool) -> DeviceStream.Outcome {
-        let outcome = writeSilence(frames: Fade.frames(milliseconds: settings.leadIn.milliseconds, rate: stream.format.sampleRate)) {
-            _ in stopAsked()
-        }
-        if outcome == .written {
-            preparer?.waitUntilReady(from: position, through: position + Int64(buffers.frames))
-        }
-        return outcome
+        preparer?.waitUntilReady(from: position, through: position + Int64(buffers.frames))
+        let frames = Fade.frames(milliseconds: settings.leadIn.milliseconds, rate: stream.format.sampleRate)
+        return writeSilence(frames: frames) { _ in stopAsked() }
     }
 
     /// Writes `frames` of silence, period by period, stopping when `abandon` says so.

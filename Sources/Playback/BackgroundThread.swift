@@ -4,11 +4,19 @@ import Glibc
 public final class BackgroundThread {
     private var thread = pthread_t()
 
-    /// Starts `body` on a new thread.
+    /// Starts `body` on a new thread, at normal priority whatever the
+    /// thread that starts it runs at (the audio thread may run in real time).
     public init(_ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        var normal = sched_param(sched_priority: 0)
+        pthread_attr_setinheritsched(&attributes, Int32(PTHREAD_EXPLICIT_SCHED))
+        pthread_attr_setschedpolicy(&attributes, SCHED_OTHER)
+        pthread_attr_setschedparam(&attributes, &normal)
         let created = pthread_create(
-            &thread, nil,
+            &thread, &attributes,
             { raw in
                 let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
                 box.body()
@@ -25,6 +33,26 @@ public final class BackgroundThread {
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 }
+
+/// Runs `body` with the calling thread scheduled in real time
+/// (`SCHED_FIFO`), as sound servers and MPD run their audio threads, so a
+/// busy machine cannot hold the feed up; then puts the thread back as it
+/// was. Where real time is not allowed (not root, no `LimitRTPRIO` in the
+/// service) `body` runs at the thread's own priority. `body` is told which.
+func inRealTime<Result>(_ body: (_ raised: Bool) throws -> Result) rethrows -> Result {
+    let thread = pthread_self()
+    var policy: Int32 = 0
+    var before = sched_param()
+    pthread_getschedparam(thread, &policy, &before)
+    var parameters = sched_param(sched_priority: realTimePriority)
+    let raised = pthread_setschedparam(thread, SCHED_FIFO, &parameters) == 0
+    defer { if raised { pthread_setschedparam(thread, policy, &before) } }
+    return try body(raised)
+}
+
+/// A low real-time priority: above every normal thread, below the kernel's
+/// own and a sound server's (PulseAudio and PipeWire ask for 20 and 88).
+let realTimePriority: Int32 = 5
 
 /// Sleeps the calling thread for `duration`, through signals.
 public func sleep(for duration: Duration) {

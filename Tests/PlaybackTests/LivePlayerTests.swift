@@ -4,6 +4,7 @@ import Output
 import Playback
 import Routines
 import TestSupport
+import Synchronization
 import Testing
 import Timing
 
@@ -118,6 +119,36 @@ import Timing
         #expect(opener.devices[1].written.isEmpty && opener.devices[1].closed)
     }
 
+    @Test func aDeviceBackAtAnotherRateGetsTheSessionRebuiltAtThatRate() throws {
+        let opener = ScriptedOpener(deviceFaults: [[700: ENODEV]])
+        opener.sampleRates = [48_000, 44_100]
+        let source = AnyRateSource(routine: ShortSession.routine)
+        let stream = try DeviceStream(
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            giveUpAfter: .seconds(600), wait: RecordedWaits().wait)
+        let player = try AudioLoop(
+            stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: source,
+            logger: CollectedLogs().logger)
+        let summary = try player.run { false }
+        #expect(summary.reopens == 1 && !summary.stopped && summary.sampleRate == 44_100)
+        // The control side took in the session laid out anew.
+        player.control.tidyUp()
+        #expect(player.control.timeline.sampleRate == 44_100)
+
+        // The second device heard its lead-in, then the session at 44.1 kHz
+        // from the step it was lost in, after the fade-in.
+        let first = opener.devices[0]
+        let lostAt = first.written.count / 2 - leadIn
+        let timeline = try source.timeline(rate: 44_100, edits: SessionEdits())
+        let resumeFrame = Int(timeline.frame(of: self.timeline.resumePoint(for: Int64(lostAt - 4800))))
+        let rendered = try ShortSession.render(timeline, bank: source.bank(44_100))
+        let second = opener.devices[1]
+        let after = Array(second.written.dropFirst(4410 * 2).dropLast(second.format.bufferFrames * 2))
+        let fade = 1323 * 2
+        #expect(after.count == rendered.count - resumeFrame * 2)
+        #expect(firstDifference(after.dropFirst(fade), rendered.dropFirst(resumeFrame * 2 + fade)) == nil)
+    }
+
     @Test func aReopenWaitsLongerEachTimeAndGivesUp() throws {
         let opener = ScriptedOpener(deviceFaults: [[100: ENODEV]])
         let waits = RecordedWaits()
@@ -229,4 +260,32 @@ final class FixedRateSource: SessionSource {
 
     func mixer(for timeline: Timeline, channels: Int) throws -> Mixer { try inner.mixer(for: timeline, channels: channels) }
     func speech(_ prompts: [PromptRef], rate: Int) -> Sound { inner.speech(prompts, rate: rate) }
+}
+
+/// A session that can be laid out at any rate, each with its own sound bank.
+final class AnyRateSource: SessionSource {
+    let routine: Routine
+    private let banks = Mutex<[Int: SoundBank]>([:])
+
+    init(routine: Routine) { self.routine = routine }
+
+    func bank(_ rate: Int) throws -> SoundBank {
+        if let known = banks.withLock({ $0[rate] }) { return known }
+        let made = try SoundBank(sampleRate: rate, voiceFolder: Repository.voiceFolder)
+        banks.withLock { $0[rate] = made }
+        return made
+    }
+
+    var pace: Double { 1 }
+
+    func timeline(rate: Int, edits: SessionEdits) throws -> Timeline {
+        try Timeline(routine: routine, options: SessionOptions(sampleRate: rate), sounds: bank(rate), edits: edits)
+    }
+
+    func mixer(for timeline: Timeline, channels: Int) throws -> Mixer {
+        try Mixer(
+            timeline: timeline, bank: bank(timeline.sampleRate), settings: MixSettings(channels: channels), supply: .prepared)
+    }
+
+    func speech(_ prompts: [PromptRef], rate: Int) -> Sound { (try? bank(rate).speech(prompts)) ?? .silence }
 }

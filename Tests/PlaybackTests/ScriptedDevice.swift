@@ -13,6 +13,12 @@ final class ScriptedDevice: PCMDevice {
             sampleRate: sampleRate, channels: 2, sampleFormat: .float, periodFrames: 1200, bufferFrames: 4800,
             keepsTime: keepsTime)
     }
+
+    /// When each write call came, on the monotonic clock.
+    private(set) var writeTimes: [ContinuousClock.Instant] = []
+    /// Each write takes up to this long, at random, as a busy device may.
+    var slowestWrite = Duration.zero
+    private var random = SplitMix(seed: 7)
     /// Every frame taken, as float samples.
     private(set) var written: [Float] = []
     /// Errors to return, by write call (from 0): `EPIPE`, `ESTRPIPE`, `ENODEV`...
@@ -28,7 +34,9 @@ final class ScriptedDevice: PCMDevice {
     var framesTaken: Int { written.count / format.channels }
     private(set) var prepares = 0
     private(set) var dropped = false
-    private(set) var closed = false
+    /// Closed, perhaps on another thread.
+    var closed: Bool { closedFlag.load(ordering: .acquiring) }
+    private let closedFlag = Atomic<Bool>(false)
 
     /// From this write call on, the device takes nothing, as a hung sound server.
     var hangsFrom = Int.max
@@ -37,6 +45,11 @@ final class ScriptedDevice: PCMDevice {
     private var hangReported = false
 
     func write(_ bytes: UnsafeRawPointer, frames: Int) throws(DeviceError) -> Int {
+        writeTimes.append(.now)
+        if slowestWrite > .zero {
+            var pause = timespec(tv_sec: 0, tv_nsec: Int(random.next() % UInt64(slowestWrite.components.attoseconds / 1_000_000_000)))
+            nanosleep(&pause, nil)
+        }
         onWrite?(writeCalls)
         defer { writeCalls += 1 }
         if let fault = faults[writeCalls] { throw Self.error("snd_pcm_writei", fault) }
@@ -67,7 +80,7 @@ final class ScriptedDevice: PCMDevice {
 
     func delay() -> Int { 0 }
     func drop() { dropped = true }
-    func close() { closed = true }
+    func close() { closedFlag.store(true, ordering: .releasing) }
 
     static func error(_ function: String, _ code: Int32) -> DeviceError {
         DeviceError(device: "scripted", function: function, code: code, text: String(cString: strerror(code)))
@@ -120,4 +133,18 @@ final class RecordedWaits: @unchecked Sendable {
     }
 
     var total: Duration { waits.reduce(.zero, +) }
+}
+
+/// A small seeded random generator, so a test's random delays are the same every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
 }

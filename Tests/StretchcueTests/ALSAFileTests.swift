@@ -82,4 +82,14 @@ enum LiveRoutines {
             """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
+
+    /// Writes a routine of 2:25: six poses held 8 s on each side, short
+    /// prompts and many chimes, and returns its path.
+    static func writeSixPoses(to folder: String) throws -> String {
+        let path = folder + "/six.yaml"
+        let poses = (1...6).map { "  - id: p\($0)\n    name: P\($0)\n    prompt: side.left\n    sides: [left, right]\n" }
+        try ("name: Six\nhold: 8\nsettle: 0.5\nrest: 0.5\nposes:\n" + poses.joined())
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
 }

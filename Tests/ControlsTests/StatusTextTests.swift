@@ -1,0 +1,83 @@
+import Controls
+import Foundation
+import Playback
+import Routines
+import Testing
+import Timing
+
+/// The words on the screen, from a status alone; and the keys' help, which
+/// is the README's table.
+@Suite struct StatusTextTests {
+    static let routine = Routine(
+        name: "Two", rounds: 2, hold: 20, settle: 1, rest: 1, breathing: BreathPattern(inhale: 2, exhale: 2),
+        poses: [
+            Pose(id: "cobra", name: "Cobra", prompt: .voice("pose.cobra")),
+            Pose(id: "knees", name: "Knee pulls", prompt: .voice("pose.knee-pulls"), sides: [.left, .both]),
+        ])
+    let timeline: Timeline
+
+    init() throws {
+        timeline = try Timeline(
+            routine: Self.routine, options: SessionOptions(), sounds: FixedLengths(frames: 48_000))
+    }
+
+    func status(_ frame: Int64, paused: Bool = false, volume: Double = 0, breathOn: Bool = true) -> LiveStatus {
+        LiveStatus(timeline: timeline, frame: frame, paused: paused, volume: volume, breathOn: breathOn)
+    }
+
+    @Test func beforeTheFirstPoseItIsStarting() {
+        let line = StatusText.line(status(0))
+        #expect(line.hasPrefix("Starting  "))
+        #expect(line.hasSuffix(" left"))
+        #expect(StatusText.stepLine(status(0)) == nil)
+    }
+
+    @Test func halfWayThroughAHoldTheBarIsHalfFull() throws {
+        let step = try #require(timeline.steps.first { $0.side == .left && $0.round == 2 })
+        let middle = (step.holdStart + step.holdEnd) / 2
+        let line = StatusText.line(status(middle, paused: true, volume: -4, breathOn: false))
+        #expect(line.hasPrefix("Round 2/2  Pose 2/2 Knee pulls (left)  [##########----------] 10 s  "))
+        #expect(line.hasSuffix("  vol -4 dB  breath off  PAUSED"))
+        #expect(StatusText.stepLine(status(middle)) == "Round 2, pose 2 of 2: Knee pulls, left side, hold 20 s")
+    }
+
+    @Test func beforeTheHoldItIsGettingReadyAndAtTheEndNothingIsLeft() throws {
+        let step = timeline.steps[0]
+        #expect(StatusText.line(status(step.start)).hasPrefix("Round 1/2  Pose 1/2 Cobra  getting ready  "))
+        #expect(StatusText.line(status(timeline.frames)) == "Round 2/2  Pose 2/2 Knee pulls (both)  0:00 left")
+    }
+
+    @Test func commandsAreSaidInAFewWords() throws {
+        let hold = timeline.steps[0].holdStart + 48_000
+        #expect(StatusText.commandLine(.togglePause, after: status(hold, paused: true)) == "Paused")
+        #expect(StatusText.commandLine(.volumeUp, after: status(hold, volume: 2)) == "Volume 2 dB")
+        #expect(StatusText.commandLine(.edit(.lengthen), after: status(hold)) == "Hold now 20 s")
+        #expect(StatusText.commandLine(.unknown, after: status(hold)) == "Key not used; ? shows the keys")
+    }
+
+    @Test func theHelpScreenIsTheREADMEsTableOfKeys() throws {
+        let readme = try String(contentsOfFile: Self.repository + "/README.md", encoding: .utf8)
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = try #require(lines.firstIndex(of: "| key | what it does |"), "no keys table in README.md")
+        let rows = lines[(header + 2)...].prefix { $0.hasPrefix("|") }.map { row in
+            row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        #expect(rows.map { $0[0] } == KeyBindings.keys.map(\.keys))
+        #expect(rows.map { $0[1] } == KeyBindings.keys.map(\.meaning))
+        // Every key listed does something, and the help screen says the same.
+        #expect(KeyBindings.help.count == KeyBindings.keys.count)
+        for (line, entry) in zip(KeyBindings.help, KeyBindings.keys) {
+            #expect(line.hasPrefix(entry.keys) && line.hasSuffix(entry.meaning))
+        }
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+}
+
+/// Every sound the same length, so a timeline needs no sound files.
+struct FixedLengths: SoundLengths {
+    let frames: Int64
+    func frames(of prompt: PromptRef) throws -> Int64 { frames }
+    func frames(of kind: CueKind) -> Int64 { frames }
+}

@@ -1,0 +1,142 @@
+import Audio
+import Glibc
+import Output
+import Playback
+import Routines
+import Synchronization
+import TestSupport
+import Testing
+import Timing
+
+/// A device that stops taking frames, as a sound server stopped with
+/// SIGSTOP does, and an audio loop that must never wait on anything but
+/// the device: real waits on real threads, bounded by what they prove.
+@Suite struct HungDeviceTests {
+    let session: ShortSession
+    var timeline: Timeline { session.timeline }
+    let leadIn = 4800
+
+    init() throws { session = try ShortSession() }
+
+    func loop(_ opener: ScriptedOpener, stallTimeout: Duration, source: (any SessionSource)? = nil) throws -> AudioLoop {
+        let stream = try DeviceStream(
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            giveUpAfter: .seconds(60), stallTimeout: stallTimeout, wait: RecordedWaits().wait)
+        return try AudioLoop(
+            stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: source ?? session.source,
+            logger: CollectedLogs().logger)
+    }
+
+    @Test func aStopEndsASessionWhoseDeviceTakesNothingWithin200Milliseconds() throws {
+        let opener = ScriptedOpener()
+        opener.keepsTime = true
+        let player = try loop(opener, stallTimeout: .seconds(30))
+        let device = opener.devices[0]
+        device.hangsFrom = 60
+        // The control thread presses q once the device hangs.
+        let hung = WakeUp()
+        device.onHang = { hung.signal() }
+        let pressed = Mutex<ContinuousClock.Instant?>(nil)
+        let handle = player.control
+        let control = BackgroundThread {
+            guard hung.wait(upTo: .seconds(10)) else { return }
+            pressed.withLock { $0 = .now }
+            handle.perform(.stop)
+        }
+        let summary = try player.run { false }
+        let ended = ContinuousClock.now
+        control.join()
+        let pressedAt = try #require(pressed.withLock { $0 }, "the device never hung")
+        #expect(ended - pressedAt < .milliseconds(200), "stopped \(ended - pressedAt) after q")
+        #expect(summary.stopped && summary.reopens == 0)
+        // Not asked to drop what it holds (a hung server never answers that):
+        // let go, and closed on a thread of its own.
+        #expect(!device.dropped)
+        let closing = ContinuousClock.now
+        while !device.closed && ContinuousClock.now - closing < .seconds(2) { Playback.sleep(for: .milliseconds(10)) }
+        #expect(device.closed)
+    }
+
+    @Test func aDeviceThatTakesNothingPastTheTimeoutIsReopenedAndNoCueIsLost() throws {
+        let opener = ScriptedOpener()
+        let player = try loop(opener, stallTimeout: .milliseconds(300))
+        let first = opener.devices[0]
+        // Well inside the second step, the device stops taking frames.
+        first.hangsFrom = 700
+        let summary = try player.run { false }
+        #expect(summary.reopens == 1 && !summary.stopped)
+        let second = try #require(opener.devices.last)
+        #expect(opener.devices.count == 2 && first.closed)
+
+        // The first device heard the session up to the hang; the second the
+        // lead-in, then the session from the resume point on, after its fade-in.
+        let rendered = session.rendered
+        let lostAt = first.written.count / 2 - leadIn
+        #expect(firstDifference(first.written.dropFirst(leadIn * 2), rendered.prefix(lostAt * 2)) == nil)
+        let resume = timeline.frame(of: timeline.resumePoint(for: Int64(lostAt - 4800)))
+        #expect(resume <= Int64(lostAt))
+        let after = Array(second.written.dropFirst(leadIn * 2).dropLast(second.format.bufferFrames * 2))
+        let fade = 1440 * 2
+        #expect(after.count == rendered.count - Int(resume) * 2)
+        #expect(firstDifference(after.dropFirst(fade), rendered.dropFirst(Int(resume) * 2 + fade)) == nil)
+        // Every cue after the resume point is heard again, in order.
+        let replayed = timeline.cues.filter { $0.frame >= resume }
+        #expect(replayed.first?.kind == .voice && replayed.count > timeline.cues.count / 3)
+    }
+
+    @Test func theLoopNeverWaitsOnTheControlThreadOrThePreparers() throws {
+        // Building each new layout takes the control thread 300 ms, under its
+        // own lock, and each write takes up to 2 ms at random.
+        let slow = SlowSource(inner: session.source, delay: .milliseconds(300))
+        let opener = ScriptedOpener()
+        opener.keepsTime = true
+        let player = try loop(opener, stallTimeout: .seconds(30), source: slow)
+        let device = opener.devices[0]
+        device.slowestWrite = .milliseconds(2)
+        let started = WakeUp()
+        device.onWrite = { call in if call == 40 { started.signal() } }
+        let handle = player.control
+        let control = BackgroundThread {
+            guard started.wait(upTo: .seconds(10)) else { return }
+            for command: Command in [.edit(.lengthen), .whereAmI, .edit(.next), .volumeUp, .edit(.shorten)] {
+                handle.perform(command)
+                _ = handle.status
+            }
+        }
+        _ = try player.run { false }
+        control.join()
+        #expect(slow.mixersMade.load(ordering: .relaxed) >= 2, "the edits were not made while playing")
+        // No write waited for the edits: the longest gap between two writes
+        // is a write's own random delay and a period's mixing, far under 300 ms.
+        let gaps = zip(device.writeTimes.dropFirst(), device.writeTimes).map { $0 - $1 }
+        let longest = try #require(gaps.max())
+        #expect(longest < .milliseconds(60), "the loop waited \(longest) between two writes")
+    }
+}
+
+/// A session whose new layouts take `delay` to build, as a slow machine might.
+final class SlowSource: SessionSource {
+    let inner: TestSource
+    let delay: Duration
+    /// Mixers made after the first, for edits.
+    let mixersMade = Atomic<Int>(0)
+    private let first = Atomic<Bool>(true)
+
+    init(inner: TestSource, delay: Duration) {
+        self.inner = inner
+        self.delay = delay
+    }
+
+    var pace: Double { inner.pace }
+    func timeline(rate: Int, edits: SessionEdits) throws -> Timeline { try inner.timeline(rate: rate, edits: edits) }
+    func speech(_ prompts: [PromptRef], rate: Int) -> Sound { inner.speech(prompts, rate: rate) }
+
+    func mixer(for timeline: Timeline, channels: Int) throws -> Mixer {
+        if !first.exchange(false, ordering: .relaxed) {
+            mixersMade.add(1, ordering: .relaxed)
+            var pause = timespec(tv_sec: 0, tv_nsec: Int(delay.components.attoseconds / 1_000_000_000))
+            nanosleep(&pause, nil)
+        }
+        return try inner.mixer(for: timeline, channels: channels)
+    }
+}
