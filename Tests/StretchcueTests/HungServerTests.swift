@@ -1,0 +1,88 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `play` on a PulseAudio null sink whose server is stopped (SIGSTOP) in
+/// the middle of a session. A suite of its own, run after the other
+/// real-time tests (see `.ci/test`): a server that has been stopped is
+/// started afresh after each test, and the tests after it must not see it.
+@Suite(.serialized, .enabled(if: RealTime.sink != nil, "needs the PulseAudio null sink started by .ci/test"))
+struct HungServerTests {
+    /// The sound server hangs (SIGSTOP) in the middle of a session: q still
+    /// ends it at once, though the device takes nothing.
+    @Test func qEndsASessionWhoseSoundServerHangsWithin200Milliseconds() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder, hold: 8)
+        let terminal = try PseudoTerminal()
+        let player = Process()
+        player.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
+        player.arguments = ["play", routine, "-D", "pulse", "--lead-in-ms", "500", "--stall-timeout", "30"]
+        player.standardInput = FileHandle(fileDescriptor: terminal.slave)
+        player.standardOutput = FileHandle(fileDescriptor: terminal.slave)
+        try player.run()
+        Thread.sleep(forTimeInterval: 4)
+        let server = try RealTime.serverProcess()
+        kill(server, SIGSTOP)
+        defer {
+            kill(server, SIGCONT)
+            // A server that was stopped is started afresh for the tests after this one.
+            RealTime.server("stop")
+            RealTime.server("start")
+        }
+        // Long enough for the device to have taken all it will take.
+        Thread.sleep(forTimeInterval: 0.5)
+        let typed = Date()
+        terminal.type("q")
+        player.waitUntilExit()
+        let took = Date().timeIntervalSince(typed)
+        kill(server, SIGCONT)
+        #expect(took < 0.2, "q took \(took) s to end the session")
+        #expect(player.terminationStatus == 0)
+        #expect(terminal.output.contains("stopped after"))
+    }
+
+    /// The sound server hangs for longer than `--stall-timeout`: the device
+    /// is let go and opened again, which succeeds once the server goes on,
+    /// and the session finishes from where it was, no cue lost.
+    @Test func aHungSoundServerIsLeftAndTheSessionGoesOnWhenItIsBack() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder, hold: 6)
+        let render = try Program.run(["render", routine, "-o", folder + "/render.wav"])
+        #expect(render.status == 0, "\(render.error)")
+        let plan = try RealTime.plan(routine, [])
+        let hangsAt = 8.0
+        let recorder = try RealTime.record(to: folder + "/heard.raw")
+        let server = try RealTime.serverProcess()
+        defer {
+            // A server that was stopped is started afresh for the tests after this one.
+            RealTime.server("stop")
+            RealTime.server("start")
+        }
+        let hanger = Thread {
+            Thread.sleep(forTimeInterval: hangsAt)
+            kill(server, SIGSTOP)
+            Thread.sleep(forTimeInterval: 3)
+            kill(server, SIGCONT)
+        }
+        hanger.start()
+        let play = try Program.run(["play", routine, "-D", "pulse", "--lead-in-ms", "500", "--stall-timeout", "1", "-v"])
+        while !hanger.isFinished { usleep(100_000) }
+        usleep(300_000)
+        kill(recorder.processIdentifier, SIGKILL)
+        recorder.waitUntilExit()
+
+        #expect(play.status == 0, "\(play.error)")
+        #expect(play.output.contains("1 reopen") && play.output.contains("played"), "\(play.output)")
+        #expect(play.error.contains("takes no frames"), "\(play.error)")
+        // After the hang, the session's end as rendered: it went on to the end.
+        let expected = try WAV(path: folder + "/render.wav").samples
+        let heard = try RealTime.rawSamples(folder + "/heard.raw")
+        let end = try #require(plan.cues.last)
+        let ending = stride(from: end.frame * 2, to: (end.frame + 24_000) * 2, by: 2).map { expected[$0] }
+        let left = stride(from: 0, to: heard.count, by: 2).map { heard[$0] }
+        #expect(Alignment.find(ending, in: left) != nil, "the session's end was not heard")
+    }
+
+}
