@@ -36,6 +36,8 @@ public final class AudioLoop {
     private var buffers: PeriodBuffers
     private var renderer: PeriodRenderer
     private var position: Int64 = 0
+    /// Paused, as the last pause or resume earcon taken said.
+    private var paused = false
     private var framesWritten: Int64 = 0
     /// Sounds missed by the mixers played before the current one.
     private var missedEarlier = 0
@@ -118,7 +120,7 @@ public final class AudioLoop {
             preparer?.waitUntilReady(from: position, through: position + Int64(count))
         }
         let wishes = PeriodRenderer.Wishes(
-            paused: handOff.paused.load(ordering: .relaxed),
+            paused: paused,
             gains: LiveGains(
                 breath: handOff.breathOn.load(ordering: .relaxed) ? 1 : 0, master: Float(decibels: handOff.volume)),
             stopping: stopping)
@@ -167,6 +169,7 @@ public final class AudioLoop {
             case .earcon(let posted):
                 // Earcons stay in the control thread's cache: replacing one frees nothing here.
                 renderer.overlays.earcon = (posted.sound, 0)
+                paused = posted.paused ?? paused
                 let latency = Int(framesWritten - posted.framesWritten) + posted.queued
                 if latency > handOff.longestKeyLatency.load(ordering: .relaxed) {
                     handOff.longestKeyLatency.store(latency, ordering: .relaxed)
@@ -256,11 +259,12 @@ public final class AudioLoop {
         return writeLeadIn(stopAsked)
     }
 
-    /// Lets go of every mail not taken.
+    /// Lets go of every mail not taken, keeping what it says of pausing.
     private func discardMail() {
         while let mail = handOff.toAudio.pop() {
             switch mail {
-            case .earcon: break
+            // Its sound is not played, but a pause it brings is kept.
+            case .earcon(let posted): paused = posted.paused ?? paused
             case .speech(let sound): retire(.sound(sound))
             case .move(let next):
                 handOff.switchesTaken.add(1, ordering: .releasing)

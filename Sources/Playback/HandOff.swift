@@ -8,7 +8,9 @@ import Timing
 /// never lock or allocate, and a wake-up that interrupts the audio thread's
 /// wait on the device.
 final class HandOff: Sendable {
-    // From the control thread: what the user asked for.
+    // From the control thread: what the user asked for. (`paused` is the
+    // control side's own record; the audio thread learns of a pause with its
+    // earcon, so the two start in the same period.)
     let paused = Atomic<Bool>(false)
     let stopRequested = Atomic<Bool>(false)
     let volumeSteps = Atomic<Int>(0)
@@ -74,6 +76,8 @@ struct PostedEarcon: Sendable {
     var sound: Sound
     var framesWritten: Int64
     var queued: Int
+    /// A pause (`true`) or resume that comes with this earcon.
+    var paused: Bool?
 }
 
 /// A move to another place or another layout of the session.

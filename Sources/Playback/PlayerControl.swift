@@ -61,7 +61,7 @@ public final class PlayerControl: Sendable {
         case .togglePause:
             let paused = !handOff.paused.load(ordering: .relaxed)
             handOff.paused.store(paused, ordering: .relaxed)
-            play(paused ? .pause : .resume)
+            play(paused ? .pause : .resume, paused: paused)
         case .volumeUp, .volumeDown:
             let now = handOff.volume
             let step = command == .volumeUp ? Self.volumeStep : -Self.volumeStep
@@ -140,11 +140,11 @@ public final class PlayerControl: Sendable {
 
     /// Sends an earcon to the audio thread, noting when, to measure how soon
     /// it is heard. Each is synthesized when first used, here.
-    private func play(_ earcon: Earcon) {
+    private func play(_ earcon: Earcon, paused: Bool? = nil) {
         let posted = PostedEarcon(
             sound: earcons.sound(earcon, rate: timeline.sampleRate),
             framesWritten: handOff.framesWritten.load(ordering: .relaxed),
-            queued: handOff.queued.load(ordering: .relaxed))
+            queued: handOff.queued.load(ordering: .relaxed), paused: paused)
         _ = handOff.post(.earcon(posted))
     }
 
