@@ -194,8 +194,9 @@ public final class DeviceStream {
         }
     }
 
-    /// Frames written but not heard yet; 0 when the device cannot tell.
-    public func delay() -> Int { device?.delay() ?? 0 }
+    /// Frames the device held right after the last write that took them
+    /// all (0 before any, or when it cannot tell): asked once per write.
+    public var queued: Int { lastWrite?.queued ?? 0 }
 
     /// Stops the device, dropping what is queued, and closes it. To play
     /// out the end first, write a buffer of silence behind it: unlike a

@@ -152,7 +152,7 @@ public final class AudioLoop {
     private func published(written count: Int) {
         framesWritten += Int64(count)
         handOff.framesWritten.store(framesWritten, ordering: .relaxed)
-        let queued = stream.delay()
+        let queued = stream.queued
         handOff.queued.store(queued, ordering: .relaxed)
         handOff.heardPosition.store(max(0, position - Int64(queued)), ordering: .relaxed)
     }
