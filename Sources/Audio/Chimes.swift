@@ -65,16 +65,17 @@ public enum Chimes {
     /// The sound for a fixed-length cue kind; silence for kinds that are not chimes.
     public static func sound(for kind: CueKind, rate: Int) -> Sound {
         guard let recipe = recipe(kind) else { return .silence }
-        // A 1.5 ms attack: fast as a strike, and the first frame already sounds.
+        // Every strike brings its own attack, so the sound itself needs no fade-in.
         return Sound(
-            frames: frames(for: kind, rate: rate), peak: recipe.peak,
-            fadeIn: Fade.frames(milliseconds: 1.5, rate: rate),
+            frames: frames(for: kind, rate: rate), peak: recipe.peak, fadeIn: 0,
             fadeOut: min(Fade.frames(milliseconds: 300, rate: rate), frames(for: kind, rate: rate) / 3)
         ) { Strikes(recipe, rate: rate) }
     }
 
     /// The strikes of a recipe as damped oscillators; the two lowest
-    /// partials are doubled `beat` Hz apart so the sound shimmers.
+    /// partials are doubled `beat` Hz apart so the sound shimmers. Each
+    /// strike rises over `attackSeconds` (raised cosine), wherever it starts:
+    /// a second note entering while the first rings must not click.
     ///
     /// An oscillator is z(n) = z(0) w^n. Each keeps the powers w^0 ... w^chunk,
     /// so a chunk is z times a table: independent products that vectorize,
@@ -88,10 +89,17 @@ public enum Chimes {
             var powersIm: [Double]
         }
 
+        /// A strike's rise: fast as a mallet, slow enough not to click.
+        static let attackSeconds = 0.002
+
         var oscillators: [Oscillator] = []
+        /// The rise, one gain per frame from a strike's start.
+        let attack: [Double]
         var frame = 0
 
         init(_ recipe: Recipe, rate: Int) {
+            let rise = Fade.frames(milliseconds: Self.attackSeconds * 1000, rate: rate)
+            attack = (0..<rise).map { Double(Fade.gain($0, of: rise)) }
             for (at, frequency) in recipe.strikes {
                 // Partials at or above 0.45 of the rate would fold back as false notes at low rates.
                 for (index, partial) in recipe.partials.enumerated()
@@ -132,7 +140,14 @@ public enum Chimes {
                 oscillators[index].powersRe.withUnsafeBufferPointer { powersRe in
                     oscillators[index].powersIm.withUnsafeBufferPointer { powersIm in
                         let target = output.baseAddress! + (from - frame)
-                        for step in 0..<count { target[step] += Float(re * powersRe[step] - im * powersIm[step]) }
+                        // Frames still inside the attack, then the rest in a loop that vectorizes.
+                        let sinceStrike = from - oscillators[index].start
+                        let rising = min(count, max(0, attack.count - sinceStrike))
+                        for step in 0..<rising {
+                            let value = re * powersRe[step] - im * powersIm[step]
+                            target[step] += Float(value * attack[sinceStrike + step])
+                        }
+                        for step in rising..<count { target[step] += Float(re * powersRe[step] - im * powersIm[step]) }
                         oscillators[index].re = re * powersRe[count] - im * powersIm[count]
                         oscillators[index].im = re * powersIm[count] + im * powersRe[count]
                     }

@@ -7,7 +7,7 @@ import Glibc
 /// level), a swell for the breathing tones, a low blip for a key that does
 /// nothing. Plain sines, short, and off the chimes' notes, so an earcon is
 /// never taken for a chime.
-public enum Earcon: Sendable {
+public enum Earcon: Sendable, CaseIterable {
     case pause, resume
     case next, back, previous
     case lengthen, shorten
