@@ -4,36 +4,53 @@ import Timing
 /// The breathing tones: soft, warm tones that last exactly one breath phase.
 ///
 /// An inhale glides up a fifth and swells; an exhale glides down the same
-/// fifth and fades. Two voices a few cents apart with quiet second and third
-/// harmonics keep the tone round and unobtrusive for a long session.
+/// fifth and fades. One voice with quiet second and third harmonics keeps the
+/// tone round and its level steady (two detuned voices would beat).
+///
+/// An exhale that follows its inhale straight on carries on from it: the
+/// inhale ends at full level on a whole cycle, the exhale starts there at the
+/// same pitch, so the breath turns without a dip or a click. A held breath
+/// is silent, on purpose: the inhale fades out before it and the exhale
+/// fades in after it.
 public enum BreathTones {
     /// The lowest and highest pitch of a breath, in Hz.
     public static let low = 196.0
     public static let high = 293.7
     /// Peak level, linear.
     public static let peak: Float = 0.13
+    /// The fade at an edge that meets silence (a held breath, a session edge).
+    static let edgeMilliseconds = 60.0
 
     /// The tone for a breath cue of `frames` frames: rising for an inhale,
-    /// falling for an exhale, silence for a held breath.
-    public static func sound(for kind: CueKind, frames: Int, rate: Int) -> Sound {
+    /// falling for an exhale, silence for a held breath. `joined` says the
+    /// inhale's exhale follows it at once (for an inhale: its end meets the
+    /// exhale; for an exhale: its start meets the inhale), so that edge is
+    /// left open instead of faded.
+    public static func sound(for kind: CueKind, frames: Int, rate: Int, joined: Bool) -> Sound {
         switch kind {
-        case .breathInhale: tone(from: low, to: high, frames: frames, rate: rate, swell: true)
-        case .breathExhale: tone(from: high, to: low, frames: frames, rate: rate, swell: false)
+        case .breathInhale: tone(from: low, to: high, frames: frames, rate: rate, inhale: true, joined: joined)
+        case .breathExhale: tone(from: high, to: low, frames: frames, rate: rate, inhale: false, joined: joined)
         default: .silence
         }
     }
 
-    static func tone(from start: Double, to end: Double, frames: Int, rate: Int, swell: Bool) -> Sound {
+    static func tone(from start: Double, to end: Double, frames: Int, rate: Int, inhale: Bool, joined: Bool) -> Sound {
         guard frames > 0 else { return .silence }
-        let edge = min(Fade.frames(milliseconds: 60, rate: rate), frames / 4)
-        return Sound(frames: frames, peak: peak, fadeIn: edge, fadeOut: edge) {
-            Glide(from: start, to: end, frames: frames, rate: rate, swell: swell)
+        let edge = min(Fade.frames(milliseconds: edgeMilliseconds, rate: rate), frames / 4)
+        // The inhale starts from silence and the exhale fades into it by their
+        // envelopes; the fades only soften the edges that meet a held breath.
+        let open = joined ? 0 : edge
+        return Sound(frames: frames, peak: peak, fadeIn: inhale ? edge : open, fadeOut: inhale ? open : edge) {
+            Glide(from: start, to: end, frames: frames, rate: rate, swell: inhale)
         }
     }
 
     /// One breath's tone, frame by frame: an exponential glide (equal musical
     /// steps per second) whose phase, the integral of the frequency, is in
     /// closed form; the glide factor is stepped by multiplication, not pow.
+    ///
+    /// The phase starts at 0 and the glide is tuned (by under a cent) to a
+    /// whole number of cycles, so a tone ends where the next one starts.
     struct Glide: Synthesizer {
         let length: Double
         let cycleScale: Double
@@ -41,12 +58,12 @@ public enum BreathTones {
         let swell: Bool
         var glide = 1.0
         var frame = 0
-        /// A second voice 6 cents up.
-        static let upper = pow(2, 6.0 / 1200)
 
         init(from start: Double, to end: Double, frames: Int, rate: Int, swell: Bool) {
             length = Double(frames)
-            cycleScale = start * length / Double(rate) / log(end / start)
+            let scale = start * length / Double(rate) / log(end / start)
+            let cycles = scale * (end / start - 1)
+            cycleScale = cycles >= 1 ? scale * cycles.rounded() / cycles : scale
             glideStep = pow(end / start, 1 / length)
             self.swell = swell
         }
@@ -59,7 +76,7 @@ public enum BreathTones {
                 let position = Double(frame) / length
                 let envelope = swell ? sin(0.5 * Double.pi * position) : cos(0.5 * Double.pi * position)
                 let cycles = cycleScale * (glide - 1)
-                output[index] = Float((Wave.value(at: cycles) + Wave.value(at: cycles * Self.upper)) * envelope * envelope)
+                output[index] = Float(Wave.value(at: cycles) * envelope * envelope)
                 glide *= glideStep
                 frame += 1
             }

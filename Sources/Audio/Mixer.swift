@@ -36,7 +36,7 @@ public final class Mixer: Sendable {
     private enum Source: Hashable {
         case prompt(PromptRef)
         case chime(CueKind)
-        case breath(CueKind, frames: Int64)
+        case breath(CueKind, frames: Int64, joined: Bool)
     }
 
     /// Sounds placed, ordered by start. Muted cues are left out. Never
@@ -99,12 +99,17 @@ public final class Mixer: Sendable {
             }
             entries.append(Entry(start: start, length: length, slot: slot, gain: gain, layer: layer))
         }
+        // Where an inhale's exhale follows straight on, the two tones join.
+        let inhaleEnds = Set(timeline.cues.filter { $0.kind == .breathInhale }.map(\.end))
+        let exhaleStarts = Set(timeline.cues.filter { $0.kind == .breathExhale }.map(\.frame))
         for cue in timeline.cues {
             switch cue.kind {
             case .voice:
                 place(.prompt(cue.prompt!), .voice, at: cue.frame, length: cue.length)
             case .breathInhale, .breathExhale, .breathHold:
-                place(.breath(cue.kind, frames: cue.length), .breath, at: cue.frame, length: cue.length)
+                let joined =
+                    cue.kind == .breathInhale ? exhaleStarts.contains(cue.end) : inhaleEnds.contains(cue.frame)
+                place(.breath(cue.kind, frames: cue.length, joined: joined), .breath, at: cue.frame, length: cue.length)
                 // A breath of a breath-paced pose also speaks its word ("cow").
                 if let word = cue.prompt {
                     place(.prompt(word), .voice, at: cue.frame, length: try bank.header(of: word).info.frames(atRate: bank.sampleRate))
@@ -284,7 +289,7 @@ public final class Mixer: Sendable {
         switch sources[slot] {
         case .prompt(let prompt): try bank.prompt(prompt)
         case .chime(let kind): try bank.sound(for: kind)
-        case .breath(let kind, let frames): bank.breathSound(kind, frames: frames)
+        case .breath(let kind, let frames, let joined): bank.breathSound(kind, frames: frames, joined: joined)
         }
     }
 

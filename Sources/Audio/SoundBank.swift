@@ -64,9 +64,10 @@ public final class SoundBank: SoundLengths, Sendable {
         return try load(path)
     }
 
-    /// A breathing tone exactly `frames` long.
-    public func breathSound(_ kind: CueKind, frames: Int64) -> Sound {
-        BreathTones.sound(for: kind, frames: Int(frames), rate: sampleRate)
+    /// A breathing tone exactly `frames` long; `joined`: its inhale and
+    /// exhale meet with no hold between (see `BreathTones`).
+    public func breathSound(_ kind: CueKind, frames: Int64, joined: Bool) -> Sound {
+        BreathTones.sound(for: kind, frames: Int(frames), rate: sampleRate, joined: joined)
     }
 
     /// A spoken prompt, decoded and resampled to the session rate, with short

@@ -1,0 +1,102 @@
+import Audio
+import Foundation
+import Routines
+import TestSupport
+import Testing
+import Timing
+
+/// What a listener with eyes closed would hear as a flaw: a click inside a
+/// sound, a breath tone that wobbles or dips where the breath turns.
+@Suite struct ListeningQualityTests {
+    /// The largest step from one frame to the next a synthesized sound may
+    /// take, at 48 kHz (a ringing tone's steps grow as the rate falls, a
+    /// click's do not). A struck note that enters at full level steps by
+    /// 0.25 or more; the steepest a ringing chime partial gets is about 0.07.
+    static let largestJump = 0.1
+
+    @Test(arguments: [48_000, 44_100, 22_050])
+    func noSynthesizedSoundStepsFromOneFrameToTheNext(rate: Int) {
+        var sounds = CueKind.allCases.map { ($0.rawValue, Chimes.sound(for: $0, rate: rate)) }
+        sounds += Earcon.allCases.map { ("earcon \($0)", $0.sound(rate: rate)) }
+        for (name, sound) in sounds where sound.frames > 0 {
+            let jump = Self.largestJump(in: sound)
+            #expect(jump.size * Double(rate) / 48_000 < Self.largestJump, "\(name) at \(rate) Hz: a step of \(jump.size) at +\(jump.frame * 1000 / rate) ms")
+        }
+    }
+
+    @Test(arguments: ["4:6", "2:1:3:1", "1:1"])
+    func inhalesSwellAndExhalesFadeSmoothly(pattern: String) throws {
+        let rate = 48_000
+        let bank = try SoundBank(sampleRate: rate, voiceFolder: Repository.voiceFolder)
+        let options = SessionOptions(sampleRate: rate, breathing: try #require(BreathPattern(parsing: pattern)))
+        let timeline = try Timeline(routine: BuiltInRoutines.backTension, options: options, sounds: bank)
+        let mixer = try Mixer(timeline: timeline, bank: bank, settings: MixSettings(muted: [.voice, .chime], channels: 1))
+        let breaths = timeline.cues.filter { $0.kind == .breathInhale || $0.kind == .breathExhale }
+        #expect(breaths.count > 20)
+        let window = rate / 100
+        let settle = rate / 10
+        let edge = rate * 60 / 1000
+        var joins = 0
+        for (index, cue) in breaths.enumerated() {
+            let levels = try Self.levels(mixer, from: cue.frame, count: Int(cue.length), window: window)
+            let joinedAfter = cue.kind == .breathInhale && breaths.indices.contains(index + 1)
+                && breaths[index + 1].frame == cue.end && breaths[index + 1].kind == .breathExhale
+            let joinedBefore = cue.kind == .breathExhale && index > 0 && breaths[index - 1].end == cue.frame
+                && breaths[index - 1].kind == .breathInhale
+            if cue.kind == .breathInhale {
+                // From 100 ms in to the end (or to the fade before a held breath).
+                let upTo = (Int(cue.length) - (joinedAfter ? 0 : edge)) / window
+                let dip = Self.deepestDip(levels[(settle / window)..<upTo])
+                #expect(dip < 1, "\(pattern) inhale at \(cue.frame): falls \(dip) dB while it swells")
+            } else {
+                let from = joinedBefore ? 0 : edge / window + 1
+                let rise = Self.deepestDip(levels[from...].map { -$0 }[...])
+                #expect(rise < 1, "\(pattern) exhale at \(cue.frame): rises \(rise) dB while it fades")
+            }
+            if joinedAfter {
+                joins += 1
+                let around = try Self.levels(mixer, from: cue.end - Int64(settle), count: 2 * settle, window: window)
+                let before = around[(settle / window) - 3..<(settle / window)].max()!
+                let lowest = around.min()!
+                #expect(before - lowest < 3, "\(pattern) turn at \(cue.end): dips \(before - lowest) dB")
+                let join = try Render.frames(mixer, from: cue.end - 1, count: 2, channels: 1)
+                #expect(abs(join[1] - join[0]) < 0.01, "\(pattern) turn at \(cue.end): a step of \(join[1] - join[0])")
+            }
+        }
+        // The patterns without holds turn at every breath; the one with holds never does.
+        #expect(pattern.contains(":1:") ? joins == 0 : joins >= 10)
+    }
+
+    /// The 10 ms RMS levels, in dB, of `count` frames from `start`.
+    static func levels(_ mixer: Mixer, from start: Int64, count: Int, window: Int) throws -> [Double] {
+        let samples = try Render.frames(mixer, from: start, count: count, channels: 1)
+        return stride(from: 0, to: samples.count - window + 1, by: window).map {
+            20 * log10(max(Signal.rms(Array(samples[$0..<$0 + window])), 1e-9))
+        }
+    }
+
+    /// How far `levels` ever fall below the loudest one before them, in dB.
+    static func deepestDip(_ levels: ArraySlice<Double>) -> Double {
+        var loudest = -Double.infinity
+        var dip = 0.0
+        for level in levels {
+            loudest = max(loudest, level)
+            dip = max(dip, loudest - level)
+        }
+        return dip
+    }
+
+    /// The largest frame-to-frame step of `sound` (full scale 1) and where it is.
+    static func largestJump(in sound: Sound) -> (size: Double, frame: Int) {
+        var largest = (size: 0.0, frame: 0)
+        for frame in 1..<sound.frames {
+            for channel in 0..<sound.channels {
+                let step = abs(
+                    Double(sound.samples[frame * sound.channels + channel])
+                        - Double(sound.samples[(frame - 1) * sound.channels + channel])) / Double(Sound.fullScale)
+                if step > largest.size { largest = (step, frame) }
+            }
+        }
+        return largest
+    }
+}
