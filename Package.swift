@@ -16,13 +16,14 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
 
         // glibc's allocation policy, which Swift's Glibc module does not expose.
         .target(name: "CMalloc"),
         .target(name: "Routines", dependencies: ["CYAML"]),
         .target(name: "Timing", dependencies: ["Routines"]),
         .target(
-            name: "Audio", dependencies: ["Routines", "Timing", "CSndFile", "CSoxr"]),
+            name: "Audio", dependencies: ["Routines", "Timing", "CSndFile", "CSoxr", "CEBUR128"]),
         .target(
             name: "Output",
             dependencies: ["Audio", "CALSA", "CSndFile", .product(name: "Logging", package: "swift-log")]),

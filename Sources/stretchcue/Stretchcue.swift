@@ -16,7 +16,7 @@ struct Stretchcue: ParsableCommand {
             (render only) SIGTERM.
             """,
         version: "0.1.0",
-        subcommands: [Play.self, Plan.self, Render.self, Devices.self],
+        subcommands: [Play.self, Plan.self, Render.self, Devices.self, Loudness.self],
         defaultSubcommand: Play.self)
 
     /// Runs the command; a failure is one line on standard error and a documented exit code.

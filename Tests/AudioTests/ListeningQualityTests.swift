@@ -100,3 +100,50 @@ import Timing
         return largest
     }
 }
+
+/// EBU R128 loudness through libebur128, and the built-in voice matched by it.
+@Suite struct LoudnessTests {
+    static let rate = 48_000
+
+    /// A sine of `seconds` at `amplitude`, mono.
+    static func sine(_ frequency: Double, amplitude: Double, seconds: Double) -> Sound {
+        let frames = Int(seconds * Double(rate))
+        return Sound(
+            channels: 1,
+            samples: (0..<frames).map {
+                Sound.quantize(Float(amplitude * sin(2 * Double.pi * frequency * Double($0) / Double(rate))))
+            })
+    }
+
+    @Test func aSineMeasuresAsR128Says() throws {
+        // A 1 kHz mono sine at -20 dBFS peak: mean square -23 dB, K-weighting +0.69 dB, offset -0.691.
+        let tone = try Loudness(of: Self.sine(1000, amplitude: 0.1, seconds: 3), rate: Self.rate)
+        #expect(abs(tone.integrated - -23.0) < 0.1, "\(tone.integrated) LUFS")
+        #expect(abs(tone.peak - -20) < 0.01)
+        #expect(tone.gain(to: -20) > 2.9 && tone.gain(to: -20) < 3.1)
+        // 12 dB quieter measures 12 LU lower; a word shorter than a block still measures.
+        let quiet = try Loudness(of: Self.sine(1000, amplitude: 0.1 / 3.981, seconds: 3), rate: Self.rate)
+        #expect(abs(tone.integrated - quiet.integrated - 12) < 0.1)
+        let short = try Loudness(of: Self.sine(1000, amplitude: 0.1, seconds: 0.2), rate: Self.rate)
+        #expect(short.integrated.isFinite && short.integrated < tone.integrated)
+        let silence = try Loudness(of: Sound(channels: 2, samples: [Int16](repeating: 0, count: 9600)), rate: Self.rate)
+        #expect(silence.integrated == -.infinity && silence.gain(to: -20) == 0)
+    }
+
+    @Test func everyBuiltInPromptIsWithinOneLUOfTheTarget() throws {
+        let bank = try SoundBank(sampleRate: Self.rate, voiceFolder: Repository.voiceFolder)
+        let files = try FileManager.default.contentsOfDirectory(atPath: Repository.voiceFolder)
+            .filter { $0.hasSuffix(".wav") }.sorted()
+        #expect(files.count >= 79)
+        var levels: [Double] = []
+        for file in files {
+            // As the session mixes it: resampled to the session rate, edges faded.
+            let prompt = try bank.prompt(PromptRef(.voice(String(file.dropLast(4)))))
+            let level = try Loudness(of: prompt, rate: Self.rate)
+            #expect(abs(level.integrated - Loudness.voiceTarget) <= 1, "\(file): \(level.integrated) LUFS")
+            #expect(level.peak < -0.05, "\(file): peaks at \(level.peak) dBFS")
+            levels.append(level.integrated)
+        }
+        #expect(levels.max()! - levels.min()! <= 1)
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Audio
+import Controls
+import Foundation
+
+extension Stretchcue {
+    /// `stretchcue loudness`: measures sound files by EBU R128, for people
+    /// making voice and chime packs.
+    struct Loudness: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure sound files' EBU R128 loudness and the gain that matches them to a target.",
+            discussion: """
+                One line per file: integrated loudness (LUFS; a sound shorter than R128's 400 ms block is \
+                measured inside one block of silence), sample peak, and the gain to the target. Exit 2 when a \
+                file cannot be read.
+                """)
+
+        @Option(help: ArgumentHelp("The loudness to match, in LUFS.", valueName: "lufs"))
+        var target = Audio.Loudness.voiceTarget
+
+        @Argument(help: ArgumentHelp("Sound files (.wav, .flac, .ogg, ...).", valueName: "file"))
+        var files: [String]
+
+        func validate() throws {
+            guard (-70.0 ... -5.0).contains(target) else {
+                throw ValidationError("--target \(target): expected a loudness from -70 to -5 LUFS")
+            }
+        }
+
+        func run() throws {
+            // Every file is read before anything is printed: a bad one fails the run, not half of it.
+            let measures = try reportingFailures { try files.map(Self.measure) }
+            var lines = ""
+            for (path, measure) in zip(files, measures) {
+                let gain = measure.gain(to: target)
+                let clips = measure.peak + gain > -1 ? String(format: " (would peak at %+.1f dBFS)", measure.peak + gain) : ""
+                lines += String(
+                    format: "%@: %.1f LUFS, peak %.1f dBFS, gain %+.2f dB to %.1f LUFS%@\n",
+                    path, measure.integrated, measure.peak, gain, target, clips)
+            }
+            TextOutput.standardOutput.write(lines)
+        }
+
+        /// The loudness of the file at `path`, at its own rate.
+        static func measure(_ path: String) throws(SoundError) -> Audio.Loudness {
+            let rate = try SoundFile.info(path).sampleRate
+            do {
+                return try Audio.Loudness(of: SoundFile.read(path, rate: rate), rate: rate)
+            } catch where error.file.isEmpty {
+                throw SoundError(file: path, message: error.message)
+            }
+        }
+    }
+}
