@@ -22,11 +22,34 @@ grep -v '^#' "$list" | grep '|' | while IFS='|' read -r id words; do
     if [ $# -gt 0 ]; then
         case " $* " in *" $id "*) ;; *) continue ;; esac
     fi
-    printf '%s\n' "$words" > "$work/text"
-    # hts_engine's -r 0.9: a tenth slower than the voice's own rate, calmer to follow.
-    text2wave -eval '(voice_cmu_us_slt_arctic_hts)' \
-        -eval '(set! hts_engine_params (append hts_engine_params (list (list "-r" 0.9))))' \
-        "$work/text" -o "$work/raw.wav"
+    word=$(printf '%s' "$words" | tr -d '.,!?' | tr 'A-Z' 'a-z' | sed 's/^ *//; s/ *$//')
+    case "$word" in
+    *[!a-z]*)
+        # A prompt of several words, spoken as written.
+        # hts_engine's -r 0.9: a tenth slower than the voice's own rate, calmer to follow.
+        printf '%s\n' "$words" > "$work/text"
+        text2wave -eval '(voice_cmu_us_slt_arctic_hts)' \
+            -eval '(set! hts_engine_params (append hts_engine_params (list (list "-r" 0.9))))' \
+            "$work/text" -o "$work/raw.wav"
+        ;;
+    *)
+        # A single word said alone is said badly ("six" comes out as "thanks"):
+        # speak it at the end of a carrier sentence and cut it out by
+        # festival's own word timings (see Tests/Benchmarks/README.md, clarity).
+        cat > "$work/word.scm" <<SCHEME
+(voice_cmu_us_slt_arctic_hts)
+(set! hts_engine_params (append hts_engine_params (list (list "-r" 0.9))))
+(set! utt (utt.synth (Utterance Text "And the last word is $word.")))
+(utt.save.wave utt "$work/sentence.wav" 'riff)
+(mapcar (lambda (w) (if (string-equal (downcase (item.name w)) "$word")
+    (format t "%f %f\\n" (item.feat w "word_start") (item.feat w "word_end"))))
+  (utt.relation.items utt 'Word))
+SCHEME
+        bounds=$(festival -b "$work/word.scm" | tail -n 1)
+        [ -n "$bounds" ] || { echo "make-voice.sh: $id: festival did not place \"$word\"" >&2; exit 1; }
+        sox "$work/sentence.wav" "$work/raw.wav" trim "${bounds% *}" "=${bounds#* }"
+        ;;
+    esac
     # Trim silence at both ends, keep 60 ms of air, resample with sox's best filter.
     sox "$work/raw.wav" -c 1 -e float -b 32 "$work/shaped.wav" \
         silence 1 0.02 0.3% reverse silence 1 0.02 0.3% reverse \
