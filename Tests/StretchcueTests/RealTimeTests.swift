@@ -104,7 +104,11 @@ extension RealTimeTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let routine = try LiveRoutines.write(to: folder, hold: 8)
         let plan = try RealTime.plan(routine, [])
-        let render = try Program.run(["render", routine, "-o", folder + "/render.wav"])
+        // Chimes and breathing tones left out: the hold is silent, so each
+        // earcon is heard alone, wherever in the hold the keys land (a chime
+        // still ringing under the resume earcon hid it on slow starts).
+        let layers = ["--mute", "chime,breath"]
+        let render = try Program.run(["render", routine, "-o", folder + "/render.wav"] + layers)
         #expect(render.status == 0)
         let expected = try WAV(path: folder + "/render.wav").samples
         let terminal = try PseudoTerminal()
@@ -113,7 +117,7 @@ extension RealTimeTests {
         let recorder = try RealTime.record(to: folder + "/heard.raw")
         let player = Process()
         player.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
-        player.arguments = ["play", routine, "-D", "pulse", "--lead-in-ms", "500", "-v"]
+        player.arguments = ["play", routine, "-D", "pulse", "--lead-in-ms", "500", "-v"] + layers
         player.standardInput = FileHandle(fileDescriptor: terminal.slave)
         player.standardOutput = FileHandle(fileDescriptor: terminal.slave)
         FileManager.default.createFile(atPath: folder + "/log", contents: nil)
@@ -156,6 +160,10 @@ extension RealTimeTests {
         let gap = Double(resumed - pauseEarcon) / 48_000
         #expect(abs(gap - pauseLasted) < 0.2, "paused \(gap) s for keys \(pauseLasted) s apart")
         #expect(resumed - afterEarcon > 48_000, "the silence was cut short")
+        // The resume earcon where the sound comes back.
+        let comeback = Array(left[(resumed - 2400)..<(resumed + 14_400)])
+        let resumeEarcon = Alignment.find(Earcons.resume, in: comeback, threshold: 0.9)
+        #expect(resumeEarcon.map { abs($0 - 2400) < 480 } == true, "resume earcon at \(resumeEarcon.map(String.init) ?? "none")")
         // The next earcon about 1.5 s later, and then the second pose's announcement as rendered.
         let window = Array(left[(resumed + 48_000)..<min(left.count, resumed + 3 * 48_000)])
         let next = try #require(Alignment.find(Earcons.next, in: window, threshold: 0.6), "no next earcon heard")
@@ -254,6 +262,7 @@ enum RealTime {
 /// The earcons as the program makes them, mono.
 enum Earcons {
     static let pause = sound(.pause)
+    static let resume = sound(.resume)
     static let next = sound(.next)
 
     static func sound(_ earcon: Earcon) -> [Float] {
