@@ -56,6 +56,16 @@ public final class Mixer: Sendable {
     public let supply: SoundSupply
     /// Sounds `render` found missing and played as silence, each counted once.
     public var missedSounds: Int { cache.withLock { $0.missedCount } }
+    /// What the missed sounds are (a prompt id, a cue kind), in slot order.
+    public var missedSoundNames: [String] {
+        let missed = cache.withLock { cache in cache.missed.indices.filter { cache.missed[$0] } }
+        return missed.map { slot in
+            switch sources[slot] {
+            case .prompt(let prompt): prompt.description
+            case .chime(let kind), .breath(let kind, _, _): kind.rawValue
+            }
+        }
+    }
 
     /// Each slot's sound while in memory, and whether render ever found it missing.
     private struct Cache {

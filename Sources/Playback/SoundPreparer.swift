@@ -10,8 +10,11 @@ import Synchronization
 /// and for devices that take frames faster than real time. `stop` may be
 /// called more than once, by one thread at a time.
 final class SoundPreparer: @unchecked Sendable {
-    /// How far ahead of the write position sounds are made, in seconds.
-    static let lookahead: Int64 = 4
+    /// How far ahead of the write position sounds are made, in seconds. The
+    /// preparer tops this up every quarter second, so each sound is asked
+    /// for nearly this long before it plays: a slow CPU has that long to
+    /// synthesize a ten-second bell.
+    static let lookahead: Int64 = 6
     /// The longest the preparer sleeps between looks at the write position;
     /// the audio thread wakes it sooner when it falls behind.
     static let interval = Duration.milliseconds(250)
@@ -24,13 +27,13 @@ final class SoundPreparer: @unchecked Sendable {
         let readyThrough = Atomic<Int64>(0)
         let running = Atomic<Bool>(true)
         let wakeUp = Semaphore()
-        /// Half the lookahead in frames: below it, the preparer gets to work.
-        let halfLookahead: Int64
+        /// The lookahead less a quarter second, in frames: below it, the preparer gets to work.
+        let refillBelow: Int64
 
         init(mixer: Mixer, logger: Logger) {
             self.mixer = mixer
             self.logger = logger
-            halfLookahead = lookahead * Int64(mixer.timeline.sampleRate) / 2
+            refillBelow = (lookahead * 4 - 1) * Int64(mixer.timeline.sampleRate) / 4
         }
     }
 
@@ -47,10 +50,10 @@ final class SoundPreparer: @unchecked Sendable {
     deinit { stop() }
 
     /// Tells the preparer where the audio thread writes now, waking it when
-    /// less than half the lookahead is ready.
+    /// less than the lookahead (less a quarter second) is ready.
     func follow(_ frame: Int64) {
         shared.position.store(frame, ordering: .relaxed)
-        if shared.readyThrough.load(ordering: .relaxed) < frame + shared.halfLookahead { shared.wakeUp.signal() }
+        if shared.readyThrough.load(ordering: .relaxed) < frame + shared.refillBelow { shared.wakeUp.signal() }
     }
 
     /// Waits until every sound of [`start`, `end`) has been made, the audio
@@ -75,12 +78,19 @@ final class SoundPreparer: @unchecked Sendable {
     }
 
     private static func loop(_ shared: Shared) {
-        let ahead = 2 * shared.halfLookahead
+        let ahead = lookahead * Int64(shared.mixer.timeline.sampleRate)
         var reported: Set<String> = []
+        var missed = 0
         while shared.running.load(ordering: .relaxed) {
+            // A sound the audio thread needed before it was made played as silence: say which.
+            if shared.mixer.missedSounds > missed {
+                missed = shared.mixer.missedSounds
+                shared.logger.warning(
+                    "not made in time, played as silence: \(shared.mixer.missedSoundNames.joined(separator: ", "))")
+            }
             let frame = shared.position.load(ordering: .relaxed)
-            // Half the lookahead still ready: nothing to do yet.
-            if shared.readyThrough.load(ordering: .relaxed) >= frame + shared.halfLookahead {
+            // Nearly the whole lookahead still ready: nothing to do yet.
+            if shared.readyThrough.load(ordering: .relaxed) >= frame + shared.refillBelow {
                 shared.wakeUp.wait(upTo: interval)
                 continue
             }
