@@ -33,6 +33,55 @@ struct KernelDeviceTests {
     }
 }
 
+extension KernelDeviceTests {
+    /// The USB DAC pulled out mid-session and plugged back 3 s later: `play`
+    /// reopens it, plays the lead-in, announces the pose again and finishes.
+    /// What the card received before (up to the pull) and after (from the
+    /// pose's announcement on) are each the session as rendered, every cue
+    /// in them on its frame.
+    @Test func aUSBCardPulledOutAndPluggedBackLosesNoCue() throws {
+        let folder = Repository.temporaryFolder("stretchcue-vm")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder, hold: 8)
+        let render = try Program.run(["render", routine, "-o", folder + "/render.wav"])
+        #expect(render.status == 0, "\(render.error)")
+        let plan = try RealTime.plan(routine, [])
+
+        let run = try VM.run("usb-unplug", in: folder, program: ["short.yaml"])
+        #expect(run.status == 0, "the scenario failed: \(run.log)")
+        let output = try String(contentsOfFile: folder + "/play.out", encoding: .utf8)
+        #expect(output.contains("played 0:44 of 0:44") && output.contains("1 reopen") && !output.contains("missed"), "\(output)")
+        #expect(output.components(separatedBy: "pose 1 of 2").count == 3, "the pose was not announced again: \(output)")
+        let log = try String(contentsOfFile: folder + "/play.log", encoding: .utf8)
+        #expect(log.contains("lost") && log.contains("is back"))
+
+        let expected = try WAV(path: folder + "/render.wav").samples
+        let before = try WAV(path: folder + "/before.wav").samples
+        let after = try WAV(path: folder + "/after.wav").samples
+        // Before the pull: the session from its start, as far as it got.
+        let start = try #require(Alignment.offset(of: expected, in: before), "the session's start was not received")
+        let pulledAt = before.count / 2 - start
+        var early = plan
+        early.cues = plan.cues.filter { $0.frame + 9600 < pulledAt }
+        #expect(early.cues.count >= 3)
+        try RealTime.expectEveryCue(of: early, from: expected, heardIn: before, offset: start)
+        // After it: the session again from the announcement of the pose it was in.
+        let restart = try #require(plan.cues.last { $0.kind == "voice" && $0.frame <= pulledAt }).frame
+        var late = plan
+        late.cues = plan.cues.filter { $0.frame >= restart }.map { cue in
+            var moved = cue
+            moved.frame -= restart
+            return moved
+        }
+        let rest = Array(expected[(restart * 2)...])
+        #expect(late.cues.count >= 15)
+        // Found 100 ms into the prompt: its first 30 ms come back faded in, as after any reopen.
+        let rough = try #require(after.indices.first { abs(after[$0]) > 0.01 }) / 2
+        let into = try #require(Alignment.lag(of: rest, at: 4800, in: after, near: rough + 4800, search: 2400), "the replayed pose was not received")
+        try RealTime.expectEveryCue(of: late, from: rest, heardIn: after, offset: rough + into)
+    }
+}
+
 /// Running a scenario of Tests/VM in a VM.
 enum VM {
     /// Runs `Tests/VM/scenarios/NAME.sh` with `folder` as its shared folder,

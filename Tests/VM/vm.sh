@@ -28,7 +28,7 @@ fail() { echo "vm.sh: $*" >&2; exit 2; }
 
 # What the harness itself needs from Debian.
 missing=""
-for tool in qemu-system-x86_64:qemu-system-x86 busybox:busybox-static modprobe:kmod; do
+for tool in qemu-system-x86_64:qemu-system-x86 busybox:busybox-static modprobe:kmod socat:socat; do
     command -v "${tool%%:*}" >/dev/null || missing="$missing ${tool#*:}"
 done
 if [ -n "$missing" ]; then
@@ -55,7 +55,7 @@ vmlinuz="$cache/kernel/boot/vmlinuz-$version"
 [ -e "$vmlinuz" ] || fail "no kernel in $cache/kernel"
 
 # The initramfs: busybox, the modules 9p and the sound cards need, and /init.
-modules="virtio_pci 9p 9pnet_virtio snd-aloop snd-usb-audio snd-hda-intel uinput"
+modules="virtio_pci 9p 9pnet_virtio xhci_pci snd-aloop snd-usb-audio snd-hda-intel uinput"
 # Named by what goes in, so a changed /init or module list builds a new one.
 key=$( (cat "$(dirname "$0")/init"; echo "$modules") | md5sum | cut -c1-12)
 initramfs="$cache/initramfs-$version-$key.cpio"
@@ -83,14 +83,26 @@ rm -f "$out/status" "$out/console.log"
 printf '%s\n' "$@" > "$out/modules"
 # Wall time allowed: the scenario's own limit, if it states one, else 5 minutes.
 limit=$(sed -n 's/^# vm-timeout: *\([0-9]*\).*/\1/p' "$scenario" | head -n 1)
+# Devices the scenario wants plugged in ($OUT: its folder), after "# vm-devices:".
+devices=$(sed -n 's/^# vm-devices: *//p' "$scenario" | sed "s|\$OUT|$out|g")
+# A scenario's host side (NAME.host, beside it) runs here at the same time,
+# with OUT and the qemu monitor's socket (OUT/monitor.sock) to act on the VM.
+host_side="${scenario%.sh}.host"
+rm -f "$out/monitor.sock"
+if [ -e "$host_side" ]; then
+    sh "$host_side" "$out" > "$out/host.log" 2>&1 &
+    host_pid=$!
+fi
 timeout "${limit:-300}" qemu-system-x86_64 \
     -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
     -kernel "$vmlinuz" -initrd "$initramfs" \
     -append "console=ttyS0 panic=-1 quiet loglevel=4" \
     -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
     -virtfs local,path="$out",mount_tag=out,security_model=none \
-    ${STRETCHCUE_VM_DEVICES:-} \
-    -display none -serial file:"$out/console.log" -monitor none -no-reboot -nodefaults \
+    $devices \
+    -display none -serial file:"$out/console.log" -monitor unix:"$out/monitor.sock",server,nowait \
+    -no-reboot -nodefaults \
     || fail "qemu did not finish (see $out/console.log)"
+[ -z "${host_pid:-}" ] || kill "$host_pid" 2>/dev/null || true
 [ -e "$out/status" ] || fail "the scenario did not finish (see $out/console.log)"
 exit "$(cat "$out/status")"
