@@ -22,6 +22,20 @@ import Testing
         }
     }
 
+    @Test func loudnessMeasuresEachFileAndTheGainToTheTarget() throws {
+        let voice = Repository.voiceFolder
+        let result = try Program.run(["loudness", voice + "/number.6.wav", voice + "/intro.back-tension.wav", "--target=-23"])
+        #expect(result.status == 0, "\(result.error)")
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.count == 2)
+        // Both at -20 LUFS: 3 dB down to the target.
+        #expect(lines.allSatisfy { $0.contains(": -20.0 LUFS, peak ") && $0.contains(", gain -3.0") && $0.hasSuffix("to -23.0 LUFS") })
+        // An unreadable file: exit 2, the file named, nothing measured printed.
+        let missing = try Program.run(["loudness", voice + "/number.6.wav", "/nonexistent.wav"])
+        #expect(missing.status == 2 && missing.output.isEmpty && missing.error.contains("/nonexistent.wav"))
+        #expect(try Program.run(["loudness", "--target=3", voice + "/number.6.wav"]).status == 64)
+    }
+
     @Test func exportedRoutineReadsBackToTheSamePlan() throws {
         let folder = Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
