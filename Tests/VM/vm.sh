@@ -92,6 +92,7 @@ rm -f "$out/monitor.sock"
 if [ -e "$host_side" ]; then
     sh "$host_side" "$out" > "$out/host.log" 2>&1 &
     host_pid=$!
+    trap 'kill "$host_pid" 2>/dev/null || true' EXIT
 fi
 timeout "${limit:-300}" qemu-system-x86_64 \
     -accel tcg,thread=multi -cpu max -smp 2 -m 1024 \
@@ -103,6 +104,5 @@ timeout "${limit:-300}" qemu-system-x86_64 \
     -display none -serial file:"$out/console.log" -monitor unix:"$out/monitor.sock",server,nowait \
     -no-reboot -nodefaults \
     || fail "qemu did not finish (see $out/console.log)"
-[ -z "${host_pid:-}" ] || kill "$host_pid" 2>/dev/null || true
 [ -e "$out/status" ] || fail "the scenario did not finish (see $out/console.log)"
 exit "$(cat "$out/status")"

@@ -9,7 +9,10 @@ program=$(cat program)
 arecord -q -D hw:Loopback,1,0 -f S16_LE -r 48000 -c 2 -t raw heard.raw &
 recorder=$!
 # The capture side opens first and fixes the format the playback side must take.
-until grep -q "^rate: 48000" /proc/asound/Loopback/pcm1c/sub0/hw_params 2>/dev/null; do sleep 0.05; done
+until grep -q "^rate: 48000" /proc/asound/Loopback/pcm1c/sub0/hw_params 2>/dev/null; do
+    kill -0 "$recorder" 2>/dev/null || { echo "loopback.sh: arecord failed" >&2; exit 1; }
+    sleep 0.05
+done
 set --
 while read -r argument; do set -- "$@" "$argument"; done < arguments
 "$program" play "$@" -D hw:Loopback,0,0 --lead-in-ms 500 -v > play.out 2> play.log

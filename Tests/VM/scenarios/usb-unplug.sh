@@ -9,14 +9,19 @@
 # routine and options for play, one per line).
 set -u
 program=$(cat program)
-until grep -q "QEMU USB Audio" /proc/asound/cards; do sleep 0.1; done
+tries=0
+until grep -q "QEMU USB Audio" /proc/asound/cards; do
+    tries=$((tries + 1))
+    [ "$tries" -le 300 ] || { echo "usb-unplug.sh: no USB sound card after 30 s" >&2; exit 1; }
+    sleep 0.1
+done
 set --
 while read -r argument; do set -- "$@" "$argument"; done < arguments
 "$program" play "$@" -D plughw:CARD=Audio,DEV=0 --lead-in-ms 500 -v > play.out 2> play.log &
 player=$!
 # Into the first pose's hold (its status line comes with its announcement),
 # the host pulls the card out.
-until grep -q "pose 1 of" play.out; do sleep 0.1; done
+until grep -q "pose 1 of" play.out || ! kill -0 "$player" 2>/dev/null; do sleep 0.1; done
 sleep 3
 touch pull-out
 wait "$player"
