@@ -1,6 +1,7 @@
 import Glibc
 import Output
 import Synchronization
+import TestSupport
 
 /// A playback device that stores what it is given and fails on a script:
 /// fault injection for the recovery policy, with no sound card and no sleeping.
@@ -133,18 +134,4 @@ final class RecordedWaits: @unchecked Sendable {
     }
 
     var total: Duration { waits.reduce(.zero, +) }
-}
-
-/// A small seeded random generator, so a test's random delays are the same every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
 }

@@ -16,9 +16,7 @@ struct KernelDeviceTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let routine = try LiveRoutines.write(to: folder)
         let options = ["--countdown", "2", "--halfway"]
-        let render = try Program.run(["render", routine, "-o", folder + "/render.wav"] + options)
-        #expect(render.status == 0, "\(render.error)")
-        let plan = try RealTime.plan(routine, options)
+        let (plan, expected) = try RealTime.rendered(routine, options, in: folder)
 
         let run = try VM.run("loopback", in: folder, program: ["short.yaml"] + options)
         #expect(run.status == 0, "the scenario failed: \(run.log)")
@@ -26,7 +24,6 @@ struct KernelDeviceTests {
         let warnings = run.log.split(separator: "\n").filter { !$0.contains(" debug ") }
         #expect(output.contains("0 underruns, 0 stalls, 0 reopens") && !output.contains("missed"), "\(output)\(warnings)")
 
-        let expected = try WAV(path: folder + "/render.wav").samples
         let heard = try RealTime.rawSamples(folder + "/heard.raw")
         #expect(heard.allSatisfy { abs($0) < 1 })
         try RealTime.expectEveryCue(of: plan, from: expected, heardIn: heard)
@@ -43,9 +40,7 @@ extension KernelDeviceTests {
         let folder = Repository.temporaryFolder("stretchcue-vm")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let routine = try LiveRoutines.write(to: folder, hold: 8)
-        let render = try Program.run(["render", routine, "-o", folder + "/render.wav"])
-        #expect(render.status == 0, "\(render.error)")
-        let plan = try RealTime.plan(routine, [])
+        let (plan, expected) = try RealTime.rendered(routine, in: folder)
 
         let run = try VM.run("usb-unplug", in: folder, program: ["short.yaml"])
         #expect(run.status == 0, "the scenario failed: \(run.log)")
@@ -55,7 +50,6 @@ extension KernelDeviceTests {
         let log = try String(contentsOfFile: folder + "/play.log", encoding: .utf8)
         #expect(log.contains("lost") && log.contains("is back"))
 
-        let expected = try WAV(path: folder + "/render.wav").samples
         let before = try WAV(path: folder + "/before.wav").samples
         let after = try WAV(path: folder + "/after.wav").samples
         // Before the pull: the session from its start, as far as it got.

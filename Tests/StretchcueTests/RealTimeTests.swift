@@ -16,9 +16,7 @@ struct RealTimeTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let routine = try LiveRoutines.write(to: folder)
         let options = ["--countdown", "2", "--halfway"]
-        let render = try Program.run(["render", routine, "-o", folder + "/render.wav"] + options)
-        #expect(render.status == 0, "\(render.error)")
-        let plan = try RealTime.plan(routine, options)
+        let (plan, expected) = try RealTime.rendered(routine, options, in: folder)
 
         let recorder = try RealTime.record(to: folder + "/heard.raw")
         let started = Date()
@@ -34,7 +32,6 @@ struct RealTimeTests {
         let session = Double(plan.frames) / 48_000
         #expect(wall > session + 0.5 && wall < session + 0.5 + 3, "played for \(wall) s; the session is \(session) s")
 
-        let expected = try WAV(path: folder + "/render.wav").samples
         let heard = try RealTime.rawSamples(folder + "/heard.raw")
         try RealTime.expectEveryCue(of: plan, from: expected, heardIn: heard)
     }
@@ -51,9 +48,7 @@ struct RealTimeTests {
         let folder = Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let routine = try LiveRoutines.writeSixPoses(to: folder)
-        let render = try Program.run(["render", routine, "-o", folder + "/render.wav"])
-        #expect(render.status == 0, "\(render.error)")
-        let plan = try RealTime.plan(routine, [])
+        let (plan, expected) = try RealTime.rendered(routine, in: folder)
         #expect(Double(plan.frames) / 48_000 > 120)
 
         let recorder = try RealTime.record(to: folder + "/heard.raw")
@@ -63,7 +58,6 @@ struct RealTimeTests {
         recorder.waitUntilExit()
         #expect(play.status == 0, "\(play.error)")
         #expect(play.output.contains("0 underruns, 0 stalls, 0 reopens"), "run \(run): \(play.output)")
-        let expected = try WAV(path: folder + "/render.wav").samples
         try RealTime.expectEveryCue(of: plan, from: expected, heardIn: try RealTime.rawSamples(folder + "/heard.raw"))
     }
 
@@ -187,6 +181,16 @@ enum RealTime {
         }
         var frames: Int
         var cues: [Cue]
+    }
+
+    /// Renders `routine` with `options` into `folder`/render.wav; returns its
+    /// plan and the rendered samples, the reference a recording is held to.
+    static func rendered(
+        _ routine: String, _ options: [String] = [], in folder: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (plan: Plan, expected: [Float]) {
+        let render = try Program.run(["render", routine, "-o", folder + "/render.wav"] + options)
+        #expect(render.status == 0, "\(render.error)", sourceLocation: sourceLocation)
+        return (try plan(routine, options), try WAV(path: folder + "/render.wav").samples)
     }
 
     static func plan(_ routine: String, _ options: [String]) throws -> Plan {
