@@ -17,3 +17,27 @@ extension String {
         return out
     }
 }
+
+extension Double {
+    /// The number rounded to `digits` decimals (half away from zero), always
+    /// with that many: `-20.0`, `+3.25` with `sign`. Written here so that no
+    /// module needs Foundation's `String(format:)`, which links all of
+    /// Foundation and its locale data into the program (about 4 MB of
+    /// resident memory at start).
+    public func fixed(_ digits: Int, sign: Bool = false) -> String {
+        guard isFinite else { return String(self) }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let units = (abs(self) * scale).rounded(.toNearestOrAwayFromZero)
+        guard units < 1e17 else { return String(self) }
+        let whole = UInt64(units)
+        let integer = whole / UInt64(scale)
+        var text = String(integer)
+        if digits > 0 {
+            let fraction = String(whole % UInt64(scale))
+            text += "." + String(repeating: "0", count: digits - fraction.count) + fraction
+        }
+        let negative = self < 0 && whole != 0
+        return (negative ? "-" : sign ? "+" : "") + text
+    }
+}

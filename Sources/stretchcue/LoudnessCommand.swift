@@ -1,7 +1,7 @@
 import ArgumentParser
 import Audio
 import Controls
-import Foundation
+import Routines
 
 extension Stretchcue {
     /// `stretchcue loudness`: measures sound files by EBU R128, for people
@@ -33,10 +33,10 @@ extension Stretchcue {
             var lines = ""
             for (path, measure) in zip(files, measures) {
                 let gain = measure.gain(to: target)
-                let clips = measure.peak + gain > -1 ? String(format: " (would peak at %+.1f dBFS)", measure.peak + gain) : ""
-                lines += String(
-                    format: "%@: %.1f LUFS, peak %.1f dBFS, gain %+.2f dB to %.1f LUFS%@\n",
-                    path, measure.integrated, measure.peak, gain, target, clips)
+                let peak = measure.peak + gain
+                let clips = peak > -1 ? " (would peak at \(peak.fixed(1, sign: true)) dBFS)" : ""
+                lines += "\(path): \(measure.integrated.fixed(1)) LUFS, peak \(measure.peak.fixed(1)) dBFS, "
+                    + "gain \(gain.fixed(2, sign: true)) dB to \(target.fixed(1)) LUFS\(clips)\n"
             }
             TextOutput.standardOutput.write(lines)
         }

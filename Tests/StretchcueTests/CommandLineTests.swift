@@ -22,6 +22,24 @@ import Testing
         }
     }
 
+    /// All of Foundation (and its locale data) costs `play` about 4 MB of
+    /// resident memory; the program may use FoundationEssentials, which
+    /// swift-argument-parser brings, and nothing more.
+    @Test func theProgramLinksNoFoundationBeyondItsEssentials() throws {
+        let ldd = Process()
+        ldd.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        ldd.arguments = [Repository.products + "/stretchcue"]
+        let pipe = Pipe()
+        ldd.standardOutput = pipe
+        try ldd.run()
+        let libraries = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        ldd.waitUntilExit()
+        #expect(ldd.terminationStatus == 0)
+        #expect(libraries.contains("libswiftCore"))
+        let foundations = libraries.split(separator: "\n").filter { $0.contains("Foundation") || $0.contains("icu") }
+        #expect(foundations.allSatisfy { $0.contains("libFoundationEssentials.so") }, "\(foundations)")
+    }
+
     @Test func loudnessMeasuresEachFileAndTheGainToTheTarget() throws {
         let voice = Repository.voiceFolder
         let result = try Program.run(["loudness", voice + "/number.6.wav", voice + "/intro.back-tension.wav", "--target=-23"])
