@@ -25,22 +25,28 @@ public enum BreathTones {
     /// falling for an exhale, silence for a held breath. `joined` says the
     /// inhale's exhale follows it at once (for an inhale: its end meets the
     /// exhale; for an exhale: its start meets the inhale), so that edge is
-    /// left open instead of faded.
-    public static func sound(for kind: CueKind, frames: Int, rate: Int, joined: Bool) -> Sound {
+    /// left open instead of faded. With `part`, only those frames of it.
+    public static func sound(for kind: CueKind, frames: Int, rate: Int, joined: Bool, part: Range<Int>? = nil) -> Sound {
         switch kind {
-        case .breathInhale: tone(from: low, to: high, frames: frames, rate: rate, inhale: true, joined: joined)
-        case .breathExhale: tone(from: high, to: low, frames: frames, rate: rate, inhale: false, joined: joined)
+        case .breathInhale:
+            tone(from: low, to: high, frames: frames, rate: rate, inhale: true, joined: joined, part: part)
+        case .breathExhale:
+            tone(from: high, to: low, frames: frames, rate: rate, inhale: false, joined: joined, part: part)
         default: .silence
         }
     }
 
-    static func tone(from start: Double, to end: Double, frames: Int, rate: Int, inhale: Bool, joined: Bool) -> Sound {
+    static func tone(
+        from start: Double, to end: Double, frames: Int, rate: Int, inhale: Bool, joined: Bool, part: Range<Int>?
+    ) -> Sound {
         guard frames > 0 else { return .silence }
         let edge = min(Fade.frames(milliseconds: edgeMilliseconds, rate: rate), frames / 4)
         // The inhale starts from silence and the exhale fades into it by their
         // envelopes; the fades only soften the edges that meet a held breath.
         let open = joined ? 0 : edge
-        return Sound(frames: frames, peak: peak, fadeIn: inhale ? edge : open, fadeOut: inhale ? open : edge) {
+        // The envelope peaks at 1, so the wave's own peak sets the level: no peak pass.
+        let level = SynthesisLevel.gain(peak / Wave.peak)
+        return Sound(frames: frames, level: level, fadeIn: inhale ? edge : open, fadeOut: inhale ? open : edge, part: part) {
             Glide(from: start, to: end, frames: frames, rate: rate, swell: inhale)
         }
     }
@@ -71,6 +77,11 @@ public enum BreathTones {
         /// The envelope can rise to the end, so no early bound.
         var peakBound: Float { .infinity }
 
+        mutating func skip(_ frames: Int) {
+            for _ in 0..<frames { glide *= glideStep }
+            frame += frames
+        }
+
         mutating func render(into output: UnsafeMutableBufferPointer<Float>) {
             for index in output.indices {
                 let position = Double(frame) / length
@@ -92,6 +103,8 @@ public enum BreathTones {
             let phase = 2 * Double.pi * Double(index) / Double(size)
             return sin(phase) + 0.22 * sin(2 * phase) + 0.06 * sin(3 * phase)
         }
+        /// The loudest value of the wave.
+        static let peak = Float(table.map(abs).max()!)
 
         @inline(__always)
         static func value(at cycles: Double) -> Double {

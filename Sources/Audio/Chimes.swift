@@ -62,13 +62,14 @@ public enum Chimes {
         recipe(kind).map { Int($0.seconds * Double(rate)) } ?? 0
     }
 
-    /// The sound for a fixed-length cue kind; silence for kinds that are not chimes.
-    public static func sound(for kind: CueKind, rate: Int) -> Sound {
+    /// The sound for a fixed-length cue kind, or only the frames of `part`
+    /// of it; silence for kinds that are not chimes.
+    public static func sound(for kind: CueKind, rate: Int, part: Range<Int>? = nil) -> Sound {
         guard let recipe = recipe(kind) else { return .silence }
         // Every strike brings its own attack, so the sound itself needs no fade-in.
         return Sound(
-            frames: frames(for: kind, rate: rate), peak: recipe.peak, fadeIn: 0,
-            fadeOut: min(Fade.frames(milliseconds: 300, rate: rate), frames(for: kind, rate: rate) / 3)
+            frames: frames(for: kind, rate: rate), level: .peak(recipe.peak), fadeIn: 0,
+            fadeOut: min(Fade.frames(milliseconds: 300, rate: rate), frames(for: kind, rate: rate) / 3), part: part
         ) { Strikes(recipe, rate: rate) }
     }
 
@@ -148,12 +149,27 @@ public enum Chimes {
                             target[step] += Float(value * attack[sinceStrike + step])
                         }
                         for step in rising..<count { target[step] += Float(re * powersRe[step] - im * powersIm[step]) }
-                        oscillators[index].re = re * powersRe[count] - im * powersIm[count]
-                        oscillators[index].im = re * powersIm[count] + im * powersRe[count]
                     }
                 }
+                advance(index, by: count)
             }
             frame = end
+        }
+
+        mutating func skip(_ frames: Int) {
+            let end = frame + frames
+            for index in oscillators.indices where oscillators[index].start < end {
+                advance(index, by: end - max(frame, oscillators[index].start))
+            }
+            frame = end
+        }
+
+        /// Moves an oscillator on `count` frames: z(n + count) = z(n) w^count.
+        private mutating func advance(_ index: Int, by count: Int) {
+            let (re, im) = (oscillators[index].re, oscillators[index].im)
+            let (powerRe, powerIm) = (oscillators[index].powersRe[count], oscillators[index].powersIm[count])
+            oscillators[index].re = re * powerRe - im * powerIm
+            oscillators[index].im = re * powerIm + im * powerRe
         }
     }
 }

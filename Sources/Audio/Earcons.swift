@@ -56,7 +56,7 @@ public enum Earcon: Sendable, CaseIterable {
         let notes = self.notes
         let seconds = notes.map { $0.at + $0.length }.max() ?? 0
         let frames = Int(seconds * Double(rate))
-        return Sound(frames: frames, peak: Self.peak, fadeIn: 1, fadeOut: 1) { Tones(notes: notes, rate: rate) }
+        return Sound(frames: frames, level: .peak(Self.peak), fadeIn: 1, fadeOut: 1) { Tones(notes: notes, rate: rate) }
     }
 
     /// Notes as sines, each with a 5 ms rise and a raised-cosine fall over the rest.
@@ -71,6 +71,8 @@ public enum Earcon: Sendable, CaseIterable {
         }
 
         var peakBound: Float { .infinity }
+
+        mutating func skip(_ frames: Int) { frame += frames }
 
         mutating func render(into output: UnsafeMutableBufferPointer<Float>) {
             for note in notes {

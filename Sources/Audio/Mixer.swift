@@ -12,7 +12,8 @@ import Timing
 ///
 /// Sounds are made when first needed and dropped once they are not played
 /// again within `reuseWindow`, so memory depends on what plays close
-/// together, never on how long the session is. Live playback
+/// together, never on how long the session is or how long its sounds are: a
+/// sound longer than `partSeconds` is made and kept in parts. Live playback
 /// (`SoundSupply.prepared`) makes them ahead of time on another thread with
 /// `prepare(from:to:)`, so the audio thread never decodes, synthesizes or
 /// allocates; the sound table is shared under a mutex held only to look
@@ -22,7 +23,7 @@ public final class Mixer: Sendable {
     public let settings: MixSettings
     private let bank: SoundBank
 
-    /// One sound to play: a cue with its sound and gain resolved.
+    /// One sound, or one part of a sound, to play: a cue with its sound and gain resolved.
     private struct Entry {
         var start: Int64
         var length: Int64
@@ -30,6 +31,9 @@ public final class Mixer: Sendable {
         /// The layer gain, scaled from 16-bit samples to [-1, 1].
         var gain: Float
         var layer: Layer
+        /// Where the cue stops its sound before the sound's end, fading it
+        /// out over `length` frames up to the session frame `end`.
+        var cut: (end: Int64, length: Int)?
     }
 
     /// What a slot's sound is made from.
@@ -39,19 +43,27 @@ public final class Mixer: Sendable {
         case breath(CueKind, frames: Int64, joined: Bool)
     }
 
+    /// A slot: the frames `part` of a source's sound (all of them for a short one).
+    private struct Piece: Hashable {
+        var source: Source
+        var part: Range<Int64>
+    }
+
+    /// The length of the parts long sounds are made in: memory holds at
+    /// most a part or two beyond what the next seconds play.
+    public static let partSeconds: Int64 = 2
+
     /// Sounds placed, ordered by start. Muted cues are left out. Never
     /// changed after `init`, so both threads read them freely.
     private let entries: [Entry]
     /// The longest entry, to find every sound still playing at a frame.
     private let longest: Int64
-    /// Each slot's source.
-    private let sources: [Source]
+    /// What each slot holds.
+    private let pieces: [Piece]
     /// Each slot's entry starts, in order: when its sound plays next.
     private let plays: [[Int64]]
     /// The sounds in memory, shared by the rendering and preparing threads.
     private let cache: Mutex<Cache>
-    /// Frames of fade-out when a cue stops before its sound ends.
-    private let cutFade: Int
     /// How sounds come to be in memory.
     public let supply: SoundSupply
     /// Sounds `render` found missing and played as silence, each counted once.
@@ -59,13 +71,21 @@ public final class Mixer: Sendable {
     /// What the missed sounds are (a prompt id, a cue kind), in slot order.
     public var missedSoundNames: [String] {
         let missed = cache.withLock { cache in cache.missed.indices.filter { cache.missed[$0] } }
-        return missed.map { slot in
-            switch sources[slot] {
-            case .prompt(let prompt): prompt.description
-            case .chime(let kind), .breath(let kind, _, _): kind.rawValue
-            }
+        var names: [String] = []
+        for slot in missed {
+            let name =
+                switch pieces[slot].source {
+                case .prompt(let prompt): prompt.description
+                case .chime(let kind), .breath(let kind, _, _): kind.rawValue
+                }
+            // A sound missed in several parts is named once.
+            if !names.contains(name) { names.append(name) }
         }
+        return names
     }
+
+    /// The frames of every sound (or part of one) in memory now.
+    public var framesInMemory: Int { cache.withLock { $0.sounds.reduce(0) { $0 + ($1?.frames ?? 0) } } }
 
     /// Each slot's sound while in memory, and whether render ever found it missing.
     private struct Cache {
@@ -94,20 +114,31 @@ public final class Mixer: Sendable {
         self.settings = settings
         self.bank = bank
         self.supply = supply
-        cutFade = Fade.frames(milliseconds: 40, rate: timeline.sampleRate)
 
-        var slots: [Source: Int] = [:]
+        var slots: [Piece: Int] = [:]
         var entries: [Entry] = []
-        var sources: [Source] = []
-        func place(_ source: Source, _ layer: Layer, at start: Int64, length: Int64) {
+        var pieces: [Piece] = []
+        let partFrames = Self.partSeconds * Int64(timeline.sampleRate)
+        /// Frames of fade-out when a cue stops before its sound ends.
+        let cutFade = Fade.frames(milliseconds: 40, rate: timeline.sampleRate)
+        /// Places a source's sound of `frames` frames at `start`, playing `length` of them, part by part.
+        func place(_ source: Source, _ layer: Layer, at start: Int64, length: Int64, of frames: Int64) {
             let gain = settings.linearGain(layer) / Sound.fullScale
-            guard gain > 0, length > 0 else { return }
-            let slot = slots[source] ?? sources.count
-            if slot == sources.count {
-                slots[source] = slot
-                sources.append(source)
+            let playable = min(length, frames)
+            guard gain > 0, playable > 0 else { return }
+            let cut = playable < frames ? (end: start + playable, length: Int(min(Int64(cutFade), playable))) : nil
+            for part in Self.parts(of: frames, each: partFrames) where part.lowerBound < playable {
+                let piece = Piece(source: source, part: part)
+                let slot = slots[piece] ?? pieces.count
+                if slot == pieces.count {
+                    slots[piece] = slot
+                    pieces.append(piece)
+                }
+                entries.append(
+                    Entry(
+                        start: start + part.lowerBound, length: min(Int64(part.count), playable - part.lowerBound),
+                        slot: slot, gain: gain, layer: layer, cut: cut))
             }
-            entries.append(Entry(start: start, length: length, slot: slot, gain: gain, layer: layer))
         }
         // Where an inhale's exhale follows straight on, the two tones join.
         let inhaleEnds = Set(timeline.cues.filter { $0.kind == .breathInhale }.map(\.end))
@@ -115,29 +146,47 @@ public final class Mixer: Sendable {
         for cue in timeline.cues {
             switch cue.kind {
             case .voice:
-                place(.prompt(cue.prompt!), .voice, at: cue.frame, length: cue.length)
+                let prompt = cue.prompt!
+                place(.prompt(prompt), .voice, at: cue.frame, length: cue.length, of: try bank.header(of: prompt).info.frames(atRate: bank.sampleRate))
             case .breathInhale, .breathExhale, .breathHold:
                 let joined =
                     cue.kind == .breathInhale ? exhaleStarts.contains(cue.end) : inhaleEnds.contains(cue.frame)
-                place(.breath(cue.kind, frames: cue.length, joined: joined), .breath, at: cue.frame, length: cue.length)
+                place(
+                    .breath(cue.kind, frames: cue.length, joined: joined), .breath, at: cue.frame, length: cue.length,
+                    of: cue.length)
                 // A breath of a breath-paced pose also speaks its word ("cow").
                 if let word = cue.prompt {
-                    place(.prompt(word), .voice, at: cue.frame, length: try bank.header(of: word).info.frames(atRate: bank.sampleRate))
+                    let frames = try bank.header(of: word).info.frames(atRate: bank.sampleRate)
+                    place(.prompt(word), .voice, at: cue.frame, length: frames, of: frames)
                 }
             default:
-                place(.chime(cue.kind), .chime, at: cue.frame, length: cue.length)
+                place(.chime(cue.kind), .chime, at: cue.frame, length: cue.length, of: bank.frames(of: cue.kind))
             }
         }
+        entries.sort { $0.start < $1.start }
         self.entries = entries
-        self.sources = sources
-        var plays = Array(repeating: [Int64](), count: sources.count)
+        self.pieces = pieces
+        var plays = Array(repeating: [Int64](), count: pieces.count)
         for entry in entries { plays[entry.slot].append(entry.start) }
         self.plays = plays
         longest = entries.map(\.length).max() ?? 0
         cache = Mutex(
             Cache(
-                sounds: Array(repeating: nil, count: sources.count),
-                missed: Array(repeating: false, count: sources.count)))
+                sounds: Array(repeating: nil, count: pieces.count),
+                missed: Array(repeating: false, count: pieces.count)))
+    }
+
+    /// A sound of `frames` frames cut into parts of `each` frames; the last
+    /// takes the rest, up to one and a half parts, so no part is tiny.
+    private static func parts(of frames: Int64, each: Int64) -> [Range<Int64>] {
+        var parts: [Range<Int64>] = []
+        var start: Int64 = 0
+        while frames - start > each + each / 2 {
+            parts.append(start..<start + each)
+            start += each
+        }
+        parts.append(start..<frames)
+        return parts
     }
 
     /// Writes `frames` frames starting at session frame `start` into `output`
@@ -164,12 +213,12 @@ public final class Mixer: Sendable {
             let from = max(start, entry.start)
             let to = min(end, entry.start + playable)
             guard from < to else { continue }
-            let fadeFrom = playable < Int64(sound.frames) ? max(0, playable - Int64(cutFade)) : playable
+            // The cut's fade-out, in frames of this entry's sound.
+            let fade = entry.cut.map { (from: Int($0.end - entry.start) - $0.length, length: $0.length) } ?? (Int(playable), 0)
             sound.samples.withUnsafeBufferPointer { samples in
                 add(
                     samples, channels: sound.channels, from: Int(from - entry.start), count: Int(to - from),
-                    into: output, at: Int(from - start), gain: entry.gain * gains.factor(entry.layer),
-                    fade: (from: Int(fadeFrom), length: Int(playable - fadeFrom)))
+                    into: output, at: Int(from - start), gain: entry.gain * gains.factor(entry.layer), fade: fade)
             }
         }
         let mixed = UnsafeMutableBufferPointer(rebasing: output[0..<frames * channels])
@@ -296,10 +345,11 @@ public final class Mixer: Sendable {
     }
 
     private func make(_ slot: Int) throws(SoundError) -> Sound {
-        switch sources[slot] {
-        case .prompt(let prompt): try bank.prompt(prompt)
-        case .chime(let kind): try bank.sound(for: kind)
-        case .breath(let kind, let frames, let joined): bank.breathSound(kind, frames: frames, joined: joined)
+        let part = pieces[slot].part
+        return switch pieces[slot].source {
+        case .prompt(let prompt): try bank.prompt(prompt, part: part)
+        case .chime(let kind): try bank.sound(for: kind, part: part)
+        case .breath(let kind, let frames, let joined): bank.breathSound(kind, frames: frames, joined: joined, part: part)
         }
     }
 

@@ -41,11 +41,20 @@ public struct Sound: Sendable {
     /// Shapes the first `fadeIn` and last `fadeOut` frames with a raised
     /// cosine, so the sound starts and ends without a click.
     public mutating func fade(in fadeIn: Int, out fadeOut: Int) {
-        let frames = self.frames
-        let fadeIn = min(fadeIn, frames)
-        let fadeOut = min(fadeOut, frames)
-        for frame in 0..<fadeIn { scale(frame: frame, by: Fade.gain(frame, of: fadeIn)) }
-        for step in 0..<fadeOut { scale(frame: frames - 1 - step, by: Fade.gain(step, of: fadeOut)) }
+        fade(in: fadeIn, out: fadeOut, asPart: 0..<Int64(frames), of: Int64(frames))
+    }
+
+    /// The same fades for a sound that is `part` of a longer one of `total`
+    /// frames: only the frames of the whole's fades that fall in the part.
+    public mutating func fade(in fadeIn: Int, out fadeOut: Int, asPart part: Range<Int64>, of total: Int64) {
+        let fadeIn = Int64(min(Int64(fadeIn), total))
+        let fadeOut = Int64(min(Int64(fadeOut), total))
+        for whole in part.clamped(to: 0..<fadeIn) {
+            scale(frame: Int(whole - part.lowerBound), by: Fade.gain(Int(whole), of: Int(fadeIn)))
+        }
+        for whole in part.clamped(to: total - fadeOut..<total) {
+            scale(frame: Int(whole - part.lowerBound), by: Fade.gain(Int(total - 1 - whole), of: Int(fadeOut)))
+        }
     }
 
     private mutating func scale(frame: Int, by gain: Float) {

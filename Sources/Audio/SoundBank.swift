@@ -20,6 +20,8 @@ public final class SoundBank: SoundLengths, Sendable {
     public let chimeFolder: String?
 
     private let headers = Mutex<[PromptRef.Source: (path: String, info: SoundFile.Info)]>([:])
+    /// Files being read part by part, open between parts.
+    private let readers = Mutex(OpenReaders())
     /// The chime pack's files, read once in `init`.
     private let packFiles: [CueKind: (path: String, info: SoundFile.Info)]
 
@@ -57,23 +59,31 @@ public final class SoundBank: SoundLengths, Sendable {
 
     // MARK: Sounds
 
+    // Each sound can be made whole or as a part: the frames of `part` of
+    // it, exactly as they are in the whole made part by part.
+
     /// The sound of a fixed-length cue: the chime pack's file when it has one,
     /// the built-in synthesized sound otherwise.
-    public func sound(for kind: CueKind) throws(SoundError) -> Sound {
-        guard let (path, _) = packFiles[kind] else { return Chimes.sound(for: kind, rate: sampleRate) }
-        return try load(path)
+    public func sound(for kind: CueKind, part: Range<Int64>? = nil) throws(SoundError) -> Sound {
+        guard let (path, info) = packFiles[kind] else {
+            return Chimes.sound(for: kind, rate: sampleRate, part: part.map { Int($0.lowerBound)..<Int($0.upperBound) })
+        }
+        return try load(path, info, part: part)
     }
 
     /// A breathing tone exactly `frames` long; `joined`: its inhale and
     /// exhale meet with no hold between (see `BreathTones`).
-    public func breathSound(_ kind: CueKind, frames: Int64, joined: Bool) -> Sound {
-        BreathTones.sound(for: kind, frames: Int(frames), rate: sampleRate, joined: joined)
+    public func breathSound(_ kind: CueKind, frames: Int64, joined: Bool, part: Range<Int64>? = nil) -> Sound {
+        BreathTones.sound(
+            for: kind, frames: Int(frames), rate: sampleRate, joined: joined,
+            part: part.map { Int($0.lowerBound)..<Int($0.upperBound) })
     }
 
     /// A spoken prompt, decoded and resampled to the session rate, with short
     /// fades on both ends.
-    public func prompt(_ prompt: PromptRef) throws(SoundError) -> Sound {
-        try load(header(of: prompt).path)
+    public func prompt(_ prompt: PromptRef, part: Range<Int64>? = nil) throws(SoundError) -> Sound {
+        let (path, info) = try header(of: prompt)
+        return try load(path, info, part: part)
     }
 
     /// `prompts` spoken one after another, mono, with `gap` seconds between
@@ -94,10 +104,16 @@ public final class SoundBank: SoundLengths, Sendable {
         return Sound(channels: 1, samples: samples)
     }
 
-    private func load(_ path: String) throws(SoundError) -> Sound {
-        var sound = try SoundFile.read(path, rate: sampleRate)
+    private func load(_ path: String, _ info: SoundFile.Info, part: Range<Int64>?) throws(SoundError) -> Sound {
+        let total = info.frames(atRate: sampleRate)
+        let part = (part ?? 0..<total).clamped(to: 0..<total)
+        // The file's reader, kept open if this part is not its last.
+        let reader: SoundReader
+        if let open = readers.withLock({ $0.take(path) }) { reader = open } else { reader = try SoundReader(path, rate: sampleRate) }
+        var sound = try reader.read(part)
+        if part.upperBound < total { readers.withLock { $0.keep(reader) } }
         let edge = Fade.frames(milliseconds: 8, rate: sampleRate)
-        sound.fade(in: edge, out: edge)
+        sound.fade(in: edge, out: edge, asPart: part, of: total)
         return sound
     }
 
@@ -134,3 +150,23 @@ public final class SoundBank: SoundLengths, Sendable {
         PromptRef.fileExtensions.lazy.map { "\(folder)/\(name).\($0)" }.first { access($0, F_OK) == 0 }
     }
 }
+
+/// Sound files left open between the parts read from them, the most
+/// recently used last; at most `limit`, so a session that jumps about
+/// never holds many.
+struct OpenReaders: ~Copyable {
+    static let limit = 4
+    private var readers: [SoundReader] = []
+
+    /// The open reader of `path`, taken out for one thread's use.
+    mutating func take(_ path: String) -> SoundReader? {
+        readers.firstIndex { $0.path == path }.map { readers.remove(at: $0) }
+    }
+
+    /// Keeps `reader` open for its next part, closing the least recently used beyond the limit.
+    mutating func keep(_ reader: SoundReader) {
+        readers.append(reader)
+        if readers.count > Self.limit { readers.removeFirst() }
+    }
+}
+

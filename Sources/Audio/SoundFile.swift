@@ -8,6 +8,10 @@ public enum SoundFile {
         public var frames: Int64
         public var sampleRate: Int
         public var channels: Int
+        /// Whether libsndfile lands on the exact frame asked for when seeking
+        /// in this format (PCM and FLAC); Ogg Vorbis, for one, can land
+        /// hundreds of frames off.
+        public var seeksExactly = true
 
         /// Its length at another sample rate, as `read(_:rate:)` produces it:
         /// the nearest whole frame to the same duration.
@@ -30,69 +34,23 @@ public enum SoundFile {
         return info
     }
 
-    /// Reads the whole file at `rate`, mono or stereo, in chunks: decoded,
-    /// resampled with libsoxr and quantized on the way, so no full-length
-    /// float copy is ever held. The sound is exactly
-    /// `info.frames(atRate: rate)` frames long; a file that yields fewer frames
-    /// than its header promised (a truncated file) ends in silence.
+    /// Reads the whole file at `rate`, mono or stereo (see `SoundReader`).
     public static func read(_ path: String, rate: Int) throws(SoundError) -> Sound {
-        do {
-            return try decode(path, rate: rate)
-        } catch where error.file.isEmpty {
-            throw SoundError(file: path, message: error.message)
-        }
-    }
-
-    private static func decode(_ path: String, rate: Int) throws(SoundError) -> Sound {
-        let (file, info) = try open(path)
-        defer { sf_close(file) }
-        let channels = min(info.channels, 2)
-        var samples = [Int16](repeating: 0, count: Int(info.frames(atRate: rate)) * channels)
-        try samples.withUnsafeMutableBufferPointer { buffer throws(SoundError) in
-            let output = buffer
-            var written = 0
-            func store(_ block: UnsafeBufferPointer<Float>) {
-                let count = min(block.count, output.count - written)
-                for index in 0..<count { output[written + index] = Sound.quantize(block[index]) }
-                written += count
-            }
-            let resampler =
-                info.sampleRate == rate ? nil : try Resampler(from: info.sampleRate, to: rate, channels: channels)
-            let chunk = 8192
-            var decoded = [Float](repeating: 0, count: chunk * info.channels)
-            while true {
-                let count = Int(decoded.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, Int64(chunk)) })
-                guard count > 0 else { break }
-                // Keep the first two channels, in place.
-                if info.channels > 2 {
-                    for frame in 0..<count {
-                        decoded[frame * 2] = decoded[frame * info.channels]
-                        decoded[frame * 2 + 1] = decoded[frame * info.channels + 1]
-                    }
-                }
-                try decoded.withUnsafeBufferPointer { block throws(SoundError) in
-                    let frames = UnsafeBufferPointer(rebasing: block[0..<count * channels])
-                    if let resampler { try resampler.process(frames, into: store) } else { store(frames) }
-                }
-            }
-            try resampler?.flush(into: store)
-        }
-        // sf_readf_float stops early on a decoding error as at the end; tell them apart.
-        if sf_error(file) != 0 {
-            throw SoundError(file: path, message: "cannot be decoded (\(LibSndFile.failure("sf_readf_float", file)))")
-        }
-        return Sound(channels: channels, samples: samples)
+        let reader = try SoundReader(path, rate: rate)
+        return try reader.read(0..<reader.info.frames(atRate: rate))
     }
 
     /// Opens `path` for reading and checks its header: the one place a
     /// libsndfile open error becomes a `SoundError`.
-    private static func open(_ path: String) throws(SoundError) -> (OpaquePointer, Info) {
+    static func open(_ path: String) throws(SoundError) -> (OpaquePointer, Info) {
         var header = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &header) else {
             throw SoundError(
                 file: path, message: "not a readable sound file (\(LibSndFile.failure("sf_open", nil)))")
         }
-        let info = Info(frames: header.frames, sampleRate: Int(header.samplerate), channels: Int(header.channels))
+        let info = Info(
+            frames: header.frames, sampleRate: Int(header.samplerate), channels: Int(header.channels),
+            seeksExactly: seeksExactly(header.format))
         let problem: String? =
             if info.frames <= 0 { "has no audio frames; expected a sound of at least one frame" }
             else if !channelLimit.contains(info.channels) { "has \(info.channels) channels; expected 1 to 8" }
@@ -106,5 +64,17 @@ public enum SoundFile {
             throw SoundError(file: path, message: problem)
         }
         return (file, info)
+    }
+
+    /// Formats whose seeks land exactly: uncompressed PCM in any container, and FLAC.
+    private static func seeksExactly(_ format: Int32) -> Bool {
+        let container = format & Int32(SF_FORMAT_TYPEMASK)
+        let encoding = format & Int32(SF_FORMAT_SUBMASK)
+        if container == Int32(SF_FORMAT_FLAC) { return true }
+        let exact: [Int] = [
+            SF_FORMAT_PCM_S8, SF_FORMAT_PCM_U8, SF_FORMAT_PCM_16, SF_FORMAT_PCM_24, SF_FORMAT_PCM_32,
+            SF_FORMAT_FLOAT, SF_FORMAT_DOUBLE, SF_FORMAT_ULAW, SF_FORMAT_ALAW,
+        ]
+        return exact.contains(Int(encoding))
     }
 }
