@@ -20,21 +20,25 @@ let package = Package(
 
         // glibc's allocation policy, which Swift's Glibc module does not expose.
         .target(name: "CMalloc"),
-        .target(name: "Routines", dependencies: ["CYAML"]),
+        // System calls: retried when interrupted, failures named; atomic files.
+        .target(name: "SystemCalls"),
+        .target(name: "Routines", dependencies: ["CYAML", "SystemCalls"]),
         .target(name: "Timing", dependencies: ["Routines"]),
         .target(
-            name: "Audio", dependencies: ["Routines", "Timing", "CSndFile", "CSoxr", "CEBUR128"]),
+            name: "Audio", dependencies: ["Routines", "Timing", "SystemCalls", "CSndFile", "CSoxr", "CEBUR128"]),
         .target(
             name: "Output",
-            dependencies: ["Audio", "CALSA", "CSndFile", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["Audio", "SystemCalls", "CALSA", "CSndFile", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Playback",
-            dependencies: ["Routines", "Timing", "Audio", "Output", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Controls", dependencies: ["Playback", "Timing"]),
+            dependencies: [
+                "Routines", "Timing", "Audio", "Output", "SystemCalls", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "Controls", dependencies: ["Playback", "Timing", "SystemCalls"]),
         .executableTarget(
             name: "stretchcue",
             dependencies: [
-                "CMalloc", "Routines", "Timing", "Audio", "Output", "Playback", "Controls",
+                "CMalloc", "SystemCalls", "Routines", "Timing", "Audio", "Output", "Playback", "Controls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -42,6 +46,7 @@ let package = Package(
         // Helpers the test targets share: paths in the repository, running the program.
         .target(name: "TestSupport", dependencies: ["CPseudoTerminal"], path: "Tests/TestSupport"),
         .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal"),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", "TestSupport"]),
         .testTarget(name: "RoutinesTests", dependencies: ["Routines", "TestSupport"]),
         .testTarget(
             name: "TimingTests", dependencies: ["Routines", "Timing", "Audio", "TestSupport"], exclude: ["Snapshots"]),

@@ -1,4 +1,4 @@
-import Glibc
+import SystemCalls
 import Routines
 import Synchronization
 import Timing
@@ -36,8 +36,7 @@ public final class SoundBank: SoundLengths, Sendable {
     }
 
     private static func readPack(_ folder: String) throws(SoundError) -> [CueKind: (path: String, info: SoundFile.Info)] {
-        var info = stat()
-        guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+        guard Files.kind(of: folder) == .directory else {
             throw SoundError(file: folder, message: "no such folder; expected a chime pack folder of KIND.wav files")
         }
         var files: [CueKind: (path: String, info: SoundFile.Info)] = [:]
@@ -147,7 +146,7 @@ public final class SoundBank: SoundLengths, Sendable {
 
     /// The first `NAME.EXT` in `folder` that exists, EXT taken in the order of `PromptRef.fileExtensions`.
     static func find(_ name: String, in folder: String) -> String? {
-        PromptRef.fileExtensions.lazy.map { "\(folder)/\(name).\($0)" }.first { access($0, F_OK) == 0 }
+        PromptRef.fileExtensions.lazy.map { "\(folder)/\(name).\($0)" }.first(where: Files.exists)
     }
 }
 

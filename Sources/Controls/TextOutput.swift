@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// Unbuffered writes of text to standard output or standard error, so
 /// lines, status redraws and error lines appear at once and in order.
@@ -8,18 +9,10 @@ public struct TextOutput: Sendable {
     public static let standardOutput = TextOutput(descriptor: STDOUT_FILENO)
     public static let standardError = TextOutput(descriptor: STDERR_FILENO)
 
-    /// Writes all of `text`, retrying when interrupted.
+    /// Writes all of `text`; a closed pipe or a full disk loses the text,
+    /// never the program.
     public func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
+        try? Files.write(Array(text.utf8), to: descriptor)
     }
 
     /// Writes `text` and a line break.

@@ -1,6 +1,7 @@
 import Audio
 import CSndFile
 import Glibc
+import SystemCalls
 
 /// Writes a session to a WAV or FLAC file through libsndfile.
 ///
@@ -93,12 +94,11 @@ public final class FileSink: AudioSink {
             throw OutputError(target: path, message: "cannot finish the file (\(LibSndFile.failure("sf_close", code: closed)))")
         }
         // A file written over keeps its permissions.
-        var replaced = stat()
-        if stat(path, &replaced) == 0 { chmod(temporaryPath, replaced.st_mode & 0o7777) }
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw OutputError(target: path, message: "cannot move the finished file into place: \(reason)")
+        if let replaced = try? Files.status(path) { chmod(temporaryPath, replaced.mode) }
+        do {
+            try Files.move(temporaryPath, over: path)
+        } catch {
+            throw OutputError(target: path, message: "cannot move the finished file into place: \(error.reason)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// A file descriptor one thread makes readable to interrupt another
 /// thread's `poll`: how a command reaches an audio thread that waits on a
@@ -28,7 +29,8 @@ public final class WakeUp: Sendable {
     /// Makes the descriptor readable until `clear`; safe from any thread.
     public func signal() {
         var byte: UInt8 = 1
-        while Glibc.write(writeEnd, &byte, 1) < 0 && errno == EINTR {}
+        // A full pipe (EAGAIN) is signalled already.
+        _ = SystemCall.uninterrupted { Glibc.write(writeEnd, &byte, 1) }
     }
 
     /// Makes the descriptor unreadable again.

@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// A plain POSIX thread running one closure, joined when done.
 public final class BackgroundThread {
@@ -54,7 +55,9 @@ func inRealTime<Result>(_ body: (_ raised: Bool) throws -> Result) rethrows -> R
 /// own and a sound server's (PulseAudio and PipeWire ask for 20 and 88).
 let realTimePriority: Int32 = 5
 
-/// Sleeps the calling thread for `duration`, through signals.
+/// Sleeps the calling thread for `duration`, through signals: unlike a
+/// plain retry (`SystemCall`), an interrupted sleep goes on for the time
+/// that was left.
 public func sleep(for duration: Duration) {
     var time = timespec(duration)
     var remaining = timespec()
@@ -94,6 +97,7 @@ final class Semaphore: @unchecked Sendable {
         let nanoseconds = now.tv_nsec + span.tv_nsec
         var deadline = timespec(
             tv_sec: now.tv_sec + span.tv_sec + nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000)
-        while sem_timedwait(semaphore, &deadline) == -1 && errno == EINTR {}
+        // Ended by a post or by the deadline (ETIMEDOUT); either way the waiter looks again.
+        _ = SystemCall.uninterrupted { sem_timedwait(semaphore, &deadline) }
     }
 }

@@ -1,4 +1,4 @@
-import Glibc
+import SystemCalls
 
 /// Reads routine files (YAML) into checked `Routine` values.
 ///
@@ -25,19 +25,24 @@ public enum RoutineLoader {
     }
 
     private static func readText(path: String) throws(RoutineError) -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw RoutineError(file: path, message: "cannot read the routine: \(String(cString: strerror(errno)))")
+        let status: Files.Status
+        do {
+            status = try Files.status(path)
+        } catch {
+            throw RoutineError(file: path, message: "cannot read the routine: \(error.reason)")
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
+        guard status.kind == .regular else {
             throw RoutineError(file: path, message: "not a regular file; expected a routine file (YAML)")
         }
-        guard info.st_size <= maximumFileSize else {
+        guard status.size <= maximumFileSize else {
             throw RoutineError(
-                file: path, message: "\(info.st_size) bytes is too large for a routine; expected at most 1 MiB")
+                file: path, message: "\(status.size) bytes is too large for a routine; expected at most 1 MiB")
         }
-        guard let bytes = readAll(path) else {
-            throw RoutineError(file: path, message: "cannot read the routine: \(String(cString: strerror(errno)))")
+        let bytes: [UInt8]
+        do {
+            bytes = try Files.read(path, limit: maximumFileSize)
+        } catch {
+            throw RoutineError(file: path, message: "cannot read the routine: \(error.reason)")
         }
         guard !bytes.contains(0) else {
             throw RoutineError(file: path, message: "holds a NUL byte; expected a routine file (YAML text)")
@@ -46,23 +51,6 @@ public enum RoutineLoader {
             throw RoutineError(file: path, message: "not UTF-8 text; expected a routine file (YAML)")
         }
         return text
-    }
-
-    /// The bytes of a file, or `nil` with `errno` set.
-    private static func readAll(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while bytes.count <= maximumFileSize {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { return nil }
-            if count == 0 { break }
-            bytes += chunk[0..<count]
-        }
-        return bytes
     }
 }
 
@@ -190,8 +178,7 @@ private struct RoutineReader {
         var ref = PromptRef(parsing: try text(node), location: location(node))
         guard case .file(let path) = ref.source else { return ref }
         let resolved = path.hasPrefix("/") ? path : folder + "/" + path
-        var info = stat()
-        guard stat(resolved, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        guard Files.kind(of: resolved) == .regular else {
             throw error(
                 at: node,
                 "prompt file '\(path.escapingControlCharacters)' not found; expected a sound file at "

@@ -1,6 +1,7 @@
 import Audio
 import Glibc
 import Routines
+import SystemCalls
 import Timing
 
 /// A routine made ready to play: checked, its sounds found, laid out on the clock.
@@ -23,7 +24,7 @@ struct Session {
     /// A built-in routine by name, or a routine file by path.
     static func routine(named name: String) throws -> Routine {
         if let builtIn = BuiltInRoutines.named(name) { return builtIn }
-        guard name.contains("/") || name.contains(".") || access(name, F_OK) == 0 else {
+        guard name.contains("/") || name.contains(".") || Files.exists(name) else {
             let names = BuiltInRoutines.all.keys.sorted().joined(separator: ", ")
             throw Failure(
                 "\(name): no such routine; expected a built-in name (\(names)) or a routine file", .invalidInput)
@@ -46,7 +47,7 @@ enum SoundsFolder {
             folder = String(folder[..<(folder.lastIndex(of: "/") ?? folder.startIndex)])
         }
         candidates += ["/usr/local/share/stretchcue/Sounds", "/usr/share/stretchcue/Sounds"]
-        guard let found = candidates.first(where: { access($0 + "/voice", F_OK) == 0 }) else {
+        guard let found = candidates.first(where: { Files.exists($0 + "/voice") }) else {
             throw Failure(
                 "stretchcue: the Sounds folder was not found beside the program; set STRETCHCUE_SOUNDS or use --voice",
                 .invalidInput)

@@ -1,0 +1,148 @@
+import Glibc
+
+/// Files as the program uses them: looked at, read whole, written whole and
+/// atomically, appended to. Each failure is a `SystemError` naming the
+/// call and the path.
+public enum Files {
+    /// What is at a path.
+    public enum Kind: Equatable, Sendable {
+        case regular
+        case directory
+        case other
+    }
+
+    /// What `stat` says of a file.
+    public struct Status: Equatable, Sendable {
+        public var kind: Kind
+        public var size: Int64
+        /// The permission bits.
+        public var mode: mode_t
+    }
+
+    /// What is at `path`, links followed.
+    public static func status(_ path: String) throws(SystemError) -> Status {
+        var info = stat()
+        _ = try SystemCall.retrying("stat", path: path) { stat(path, &info) }
+        let kind: Kind =
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: .regular
+            case S_IFDIR: .directory
+            default: .other
+            }
+        return Status(kind: kind, size: Int64(info.st_size), mode: info.st_mode & 0o7777)
+    }
+
+    /// What kind of thing is at `path`, links followed; `nil` when nothing is (or it cannot be seen).
+    public static func kind(of path: String) -> Kind? { try? status(path).kind }
+
+    /// Whether anything is at `path`.
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// The whole of the regular file at `path`, if it holds at most `limit` bytes.
+    public static func read(_ path: String, limit: Int) throws(SystemError) -> [UInt8] {
+        let descriptor = try SystemCall.retrying("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while bytes.count <= limit {
+            let count = try SystemCall.retrying("read", path: path) {
+                chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            }
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+        }
+        guard bytes.count <= limit else { throw SystemError(call: "read", path: path, code: EFBIG) }
+        return bytes
+    }
+
+    /// Writes all of `bytes` to `descriptor`, through short writes and signals.
+    public static func write(_ bytes: [UInt8], to descriptor: Int32, path: String? = nil) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            offset += try SystemCall.retrying("write", path: path) {
+                bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            }
+        }
+    }
+
+    /// Puts `bytes` at `path` so that a reader, a crash or a power cut finds
+    /// either the old file or the new one, never a part: written to a
+    /// temporary file beside it, flushed to the disk, renamed over it, and
+    /// the folder flushed too. A file replaced keeps its permissions; a new
+    /// one gets `mode`.
+    public static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644) throws(SystemError) {
+        let temporary = "\(path).partial-\(getpid())"
+        let finalMode = (try? status(path).mode) ?? mode
+        let descriptor = try SystemCall.retrying("open", path: temporary) {
+            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, finalMode)
+        }
+        do {
+            defer { close(descriptor) }
+            try write(bytes, to: descriptor, path: temporary)
+            _ = try SystemCall.retrying("fchmod", path: temporary) { fchmod(descriptor, finalMode) }
+            _ = try SystemCall.retrying("fsync", path: temporary) { fsync(descriptor) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        try move(temporary, over: path)
+        try syncFolder(of: path)
+    }
+
+    /// Renames `source` over `target`; on failure `source` is removed.
+    public static func move(_ source: String, over target: String) throws(SystemError) {
+        do {
+            _ = try SystemCall.retrying("rename", path: target) { rename(source, target) }
+        } catch {
+            unlink(source)
+            throw error
+        }
+    }
+
+    /// Appends `bytes` to the file at `path` in one write (created with
+    /// `mode` if missing) and flushes it to the disk.
+    public static func append(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(SystemError) {
+        let descriptor = try SystemCall.retrying("open", path: path) {
+            open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode)
+        }
+        defer { close(descriptor) }
+        try write(bytes, to: descriptor, path: path)
+        _ = try SystemCall.retrying("fsync", path: path) { fsync(descriptor) }
+    }
+
+    /// The names in the folder `path`, sorted, without `.` and `..`.
+    public static func names(in path: String) throws(SystemError) -> [String] {
+        guard let folder = opendir(path) else { throw SystemError(call: "opendir", path: path, code: errno) }
+        defer { closedir(folder) }
+        var names: [String] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Makes the folder `path` and any missing folders above it, with `mode`.
+    public static func makeFolder(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
+        if kind(of: path) == .directory { return }
+        let parent = folder(of: path)
+        if parent != path { try makeFolder(parent, mode: mode) }
+        do {
+            _ = try SystemCall.retrying("mkdir", path: path) { mkdir(path, mode) }
+        } catch where error.code == EEXIST {}
+    }
+
+    /// The folder a path is in: `.` for a bare name, `/` for a name at the root.
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Flushes the folder holding `path`, so a rename in it survives a power cut.
+    private static func syncFolder(of path: String) throws(SystemError) {
+        let folder = folder(of: path)
+        let descriptor = try SystemCall.retrying("open", path: folder) { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        defer { close(descriptor) }
+        _ = try SystemCall.retrying("fsync", path: folder) { fsync(descriptor) }
+    }
+}

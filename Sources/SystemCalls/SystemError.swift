@@ -1,0 +1,27 @@
+import Glibc
+
+/// A failed system call: which call, on which path (when it has one), and
+/// the `errno` it left.
+public struct SystemError: Error, Equatable, CustomStringConvertible {
+    /// The C function that failed: `open`, `rename`, `fsync`...
+    public var call: String
+    /// The file it was called on, if any.
+    public var path: String?
+    /// The positive `errno` value.
+    public var code: Int32
+
+    public init(call: String, path: String? = nil, code: Int32) {
+        self.call = call
+        self.path = path
+        self.code = code
+    }
+
+    /// What the system says of the error: `strerror`'s text.
+    public var reason: String { String(cString: strerror(code)) }
+
+    /// `PATH: reason (call)`, or `reason (call)` without a path.
+    public var description: String {
+        guard let path else { return "\(reason) (\(call))" }
+        return "\(path): \(reason) (\(call))"
+    }
+}

@@ -1,0 +1,66 @@
+import Glibc
+import SystemCalls
+import TestSupport
+import Testing
+
+/// The system-call layer: retries, errors that name the call and the path,
+/// and files replaced whole or not at all.
+@Suite struct SystemCallsTests {
+    let folder = Repository.temporaryFolder()
+
+    @Test func aCallInterruptedBySignalsIsMadeAgain() throws {
+        var calls = 0
+        let result = try SystemCall.retrying("read") { () -> Int in
+            calls += 1
+            if calls < 3 {
+                errno = EINTR
+                return -1
+            }
+            return 7
+        }
+        #expect(result == 7 && calls == 3)
+    }
+
+    @Test func aFailureNamesTheCallThePathAndTheReason() {
+        let missing = folder + "/missing.yaml"
+        #expect(throws: SystemError(call: "stat", path: missing, code: ENOENT)) { try Files.status(missing) }
+        let error = SystemError(call: "open", path: missing, code: ENOENT)
+        #expect(error.description == missing + ": No such file or directory (open)")
+        #expect(Files.kind(of: missing) == nil && Files.kind(of: folder) == .directory)
+    }
+
+    @Test func readingStopsAtTheLimit() throws {
+        let path = folder + "/big"
+        try Files.replace(path, with: [UInt8](repeating: 65, count: 1000))
+        #expect(try Files.read(path, limit: 1000).count == 1000)
+        #expect(throws: SystemError(call: "read", path: path, code: EFBIG)) { try Files.read(path, limit: 999) }
+    }
+
+    @Test func aReplacedFileIsWholeKeepsItsModeAndLeavesNothingBeside() throws {
+        let path = folder + "/state.json"
+        try Files.replace(path, with: Array("old".utf8), mode: 0o600)
+        #expect(try Files.status(path).mode == 0o600)
+        try Files.replace(path, with: Array("new and longer".utf8))
+        #expect(try Files.read(path, limit: 100) == Array("new and longer".utf8))
+        #expect(try Files.status(path).mode == 0o600)
+        #expect(try Files.names(in: folder) == ["state.json"])
+    }
+
+    @Test func aReplaceThatCannotWriteLeavesTheOldFile() throws {
+        let path = folder + "/kept"
+        try Files.replace(path, with: Array("kept".utf8))
+        // A folder where the temporary file would go: the write fails before the rename.
+        try Files.makeFolder(path + ".partial-\(getpid())")
+        #expect(throws: SystemError.self) { try Files.replace(path, with: Array("lost".utf8)) }
+        #expect(try Files.read(path, limit: 100) == Array("kept".utf8))
+    }
+
+    @Test func appendingAddsToTheEnd() throws {
+        let path = folder + "/deeper/history.jsonl"
+        try Files.makeFolder(Files.folder(of: path))
+        try Files.append(Array("one\n".utf8), to: path)
+        try Files.append(Array("two\n".utf8), to: path)
+        #expect(try Files.read(path, limit: 100) == Array("one\ntwo\n".utf8))
+        #expect(Files.folder(of: "name") == "." && Files.folder(of: "/name") == "/")
+    }
+}
