@@ -2,14 +2,14 @@ import SystemCalls
 
 /// Reads routine files (YAML) into checked `Routine` values.
 ///
-/// Every problem is reported as one `RoutineError` naming the file, line and
+/// Every problem is reported as one `InputError` naming the file, line and
 /// column and what was expected; a routine that loads is safe to play.
 public enum RoutineLoader {
     /// The largest routine file read, in bytes.
     public static let maximumFileSize = 1 << 20
 
     /// Loads and checks the routine file at `path`.
-    public static func load(path: String) throws(RoutineError) -> Routine {
+    public static func load(path: String) throws(InputError) -> Routine {
         let text = try readText(path: path)
         let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         return try parse(yaml: text, file: path, folder: folder.isEmpty ? "/" : folder)
@@ -17,45 +17,45 @@ public enum RoutineLoader {
 
     /// Checks a routine given as YAML text. `file` names it in errors; prompt
     /// files are looked up relative to `folder`.
-    public static func parse(yaml: String, file: String, folder: String) throws(RoutineError) -> Routine {
+    public static func parse(yaml: String, file: String, folder: String) throws(InputError) -> Routine {
         guard let root = try YAMLTree.parse(yaml, file: file), !root.isNull else {
-            throw RoutineError(file: file, message: "the file is empty; expected a routine with `name` and `poses`")
+            throw InputError(file: file, message: "the file is empty; expected a routine with `name` and `poses`")
         }
         return try RoutineReader(file: file, folder: folder).routine(root)
     }
 
-    private static func readText(path: String) throws(RoutineError) -> String {
+    private static func readText(path: String) throws(InputError) -> String {
         let status: Files.Status
         do {
             status = try Files.status(path)
         } catch {
-            throw RoutineError(file: path, message: "cannot read the routine: \(error.reason)")
+            throw InputError(file: path, message: "cannot read the routine: \(error.reason)")
         }
         guard status.kind == .regular else {
-            throw RoutineError(file: path, message: "not a regular file; expected a routine file (YAML)")
+            throw InputError(file: path, message: "not a regular file; expected a routine file (YAML)")
         }
         guard status.size <= maximumFileSize else {
-            throw RoutineError(
+            throw InputError(
                 file: path, message: "\(status.size) bytes is too large for a routine; expected at most 1 MiB")
         }
         let bytes: [UInt8]
         do {
             bytes = try Files.read(path, limit: maximumFileSize)
         } catch {
-            throw RoutineError(file: path, message: "cannot read the routine: \(error.reason)")
+            throw InputError(file: path, message: "cannot read the routine: \(error.reason)")
         }
         guard !bytes.contains(0) else {
-            throw RoutineError(file: path, message: "holds a NUL byte; expected a routine file (YAML text)")
+            throw InputError(file: path, message: "holds a NUL byte; expected a routine file (YAML text)")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw RoutineError(file: path, message: "not UTF-8 text; expected a routine file (YAML)")
+            throw InputError(file: path, message: "not UTF-8 text; expected a routine file (YAML)")
         }
         return text
     }
 }
 
 /// Walks a YAML tree and builds a routine, checking every value on the way.
-private struct RoutineReader {
+private struct RoutineReader: YAMLReading {
     let file: String
     let folder: String
 
@@ -65,7 +65,7 @@ private struct RoutineReader {
         "on_exhale", "release",
     ]
 
-    func routine(_ node: YAMLNode) throws(RoutineError) -> Routine {
+    func routine(_ node: YAMLNode) throws(InputError) -> Routine {
         let fields = try mapping(node, what: "a routine", keys: Self.routineKeys)
         var routine = Routine(name: try text(fields.required("name", in: "the routine")), poses: [])
         if let value = fields["rounds"] { routine.rounds = try integer(value, in: RoutineLimits.rounds, what: "rounds") }
@@ -98,7 +98,7 @@ private struct RoutineReader {
         return routine
     }
 
-    func pose(_ node: YAMLNode) throws(RoutineError) -> Pose {
+    func pose(_ node: YAMLNode) throws(InputError) -> Pose {
         let fields = try mapping(node, what: "a pose", keys: Self.poseKeys)
         let idNode = try fields.required("id", in: "a pose")
         let id = try text(idNode)
@@ -136,36 +136,7 @@ private struct RoutineReader {
 
     // MARK: Values
 
-    func text(_ node: YAMLNode) throws(RoutineError) -> String {
-        guard let text = node.text, !node.isNull, text.contains(where: { !$0.isWhitespace }) else {
-            throw error(at: node, "expected text, found \(node.described)")
-        }
-        return text
-    }
-
-    func integer(_ node: YAMLNode, in range: ClosedRange<Int>, what: String) throws(RoutineError) -> Int {
-        let expected = "\(range.lowerBound) to \(range.upperBound)"
-        guard let value = node.integer else {
-            throw error(at: node, "\(what) must be a whole number from \(expected); found \(node.described)")
-        }
-        guard range.contains(value) else {
-            throw error(at: node, "\(what) of \(value) is out of range; expected \(expected)")
-        }
-        return value
-    }
-
-    func seconds(_ node: YAMLNode, in range: ClosedRange<Double>, what: String) throws(RoutineError) -> Double {
-        let expected = "\(range.lowerBound.formatted) to \(range.upperBound.formatted) seconds"
-        guard let value = node.number else {
-            throw error(at: node, "\(what) must be a number of seconds, \(expected); found \(node.described)")
-        }
-        guard range.contains(value) else {
-            throw error(at: node, "\(what) of \(value.formatted) s is out of range; expected \(expected)")
-        }
-        return value
-    }
-
-    func breathing(_ node: YAMLNode) throws(RoutineError) -> BreathPattern {
+    func breathing(_ node: YAMLNode) throws(InputError) -> BreathPattern {
         guard let text = node.text, let pattern = BreathPattern(parsing: text) else {
             throw error(
                 at: node, "breathing must be \"IN:OUT\" or \"IN:HOLD:OUT:HOLD\" in seconds, like \"4:6\"; found \(node.described)")
@@ -174,7 +145,7 @@ private struct RoutineReader {
         return pattern
     }
 
-    func prompt(_ node: YAMLNode) throws(RoutineError) -> PromptRef {
+    func prompt(_ node: YAMLNode) throws(InputError) -> PromptRef {
         var ref = PromptRef(parsing: try text(node), location: location(node))
         guard case .file(let path) = ref.source else { return ref }
         let resolved = path.hasPrefix("/") ? path : folder + "/" + path
@@ -188,7 +159,7 @@ private struct RoutineReader {
         return ref
     }
 
-    func sides(_ node: YAMLNode) throws(RoutineError) -> [Side] {
+    func sides(_ node: YAMLNode) throws(InputError) -> [Side] {
         guard case .sequence(let list) = node.value else {
             throw error(at: node, "sides must be a list of sides from: left, right, both; found \(node.described)")
         }
@@ -206,7 +177,7 @@ private struct RoutineReader {
         return sides
     }
 
-    func sidePrompts(_ node: YAMLNode, sides: [Side]) throws(RoutineError) -> [Side: PromptRef] {
+    func sidePrompts(_ node: YAMLNode, sides: [Side]) throws(InputError) -> [Side: PromptRef] {
         let fields = try mapping(node, what: "side prompts", keys: Side.allCases.map(\.rawValue))
         var prompts: [Side: PromptRef] = [:]
         for (key, value) in fields.pairs {
@@ -217,46 +188,5 @@ private struct RoutineReader {
             prompts[side] = try prompt(value)
         }
         return prompts
-    }
-
-    // MARK: Structure
-
-    /// A mapping's values by key, with unknown and repeated keys refused.
-    struct Fields {
-        var pairs: [(key: YAMLNode, value: YAMLNode)]
-        var owner: YAMLNode
-        let reader: RoutineReader
-
-        subscript(key: String) -> YAMLNode? { pairs.first { $0.key.text == key }?.value }
-
-        func required(_ key: String, in what: String) throws(RoutineError) -> YAMLNode {
-            guard let value = self[key] else { throw reader.error(at: owner, "\(what) needs `\(key)`") }
-            return value
-        }
-    }
-
-    func mapping(_ node: YAMLNode, what: String, keys: [String]) throws(RoutineError) -> Fields {
-        guard case .mapping(let pairs) = node.value else {
-            throw error(at: node, "expected \(what) (a mapping of keys to values), found \(node.described)")
-        }
-        var seen: Set<String> = []
-        for (key, _) in pairs {
-            guard let name = key.text, keys.contains(name) else {
-                throw error(
-                    at: key, "unknown key \(key.described) in \(what); expected one of: \(keys.joined(separator: ", "))")
-            }
-            guard seen.insert(name).inserted else {
-                throw error(at: key, "key '\(name.escapingControlCharacters)' appears twice; expected it once")
-            }
-        }
-        return Fields(pairs: pairs, owner: node, reader: self)
-    }
-
-    func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(file: file, line: node.line, column: node.column)
-    }
-
-    func error(at node: YAMLNode, _ message: String) -> RoutineError {
-        RoutineError(at: location(node), message)
     }
 }

@@ -2,11 +2,11 @@ import CYAML
 
 /// A YAML node with where it starts in its file.
 ///
-/// Routine files are read with libyaml's event parser into this small tree:
-/// everything a routine needs (mappings, lists, scalars) with positions for
-/// error messages, without a Foundation-based YAML layer in the process.
-struct YAMLNode {
-    enum Value {
+/// Routine, config and state files are read with libyaml's event parser into
+/// this small tree: mappings, lists and scalars with positions for error
+/// messages, without a Foundation-based YAML layer in the process.
+public struct YAMLNode: Sendable {
+    public enum Value: Sendable {
         /// A scalar's text. `plain` is false for quoted and block scalars,
         /// which are always text, never numbers.
         case scalar(String, plain: Bool)
@@ -14,27 +14,27 @@ struct YAMLNode {
         case sequence([YAMLNode])
     }
 
-    var value: Value
+    public var value: Value
     /// 1-based line and column of the node's first character.
-    var line: Int
-    var column: Int
+    public var line: Int
+    public var column: Int
 }
 
 /// Parses YAML text into a `YAMLNode` tree with libyaml.
-enum YAMLTree {
+public enum YAMLTree {
     /// The root of the single document in `text`, or `nil` for an empty file.
     /// Errors name `file` with the line and column libyaml reports.
-    static func parse(_ text: String, file: String) throws(RoutineError) -> YAMLNode? {
+    public static func parse(_ text: String, file: String) throws(InputError) -> YAMLNode? {
         try checkNesting(text, file: file)
         // libyaml keeps a pointer to its parser: it must not move, so it lives on the heap.
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) == 1 else {
-            throw RoutineError(file: file, message: "libyaml could not start (yaml_parser_initialize)")
+            throw InputError(file: file, message: "libyaml could not start (yaml_parser_initialize)")
         }
         defer { yaml_parser_delete(parser) }
         var bytes = Array(text.utf8)
-        return try bytes.withUnsafeMutableBufferPointer { buffer throws(RoutineError) in
+        return try bytes.withUnsafeMutableBufferPointer { buffer throws(InputError) in
             yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
             return try compose(parser, text: text, file: file)
         }
@@ -43,7 +43,7 @@ enum YAMLTree {
     /// Builds the tree from parser events with an explicit stack, so deep
     /// nesting cannot overflow the call stack.
     private static func compose(_ parser: UnsafeMutablePointer<yaml_parser_t>, text: String, file: String)
-        throws(RoutineError) -> YAMLNode?
+        throws(InputError) -> YAMLNode?
     {
         struct Open {
             var isMapping: Bool
@@ -71,12 +71,12 @@ enum YAMLTree {
             case YAML_DOCUMENT_START_EVENT:
                 documents += 1
                 if documents > 1 {
-                    throw RoutineError(
+                    throw InputError(
                         file: file, line: line, column: column,
                         message: "a second YAML document; expected one routine per file")
                 }
             case YAML_ALIAS_EVENT:
-                throw RoutineError(
+                throw InputError(
                     file: file, line: line, column: column,
                     message: "YAML aliases (*name) are not supported in routine files; write the value out")
             case YAML_SCALAR_EVENT:
@@ -109,8 +109,8 @@ enum YAMLTree {
     /// routine needs four. Deeper trees are refused before they are built.
     static let deepestNesting = 32
 
-    private static func tooDeep(file: String, line: Int, column: Int) -> RoutineError {
-        RoutineError(
+    private static func tooDeep(file: String, line: Int, column: Int) -> InputError {
+        InputError(
             file: file, line: line, column: column,
             message: "lists and mappings nested over \(deepestNesting) deep; a routine needs at most 4")
     }
@@ -119,7 +119,7 @@ enum YAMLTree {
     /// libyaml sees them: its scanner takes time quadratic in the depth, so a
     /// file of a million `[` would not finish. Quoted text and comments are
     /// skipped, as YAML reads them.
-    private static func checkNesting(_ text: String, file: String) throws(RoutineError) {
+    private static func checkNesting(_ text: String, file: String) throws(InputError) {
         var depth = 0
         var line = 1
         var column = 0
@@ -152,7 +152,7 @@ enum YAMLTree {
         }
     }
 
-    private static func syntaxError(_ parser: yaml_parser_t, text: String, file: String) -> RoutineError {
+    private static func syntaxError(_ parser: yaml_parser_t, text: String, file: String) -> InputError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
         let context = parser.context.map { " \(String(cString: $0))" } ?? ""
         var (line, column) = (parser.problem_mark.line + 1, parser.problem_mark.column + 1)
@@ -160,7 +160,7 @@ enum YAMLTree {
             // Reader errors (bad characters) come with a byte offset, not a mark.
             (line, column) = position(ofByte: parser.problem_offset, in: text)
         }
-        return RoutineError(file: file, line: line, column: column, message: "YAML syntax: \(problem)\(context)")
+        return InputError(file: file, line: line, column: column, message: "YAML syntax: \(problem)\(context)")
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
@@ -174,25 +174,25 @@ enum YAMLTree {
 
 extension YAMLNode {
     /// The text of a scalar.
-    var text: String? {
+    public var text: String? {
         if case .scalar(let text, _) = value { return text }
         return nil
     }
 
     /// Whether this is YAML's null: an empty plain value, `~` or `null`.
-    var isNull: Bool {
+    public var isNull: Bool {
         guard case .scalar(let text, true) = value else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(text)
     }
 
     /// A plain scalar read as a whole number (`30`, `-2`, `+4`).
-    var integer: Int? {
+    public var integer: Int? {
         guard case .scalar(let text, true) = value else { return nil }
         return Int(text.hasPrefix("+") ? String(text.dropFirst()) : text)
     }
 
     /// A plain scalar read as a finite number (`30`, `2.5`, `1e1`).
-    var number: Double? {
+    public var number: Double? {
         guard case .scalar(let text, true) = value,
             text.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }),
             let number = Double(text), number.isFinite
@@ -201,7 +201,7 @@ extension YAMLNode {
     }
 
     /// How the node reads in an error message: `'text'`, `a list`, `a mapping`.
-    var described: String {
+    public var described: String {
         switch value {
         case .mapping: "a mapping"
         case .sequence: "a list"

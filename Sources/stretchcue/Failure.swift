@@ -16,6 +16,10 @@ struct Failure: Error {
         case invalidInput = 2
         /// No audio device could be opened, or a lost one did not come back in time.
         case deviceUnavailable = 3
+        /// The box (`serve`) refused a `ctl` request.
+        case refused = 4
+        /// No box answers on the control socket.
+        case noService = 5
         /// Stopped by SIGHUP (the terminal went away), SIGINT (Ctrl-C) or SIGTERM
         /// before the work was done: 128 and the signal's number. `play` ends
         /// with 0 on SIGTERM, the way a service is stopped.
@@ -45,7 +49,7 @@ struct Failure: Error {
     init(_ error: any Error) {
         switch error {
         case let error as Failure: self = error
-        case let error as RoutineError: self.init(error.description, .invalidInput)
+        case let error as InputError: self.init(error.description, .invalidInput)
         case let error as SoundError: self.init(error.description, .invalidInput)
         case let error as OutputError: self.init(error.description, .outputFailed)
         default: self.init("stretchcue: \(error)", .outputFailed)

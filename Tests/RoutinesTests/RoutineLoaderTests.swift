@@ -4,7 +4,7 @@ import Testing
 
 /// Routine files: what loads, what is refused, and where the error points.
 @Suite struct RoutineLoaderTests {
-    func load(_ yaml: String) throws(RoutineError) -> Routine {
+    func load(_ yaml: String) throws(InputError) -> Routine {
         try RoutineLoader.parse(yaml: yaml, file: "mine.yaml", folder: Repository.root)
     }
 
@@ -78,7 +78,7 @@ import Testing
         #expect {
             try load(yaml)
         } throws: { error in
-            guard let error = error as? RoutineError else { return false }
+            guard let error = error as? InputError else { return false }
             #expect(error.file == "mine.yaml")
             #expect(error.line == line && error.column == column, "\(error)")
             #expect(error.description.contains(message), "\(error)")
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func anEmptyFileIsRefusedWithoutAPosition() {
-        #expect(throws: RoutineError(file: "mine.yaml", message: "the file is empty; expected a routine with `name` and `poses`")) {
+        #expect(throws: InputError(file: "mine.yaml", message: "the file is empty; expected a routine with `name` and `poses`")) {
             try load("# nothing here\n")
         }
     }
@@ -99,7 +99,7 @@ import Testing
         #expect {
             try load(yaml)
         } throws: { error in
-            (error as? RoutineError)?.message == "lists and mappings nested over 32 deep; a routine needs at most 4"
+            (error as? InputError)?.message == "lists and mappings nested over 32 deep; a routine needs at most 4"
         }
     }
 

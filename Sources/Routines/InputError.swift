@@ -1,6 +1,7 @@
-/// A routine that cannot be used: one line naming the file, the place in it
-/// when there is one, and what was expected.
-public struct RoutineError: Error, Equatable, CustomStringConvertible {
+/// A file that cannot be used (a routine, a config, a saved state): one
+/// line naming the file, the place in it when there is one, and what was
+/// expected.
+public struct InputError: Error, Equatable, CustomStringConvertible {
     /// The file the problem is in.
     public var file: String
     /// The line and column, when the problem is at one place in the file.
