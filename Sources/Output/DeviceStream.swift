@@ -223,6 +223,7 @@ public final class DeviceStream {
     }
 
     private func lose(_ reason: String, hung: Bool = false) -> Outcome {
+        counters.losses.add(1, ordering: .relaxed)
         logger.warning("audio device '\(request.device)' lost (\(reason)); reopening")
         if hung { abandon() } else { close() }
         return .lost
@@ -235,7 +236,8 @@ public final class StreamCounters: Sendable {
     public let underruns = Atomic<Int>(0)
     /// Suspends the device reported (`ESTRPIPE`).
     public let suspends = Atomic<Int>(0)
-    /// Times the device was opened again after it was lost.
+    /// Times the device was lost, and opened again after it was lost.
+    public let losses = Atomic<Int>(0)
     public let reopens = Atomic<Int>(0)
     /// Times the device took no frame for the stall timeout, and was taken for lost.
     public let hangs = Atomic<Int>(0)

@@ -42,12 +42,21 @@ public final class AudioLoop {
     /// Sounds missed by the mixers played before the current one.
     private var missedEarlier = 0
 
-    public init(stream: DeviceStream, settings: LiveSettings, source: any SessionSource, logger: Logger) throws {
+    /// Lays the session out for the device; it plays from `start` (a step's
+    /// announcement, to go on where a session was), the beginning by default.
+    public init(
+        stream: DeviceStream, settings: LiveSettings, source: any SessionSource, logger: Logger,
+        startingAt start: ResumePoint = .start
+    ) throws {
         self.stream = stream
         self.settings = settings
         self.source = source
         self.logger = logger
         let timeline = try source.timeline(rate: stream.format.sampleRate, edits: SessionEdits())
+        position = timeline.frame(of: start)
+        handOff.writePosition.store(position, ordering: .relaxed)
+        handOff.heardPosition.store(position, ordering: .relaxed)
+        handOff.volumeSteps.store(Int((settings.volume / PlayerControl.volumeStep).rounded()), ordering: .relaxed)
         mixer = try source.mixer(for: timeline, channels: stream.format.channels)
         buffers = PeriodBuffers(stream.format)
         renderer = Self.renderer(for: stream.format, settings)
@@ -74,7 +83,7 @@ public final class AudioLoop {
     }
 
     private func play(shouldStop: @escaping () -> Bool) throws -> PlaybackSummary {
-        preparer = SoundPreparer(mixer: mixer, from: 0, logger: logger)
+        preparer = SoundPreparer(mixer: mixer, from: position, logger: logger)
         defer { stopPreparers() }
         let stopAsked = { shouldStop() || self.handOff.stopRequested.load(ordering: .acquiring) }
         var stopping = false

@@ -1,9 +1,9 @@
 import Glibc
 import SystemCalls
 
-/// A plain POSIX thread running one closure, joined when done.
-public final class BackgroundThread {
-    private var thread = pthread_t()
+/// A plain POSIX thread running one closure, joined when done (once).
+public final class BackgroundThread: Sendable {
+    private let thread: pthread_t
 
     /// Starts `body` on a new thread, at normal priority whatever the
     /// thread that starts it runs at (the audio thread may run in real time).
@@ -16,6 +16,7 @@ public final class BackgroundThread {
         pthread_attr_setinheritsched(&attributes, Int32(PTHREAD_EXPLICIT_SCHED))
         pthread_attr_setschedpolicy(&attributes, SCHED_OTHER)
         pthread_attr_setschedparam(&attributes, &normal)
+        var thread = pthread_t()
         let created = pthread_create(
             &thread, &attributes,
             { raw in
@@ -24,6 +25,7 @@ public final class BackgroundThread {
                 return nil
             }, box)
         precondition(created == 0, "pthread_create failed: \(created)")
+        self.thread = thread
     }
 
     /// Waits for the closure to return.

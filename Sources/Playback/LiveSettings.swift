@@ -12,15 +12,19 @@ public struct LiveSettings: Sendable {
     /// user stops it.
     public var fadeIn: Duration
     public var fadeOut: Duration
+    /// The master volume the session starts at, in dB (a box keeps its
+    /// volume from one session to the next).
+    public var volume: Double
 
     public init(
         leadIn: Duration = .seconds(1), giveUpAfter: Duration = .seconds(600), fadeIn: Duration = .milliseconds(30),
-        fadeOut: Duration = .milliseconds(60)
+        fadeOut: Duration = .milliseconds(60), volume: Double = 0
     ) {
         self.leadIn = leadIn
         self.giveUpAfter = giveUpAfter
         self.fadeIn = fadeIn
         self.fadeOut = fadeOut
+        self.volume = volume
     }
 }
 

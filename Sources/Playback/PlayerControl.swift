@@ -159,6 +159,11 @@ public final class PlayerControl: Sendable {
             breathOn: handOff.breathOn.load(ordering: .relaxed))
     }
 
+    /// Whether the device was lost and is not back yet.
+    public var isWaitingForDevice: Bool {
+        counters.losses.load(ordering: .relaxed) > counters.reopens.load(ordering: .relaxed)
+    }
+
     /// Frames from a key's arrival to its earcon's first frame written, plus
     /// what was queued in the device then: the longest so far.
     public var longestKeyLatency: Int { handOff.longestKeyLatency.load(ordering: .relaxed) }
