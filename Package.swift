@@ -35,10 +35,18 @@ let package = Package(
                 "Routines", "Timing", "Audio", "Output", "SystemCalls", .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "Controls", dependencies: ["Playback", "Timing", "SystemCalls"]),
+        // Linux interfaces Swift cannot see: input-device ioctls, signalfd.
+        .target(name: "CLinux"),
+        .target(
+            name: "Service",
+            dependencies: [
+                "Playback", "Output", "Audio", "Timing", "Routines", "SystemCalls", "CLinux",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "stretchcue",
             dependencies: [
-                "CMalloc", "SystemCalls", "Routines", "Timing", "Audio", "Output", "Playback", "Controls",
+                "CMalloc", "SystemCalls", "Routines", "Timing", "Audio", "Output", "Playback", "Controls", "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -59,6 +67,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "ControlsTests", dependencies: ["Controls", "Playback", "Timing", "Routines"]),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: ["Service", "Playback", "Output", "Audio", "Timing", "Routines", "TestSupport", "PlaceSaver"]),
+        // Saves places until killed, for the test that kills it (SavedPlaceTests).
+        .executableTarget(name: "PlaceSaver", dependencies: ["Service", "Timing"], path: "Tests/PlaceSaver"),
         // Optimized even in debug builds: finding cues in minutes of recorded
         // audio by cross-correlation is otherwise most of the suite's time.
         .testTarget(

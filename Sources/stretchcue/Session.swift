@@ -10,15 +10,21 @@ struct Session {
     var timeline: Timeline
     var bank: SoundBank
 
-    /// Loads the routine the flags name and lays it out. Every prompt file is
+    /// Loads the routine the flags name and lays it out.
+    init(_ flags: SessionFlags) throws {
+        try self.init(routine: flags.routine, options: flags.options, voice: flags.voice, chimes: flags.chimes)
+    }
+
+    /// Loads `routine` (a built-in name or a file) and lays it out with
+    /// `options`, with the voice and chime packs given. Every prompt file is
     /// found and its header read here, so a broken routine or sound fails
     /// before anything is rendered or played.
-    init(_ flags: SessionFlags) throws {
-        routine = try Self.routine(named: flags.routine)
+    init(routine name: String, options: SessionOptions, voice: String?, chimes: String?) throws {
+        routine = try Self.routine(named: name)
         bank = try SoundBank(
-            sampleRate: flags.rate, voiceFolder: try flags.voice ?? SoundsFolder.locate() + "/voice",
-            chimeFolder: flags.chimes)
-        timeline = try Timeline(routine: routine, options: flags.options, sounds: bank)
+            sampleRate: options.sampleRate, voiceFolder: try voice ?? SoundsFolder.locate() + "/voice",
+            chimeFolder: chimes)
+        timeline = try Timeline(routine: routine, options: options, sounds: bank)
     }
 
     /// A built-in routine by name, or a routine file by path.

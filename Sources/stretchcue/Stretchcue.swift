@@ -11,12 +11,16 @@ struct Stretchcue: ParsableCommand {
         abstract: "Plays audio-guided stretching sessions: spoken prompts, chimes and breathing tones.",
         discussion: """
             Exit codes: 0 done (also when stopped by SIGTERM); 1 the output could not be written; 2 a \
-            routine, sound file or pack is invalid; 3 no audio device could be opened, or a lost one did not \
-            come back in time; 64 the command line is wrong; 129, 130, 143 stopped by SIGHUP, SIGINT (Ctrl-C) or \
-            (render only) SIGTERM.
+            routine, sound file, pack or config is invalid; 3 no audio device could be opened, or a lost one did \
+            not come back in time; 4 the box refused a `ctl` request; 5 no box answers on the control socket; \
+            64 the command line is wrong; 129, 130, 143 stopped by SIGHUP, SIGINT (Ctrl-C) or (render only) \
+            SIGTERM.
             """,
         version: "0.1.0",
-        subcommands: [Play.self, Plan.self, Render.self, Devices.self, Loudness.self],
+        subcommands: [
+            Play.self, Plan.self, Render.self, Devices.self, Loudness.self, Serve.self, Ctl.self, Config.self,
+            HistoryCommand.self,
+        ],
         defaultSubcommand: Play.self)
 
     /// Runs the command; a failure is one line on standard error and a documented exit code.

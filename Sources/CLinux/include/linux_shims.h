@@ -1,0 +1,32 @@
+#ifndef STRETCHCUE_LINUX_SHIMS_H
+#define STRETCHCUE_LINUX_SHIMS_H
+
+#include <signal.h>
+#include <stdint.h>
+
+/// Linux interfaces Swift's Glibc module does not show: the ioctls of input
+/// devices (request numbers made by macros) and signalfd. Each returns what
+/// the call returns, -1 with errno set on failure.
+
+/// Reads the device's key bitmap (EVIOCGBIT(EV_KEY, size)) into `bits`.
+int stretchcue_input_key_bits(int descriptor, uint8_t *bits, int size);
+/// Takes the device for this process alone (1), or lets it go (0) (EVIOCGRAB).
+int stretchcue_input_grab(int descriptor, int grab);
+/// Reads the device's name (EVIOCGNAME(size)) into `name`.
+int stretchcue_input_name(int descriptor, char *name, int size);
+
+/// Accepts a connection on `listener` as a non-blocking, close-on-exec
+/// descriptor (accept4).
+int stretchcue_accept(int listener);
+
+/// The user id of the process at the other end of a Unix socket
+/// (SO_PEERCRED) into `user`.
+int stretchcue_peer_user(int descriptor, unsigned int *user);
+
+/// A new non-blocking descriptor that becomes readable when one of `signals`
+/// (blocked by the caller) arrives (signalfd).
+int stretchcue_signal_descriptor(const sigset_t *signals);
+/// The number of the next signal waiting on such a descriptor, 0 when none is.
+int stretchcue_next_signal(int descriptor);
+
+#endif

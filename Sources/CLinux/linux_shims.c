@@ -1,0 +1,41 @@
+#define _GNU_SOURCE
+#include "linux_shims.h"
+#include <sys/socket.h>
+#include <linux/input.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+int stretchcue_input_key_bits(int descriptor, uint8_t *bits, int size) {
+    return ioctl(descriptor, EVIOCGBIT(EV_KEY, size), bits);
+}
+
+int stretchcue_input_grab(int descriptor, int grab) {
+    return ioctl(descriptor, EVIOCGRAB, grab);
+}
+
+int stretchcue_input_name(int descriptor, char *name, int size) {
+    return ioctl(descriptor, EVIOCGNAME(size), name);
+}
+
+int stretchcue_accept(int listener) {
+    return accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+int stretchcue_peer_user(int descriptor, unsigned int *user) {
+    struct ucred credentials;
+    socklen_t length = sizeof credentials;
+    int result = getsockopt(descriptor, SOL_SOCKET, SO_PEERCRED, &credentials, &length);
+    if (result == 0) *user = credentials.uid;
+    return result;
+}
+
+int stretchcue_signal_descriptor(const sigset_t *signals) {
+    return signalfd(-1, signals, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+int stretchcue_next_signal(int descriptor) {
+    struct signalfd_siginfo info;
+    ssize_t got = read(descriptor, &info, sizeof info);
+    return got == (ssize_t)sizeof info ? (int)info.ssi_signo : 0;
+}

@@ -1,0 +1,447 @@
+import CLinux
+import Glibc
+import Logging
+import Output
+import Playback
+import Routines
+import SystemCalls
+import Timing
+
+/// The headless box (`stretchcue serve`): idle until told to start, then it
+/// plays a session like `play`, then it is idle again. It listens all the
+/// while on the control socket and to the buttons, waits for a sound
+/// device that is not there (at boot, or unplugged) instead of giving up,
+/// saves where each session is at every step so it can go on after a power
+/// cut, keeps a history, runs the configured hooks, and tells systemd how
+/// it is doing.
+///
+/// One thread polls everything (socket, buttons, `/dev/snd`, signals); each
+/// session plays on a `SessionThread`. Idle, it sleeps in `poll` with no
+/// timeout: no wake-ups at all until something happens.
+public final class Daemon {
+    /// What the daemon needs that only the command line can make.
+    public struct Parts: Sendable {
+        /// A session of `routine` (a built-in name or a file) with `options`,
+        /// checked and ready to play, and the routine's name.
+        public var session: @Sendable (_ routine: String, _ options: SessionOptions) throws -> (any SessionSource, String)
+        /// Opens the sound device; gives up waiting for a busy one when `stopping` says so.
+        public var openDevice: @Sendable (_ stopping: @escaping @Sendable () -> Bool) throws(DeviceError) -> DeviceStream
+        /// A source that only says `prompt` (spoken status on a box with no screen); `nil` if it cannot.
+        public var announcement: @Sendable (_ prompt: PromptRef) -> (any SessionSource)?
+
+        public init(
+            session: @escaping @Sendable (String, SessionOptions) throws -> (any SessionSource, String),
+            openDevice: @escaping @Sendable (@escaping @Sendable () -> Bool) throws(DeviceError) -> DeviceStream,
+            announcement: @escaping @Sendable (PromptRef) -> (any SessionSource)?
+        ) {
+            self.session = session
+            self.openDevice = openDevice
+            self.announcement = announcement
+        }
+    }
+
+    private let settings: Settings
+    private let parts: Parts
+    private let logger: Logger
+    private let notifier: SystemdNotifier
+    private let server: ControlServer
+    private let inputs: InputDevices
+    private var buttons: Buttons
+    private let soundWatch: SoundDeviceWatch
+    private let signals: Int32
+
+    /// What the box is doing.
+    private enum Phase {
+        case idle
+        /// A session asked for; the device is not there yet.
+        case waiting(Pending)
+        case playing(Playing)
+    }
+
+    /// A session ready to play, and where to start it.
+    private struct Pending {
+        var source: any SessionSource
+        var name: String
+        var routine: String
+        var options: SessionOptions
+        var start: ResumePoint
+        /// Whether the device was found missing already (said once in the log).
+        var waited = false
+    }
+
+    private struct Playing {
+        var pending: Pending
+        var thread: SessionThread
+        var record: SessionRecord
+        var lastStep = 0
+        var announced = false
+    }
+
+    private var phase = Phase.idle
+    /// A spoken word playing while idle ("ready").
+    private var announcement: SessionThread?
+    /// The volume in dB, kept from one session to the next.
+    private var volume: Double
+    private var lastStatus: ServiceStatus?
+    private var stopping = false
+
+    /// Sets the box up: the control socket listens, buttons are watched,
+    /// signals are taken in through a descriptor. Throws what keeps the
+    /// socket from listening (a `SystemError`, or an `InputError` for a
+    /// socket group that does not exist).
+    public init(settings: Settings, parts: Parts, logger: Logger) throws {
+        self.settings = settings
+        self.parts = parts
+        self.logger = logger
+        notifier = SystemdNotifier()
+        volume = settings.live.volume
+        // SIGTERM, SIGINT and SIGHUP arrive as reads, on this thread, not as handlers on any thread.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&mask, signal) }
+        pthread_sigmask(SIG_BLOCK, &mask, nil)
+        signals = try SystemCall.retrying("signalfd") { stretchcue_signal_descriptor(&mask) }
+        try Files.makeFolder(Files.folder(of: settings.socket), mode: 0o755)
+        try Files.makeFolder(settings.stateFolder, mode: 0o700)
+        server = try ControlServer(path: settings.socket, group: try settings.socketGroupID())
+        inputs = InputDevices(folder: settings.inputFolder, keymap: settings.keymap, grab: settings.grabInputs, logger: logger)
+        buttons = Buttons(keymap: settings.keymap)
+        soundWatch = SoundDeviceWatch(folder: settings.soundFolder)
+    }
+
+    deinit { close(signals) }
+
+    /// Serves until SIGTERM, SIGINT or SIGHUP; a session playing then fades
+    /// out first. Returns the signal that ended it.
+    public func run() -> Int32 {
+        logger.notice("listening on \(settings.socket); buttons: \(inputs.paths.joined(separator: ", "))")
+        notifier.send(["READY=1", "STATUS=\(status.summary)"])
+        announce("status.ready")
+        var caught: Int32 = 0
+        while true {
+            var pollers = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+            pollers += server.pollDescriptors
+            pollers += inputs.pollDescriptors
+            pollers += soundWatch.pollDescriptors
+            for thread in threads { pollers.append(pollfd(fd: thread.changed.descriptor, events: Int16(POLLIN), revents: 0)) }
+            let ready = SystemCall.uninterrupted { poll(&pollers, nfds_t(pollers.count), timeout) }
+            if ready > 0 {
+                if pollers[0].revents != 0 {
+                    let signal = stretchcue_next_signal(signals)
+                    if signal != 0, caught == 0 {
+                        caught = signal
+                        logger.notice("stopping on signal \(signal)")
+                        stopping = true
+                        stopAll()
+                    }
+                }
+                for thread in threads { thread.changed.clear() }
+                for received in server.handle(pollers) { answer(received) }
+                let (events, lost) = inputs.handle(pollers)
+                if lost { buttons.forgetHeldKeys() }
+                for event in events { if let request = buttons.take(event) { press(request) } }
+                if soundWatch.handle(pollers), case .waiting = phase { tryToPlay() }
+            }
+            followSessions()
+            if case .waiting = phase, soundWatch.retryDue { tryToPlay() }
+            Hooks.reap()
+            publishStatus()
+            if stopping, case .idle = phase, announcement == nil { return caught }
+        }
+    }
+
+    /// How long `poll` may wait: not at all beyond the next thing to do.
+    private var timeout: Int32 {
+        var waits: [Duration] = []
+        if case .playing = phase { waits.append(.milliseconds(100)) }
+        if case .waiting = phase { waits.append(soundWatch.untilRetry) }
+        if let idle = server.nextIdleCheck { waits.append(idle) }
+        return waits.min().map(\.pollMilliseconds) ?? -1
+    }
+
+    private var threads: [SessionThread] {
+        var threads: [SessionThread] = []
+        if case .playing(let playing) = phase { threads.append(playing.thread) }
+        if let announcement { threads.append(announcement) }
+        return threads
+    }
+
+    // MARK: Requests
+
+    /// Answers one line from a client.
+    private func answer(_ received: ControlServer.Received) {
+        switch received.request {
+        case .failure(let error):
+            server.send(Self.failure(error.description), to: received.client)
+        case .success(.status):
+            server.send(.object([("ok", .bool(true)), ("status", status.json)]), to: received.client)
+        case .success(.watch):
+            server.send(.object([("ok", .bool(true)), ("status", status.json)]), to: received.client)
+            server.watch(received.client)
+        case .success(let request):
+            do {
+                try perform(request)
+                server.send(.object([("ok", .bool(true)), ("status", status.json)]), to: received.client)
+            } catch {
+                server.send(Self.failure(error.description), to: received.client)
+            }
+        }
+    }
+
+    /// A button: as a request, except that toggle starts a session when
+    /// none plays, and a refused one is said aloud (no screen to show it).
+    private func press(_ request: ControlRequest) {
+        var request = request
+        if request == .toggle, case .idle = phase { request = .start(routine: nil, resume: false) }
+        do {
+            try perform(request)
+        } catch {
+            logger.info("button: \(error)")
+            if case .idle = phase { announce("status.not-playing") }
+        }
+        publishStatus()
+    }
+
+    /// Carries out a request, or throws why it cannot be.
+    private func perform(_ request: ControlRequest) throws(ControlError) {
+        guard !stopping else { throw ControlError("the service is stopping") }
+        switch request {
+        case .start(let routine, let resume):
+            try start(routine: routine, resume: resume)
+        case .stop:
+            switch phase {
+            case .idle: throw ControlError("nothing is playing")
+            case .waiting:
+                phase = .idle
+            case .playing(let playing): playing.thread.stop()
+            }
+        case .volume(let decibels):
+            let steps = Int((Double(abs(decibels)) / PlayerControl.volumeStep).rounded())
+            if case .playing(let playing) = phase, let control = playing.thread.control {
+                for _ in 0..<steps { control.perform(decibels > 0 ? .volumeUp : .volumeDown) }
+                volume = control.status.volume
+            } else {
+                let changed = volume + Double(decibels > 0 ? steps : -steps) * PlayerControl.volumeStep
+                volume = min(max(changed, PlayerControl.volumeRange.lowerBound), PlayerControl.volumeRange.upperBound)
+            }
+        case .status, .watch:
+            break
+        default:
+            guard case .playing(let playing) = phase, let control = playing.thread.control else {
+                throw ControlError("nothing is playing; expected `start` first")
+            }
+            let paused = control.status.paused
+            switch request {
+            case .pause where paused, .resume where !paused:
+                throw ControlError(paused ? "already paused" : "not paused")
+            case .pause, .resume, .toggle: control.perform(.togglePause)
+            case .next: control.perform(.edit(.next))
+            case .back: control.perform(.edit(.back))
+            case .longer: control.perform(.edit(.lengthen))
+            case .shorter: control.perform(.edit(.shorten))
+            case .faster: control.perform(.edit(.faster))
+            case .slower: control.perform(.edit(.slower))
+            case .whereAmI: control.perform(.whereAmI)
+            default: break
+            }
+        }
+    }
+
+    // MARK: Sessions
+
+    /// Makes the session asked for ready and plays it, or waits for the device.
+    private func start(routine asked: String?, resume: Bool) throws(ControlError) {
+        guard case .idle = phase else { throw ControlError("a session is on already; expected `stop` first") }
+        var routine = asked ?? settings.routine
+        var options = settings.options
+        var start = ResumePoint.start
+        var saved: SavedPlace?
+        if resume {
+            do {
+                let place = try SavedPlace.load(from: settings.placePath)
+                if asked == nil || asked == place.routine {
+                    saved = place
+                    routine = place.routine
+                    options = place.options
+                } else {
+                    logger.warning("the saved place is in '\(place.routine)', not '\(routine)'; starting from the beginning")
+                }
+            } catch {
+                logger.warning("\(error); starting from the beginning")
+            }
+        }
+        let made: (any SessionSource, String)
+        do {
+            made = try parts.session(routine, options)
+        } catch {
+            throw ControlError("\(error)")
+        }
+        if let saved {
+            // Steps are the same at any rate: check the place on the session laid out at 48 kHz.
+            if let timeline = try? made.0.timeline(rate: 48_000, edits: SessionEdits()), saved.frame(on: timeline) != nil {
+                start = .step(saved.step)
+            } else {
+                logger.warning("the saved place does not fit the routine any more; starting from the beginning")
+            }
+        }
+        stopAnnouncement()
+        phase = .waiting(Pending(source: made.0, name: made.1, routine: routine, options: options, start: start))
+        tryToPlay()
+    }
+
+    /// Opens the device and plays the waiting session; if the device is not
+    /// there, keeps waiting (`SoundDeviceWatch` says when to try again).
+    private func tryToPlay() {
+        guard case .waiting(let pending) = phase else { return }
+        soundWatch.tried()
+        let thread = SessionThread(
+            open: parts.openDevice, source: pending.source, settings: liveSettings, start: pending.start, logger: logger)
+        phase = .playing(Playing(pending: pending, thread: thread, record: SessionRecord(start: Self.now, routine: pending.name)))
+    }
+
+    private var liveSettings: LiveSettings {
+        var live = settings.live
+        live.volume = volume
+        return live
+    }
+
+    /// Takes in what the session threads did: the session began playing,
+    /// ended, or could not open the device.
+    private func followSessions() {
+        if let announcement, announcement.outcome != nil {
+            announcement.join()
+            self.announcement = nil
+        }
+        guard case .playing(var playing) = phase else { return }
+        if let outcome = playing.thread.outcome {
+            playing.thread.join()
+            switch outcome {
+            case .noDevice(let error):
+                if stopping {
+                    phase = .idle
+                } else {
+                    if !playing.pending.waited { logger.notice("waiting for the sound device: \(error)") }
+                    var pending = playing.pending
+                    pending.waited = true
+                    phase = .waiting(pending)
+                }
+            case .failed(let reason):
+                logger.error("the session stopped: \(reason)")
+                end(playing, stopped: true)
+            case .played(let summary):
+                logger.notice("session \(summary.line)")
+                end(playing, stopped: summary.stopped)
+            }
+            return
+        }
+        guard let control = playing.thread.control else { return }
+        let status = control.status
+        let timeline = control.timeline
+        if !playing.announced {
+            playing.announced = true
+            hook(.start, playing)
+        }
+        playing.record.hear(status.frame, of: timeline)
+        if status.stepNumber != playing.lastStep, status.stepNumber >= 1 {
+            playing.lastStep = status.stepNumber
+            let place = SavedPlace(
+                routine: playing.pending.routine, options: playing.pending.options, timeline: timeline,
+                step: status.stepNumber - 1)
+            do { try place.save(to: settings.placePath) } catch { logger.warning("cannot save the place: \(error)") }
+            hook(.pose, playing)
+        }
+        if control.isWaitingForDevice, !status.paused, lastStatus?.state != .waiting { hook(.deviceLost, playing) }
+        volume = status.volume
+        phase = .playing(playing)
+    }
+
+    /// Ends a session: its history line, its hook, and the saved place,
+    /// which a session played to its end no longer needs.
+    private func end(_ playing: Playing, stopped: Bool) {
+        if let control = playing.thread.control {
+            playing.record.entry(end: Self.now, timeline: control.timeline, stopped: stopped).appendLogging(to: settings.historyPath, logger)
+            volume = control.status.volume
+        }
+        if !stopped { unlink(settings.placePath) }
+        phase = .idle
+        hook(.end, playing, extra: [("stopped", "\(stopped)")])
+    }
+
+    /// Says a prompt from the voice pack while nothing plays.
+    private func announce(_ id: String) {
+        guard case .idle = phase, announcement == nil, !stopping, let source = parts.announcement(.voice(id)) else { return }
+        var live = liveSettings
+        live.leadIn = min(live.leadIn, .milliseconds(500))
+        announcement = SessionThread(open: parts.openDevice, source: source, settings: live, logger: logger)
+    }
+
+    private func stopAnnouncement() {
+        guard let announcement else { return }
+        announcement.stop()
+        announcement.join()
+        self.announcement = nil
+    }
+
+    private func stopAll() {
+        stopAnnouncement()
+        switch phase {
+        case .idle: break
+        case .waiting: phase = .idle
+        case .playing(let playing): playing.thread.stop()
+        }
+    }
+
+    // MARK: Status
+
+    /// What the box is doing now.
+    public var status: ServiceStatus {
+        switch phase {
+        case .idle:
+            return ServiceStatus(state: .idle, device: settings.device, volume: volume)
+        case .waiting(let pending):
+            return ServiceStatus(state: .waiting, routine: pending.name, device: settings.device, volume: volume)
+        case .playing(let playing):
+            guard let control = playing.thread.control else {
+                return ServiceStatus(state: .waiting, routine: playing.pending.name, device: settings.device, volume: volume)
+            }
+            let session = control.status
+            let state: ServiceStatus.State =
+                control.isWaitingForDevice ? .waiting : session.paused ? .paused : .playing
+            return ServiceStatus(state: state, routine: playing.pending.name, device: settings.device, volume: session.volume, session: session)
+        }
+    }
+
+    /// Tells watchers and systemd of a change a listener would notice.
+    private func publishStatus() {
+        let now = status
+        if let lastStatus, !now.differsNoticeably(from: lastStatus) { return }
+        lastStatus = now
+        server.broadcast(.object([("event", .string("status")), ("status", now.json)]))
+        notifier.send(["STATUS=\(now.summary)"])
+    }
+
+    private func hook(_ event: Hooks.Event, _ playing: Playing, extra: [(String, String)] = []) {
+        let now = status
+        let step = now.session?.step
+        var state: [(String, String)] = [
+            ("state", now.state.rawValue), ("routine", playing.pending.name), ("device", settings.device),
+        ]
+        if let step {
+            state += [("round", "\(step.round)"), ("pose", step.pose), ("pose_name", step.name), ("side", step.side?.rawValue ?? "")]
+        }
+        settings.hooks.run(event, state: state + extra)
+    }
+
+    private static func failure(_ message: String) -> JSON {
+        .object([("ok", .bool(false)), ("error", .string(message))])
+    }
+
+    private static var now: Int64 { Int64(time(nil)) }
+}
+
+extension HistoryEntry {
+    /// Appends the entry to the history; a failure is logged, never fatal.
+    func appendLogging(to path: String, _ logger: Logger) {
+        do { try History.append(self, to: path) } catch { logger.warning("cannot write the history: \(error)") }
+    }
+}

@@ -1,0 +1,131 @@
+import Glibc
+import Routines
+import SystemCalls
+import Timing
+
+/// One finished or stopped session, as a line of the history file.
+public struct HistoryEntry: Equatable, Sendable {
+    /// Wall-clock times, in seconds since 1970.
+    public var start: Int64
+    public var end: Int64
+    public var routine: String
+    public var rounds: Int
+    /// Steps held to the end (`cobra`, `knee-pulls.left`), and steps skipped past.
+    public var completed: [String]
+    public var skipped: [String]
+    /// Whether it was stopped before its end.
+    public var stopped: Bool
+
+    public init(
+        start: Int64, end: Int64, routine: String, rounds: Int, completed: [String], skipped: [String], stopped: Bool
+    ) {
+        self.start = start
+        self.end = end
+        self.routine = routine
+        self.rounds = rounds
+        self.completed = completed
+        self.skipped = skipped
+        self.stopped = stopped
+    }
+
+    /// The entry as one JSON line.
+    public var json: JSON {
+        .object([
+            ("start", .number(Double(start))), ("end", .number(Double(end))), ("routine", .string(routine)),
+            ("rounds", .number(Double(rounds))), ("completed", .array(completed.map(JSON.string))),
+            ("skipped", .array(skipped.map(JSON.string))), ("stopped", .bool(stopped)),
+        ])
+    }
+}
+
+/// The history file: one JSON line a session, appended.
+public enum History {
+    /// Appends `entry` as one line, flushed to the disk.
+    public static func append(_ entry: HistoryEntry, to path: String) throws(SystemError) {
+        try Files.makeFolder(Files.folder(of: path), mode: 0o700)
+        try Files.append(Array((entry.json.text + "\n").utf8), to: path, mode: 0o600)
+    }
+
+    /// The entries of the history at `path`, oldest first, and the lines that
+    /// could not be read (a line torn by a power cut while it was written):
+    /// skipped, never fatal. No file is an empty history.
+    public static func load(from path: String) throws(InputError) -> (entries: [HistoryEntry], unreadable: [Int]) {
+        let bytes: [UInt8]
+        do {
+            bytes = try Files.read(path, limit: 64 << 20)
+        } catch where error.code == ENOENT {
+            return ([], [])
+        } catch {
+            throw InputError(file: path, message: "cannot read the history: \(error.reason)")
+        }
+        var entries: [HistoryEntry] = []
+        var unreadable: [Int] = []
+        for (index, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+        where !line.isEmpty {
+            let text = String(decoding: line, as: UTF8.self)
+            let file = "\(path):\(index + 1)"
+            if let node = try? YAMLTree.parse(text, file: file), let entry = try? Reader(file: path, line: index + 1).entry(node) {
+                entries.append(entry)
+            } else {
+                unreadable.append(index + 1)
+            }
+        }
+        return (entries, unreadable)
+    }
+
+    private struct Reader: YAMLReading {
+        let file: String
+        let line: Int
+
+        func entry(_ node: YAMLNode) throws(InputError) -> HistoryEntry {
+            let fields = try mapping(
+                node, what: "a history entry", keys: ["start", "end", "routine", "rounds", "completed", "skipped", "stopped"])
+            func time(_ key: String) throws(InputError) -> Int64 {
+                Int64(try integer(fields.required(key, in: "an entry"), in: 0...Int(Int32.max) * 4, what: key))
+            }
+            func steps(_ key: String) throws(InputError) -> [String] {
+                try list(fields.required(key, in: "an entry"), what: key) { node throws(InputError) in try text(node) }
+            }
+            return HistoryEntry(
+                start: try time("start"), end: try time("end"), routine: try text(fields.required("routine", in: "an entry")),
+                rounds: try integer(fields.required("rounds", in: "an entry"), in: RoutineLimits.rounds, what: "rounds"),
+                completed: try steps("completed"), skipped: try steps("skipped"),
+                stopped: try flag(fields.required("stopped", in: "an entry"), what: "stopped"))
+        }
+    }
+}
+
+/// Follows a playing session, from what the listener hears, into a history
+/// entry: a step is completed once its hold was heard to its end, skipped
+/// when the session moved past it without that.
+public struct SessionRecord: Sendable {
+    public let start: Int64
+    public let routine: String
+    private var completed: Set<Int> = []
+    private var furthest = -1
+
+    public init(start: Int64, routine: String) {
+        self.start = start
+        self.routine = routine
+    }
+
+    /// Notes that `frame` of `timeline` is being heard (often enough to hear
+    /// each step's release: every second or more often).
+    public mutating func hear(_ frame: Int64, of timeline: Timeline) {
+        guard let index = timeline.steps.lastIndex(where: { $0.start <= frame }) else { return }
+        furthest = max(furthest, index)
+        if frame >= timeline.steps[index].holdEnd { completed.insert(index) }
+    }
+
+    /// The entry for the session as it ended at `end`.
+    public func entry(end: Int64, timeline: Timeline, stopped: Bool) -> HistoryEntry {
+        func name(_ step: Step) -> String { step.side.map { "\(step.pose).\($0.rawValue)" } ?? step.pose }
+        let reached = timeline.steps.indices.filter { $0 <= furthest }
+        return HistoryEntry(
+            start: start, end: end, routine: routine, rounds: timeline.steps.map(\.round).max() ?? 1,
+            completed: reached.filter { completed.contains($0) }.map { name(timeline.steps[$0]) },
+            // The step being heard when a session is stopped is neither.
+            skipped: reached.filter { !completed.contains($0) && !(stopped && $0 == furthest) }.map { name(timeline.steps[$0]) },
+            stopped: stopped)
+    }
+}

@@ -1,0 +1,143 @@
+import CLinux
+import Glibc
+import Logging
+import SystemCalls
+
+/// The input devices that have keys the keymap uses: buttons, remotes,
+/// numpads, headsets, read straight from `/dev/input/event*` (no GPIO
+/// library: those break across Pi models and kernels).
+///
+/// A device is taken for the keys it reports (`EVIOCGBIT`), never for its
+/// name. Devices that appear or vanish while the box runs are picked up or
+/// let go: the folder is watched with inotify, for new nodes and for the
+/// change of permissions udev makes just after a node appears (opening it
+/// before that fails). With `grab`, a device's keys reach this program
+/// only (`EVIOCGRAB`).
+public final class InputDevices {
+    public let folder: String
+    private let codes: [UInt16]
+    private let grab: Bool
+    private let logger: Logger
+    private let watch: Int32
+    /// Open devices by descriptor: their node, and bytes of an event not whole yet.
+    private var devices: [Int32: (path: String, pending: [UInt8])] = [:]
+
+    public init(folder: String = "/dev/input", keymap: Keymap, grab: Bool, logger: Logger) {
+        self.folder = folder
+        codes = Array(keymap.actions.keys)
+        self.grab = grab
+        self.logger = logger
+        watch = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        if watch >= 0, inotify_add_watch(watch, folder, UInt32(IN_CREATE | IN_ATTRIB | IN_DELETE)) < 0 {
+            logger.notice("input devices: cannot watch \(folder) (\(String(cString: strerror(errno)))); buttons plugged in later are not seen")
+        }
+        for name in (try? Files.names(in: folder)) ?? [] where name.hasPrefix("event") {
+            open(folder + "/" + name)
+        }
+    }
+
+    deinit {
+        for descriptor in devices.keys { close(descriptor) }
+        if watch >= 0 { close(watch) }
+    }
+
+    /// The nodes of the devices in use.
+    public var paths: [String] { devices.values.map(\.path).sorted() }
+
+    public var pollDescriptors: [pollfd] {
+        (watch >= 0 ? [pollfd(fd: watch, events: Int16(POLLIN), revents: 0)] : [])
+            + devices.keys.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    }
+
+    /// Reads what `poll` said is ready: the key events, in order, and
+    /// whether a device went away (its held keys are then forgotten).
+    public func handle(_ ready: [pollfd]) -> (events: [InputEvent], lost: Bool) {
+        var events: [InputEvent] = []
+        var lost = false
+        for poller in ready where poller.revents != 0 {
+            if poller.fd == watch {
+                watchFolder()
+            } else if devices[poller.fd] != nil {
+                let (read, gone) = read(poller.fd)
+                events += read
+                lost = lost || gone
+            }
+        }
+        return (events, lost)
+    }
+
+    private func read(_ descriptor: Int32) -> (events: [InputEvent], gone: Bool) {
+        var buffer = [UInt8](repeating: 0, count: 64 * InputEvent.size)
+        var events: [InputEvent] = []
+        while let device = devices[descriptor] {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && errno == EAGAIN { break }
+            guard count > 0 else {
+                // ENODEV: unplugged.
+                logger.notice("input device \(device.path) is gone")
+                close(descriptor)
+                devices[descriptor] = nil
+                return (events, true)
+            }
+            var pending = device.pending + buffer[0..<count]
+            events += InputEvent.decode(&pending)
+            devices[descriptor]?.pending = pending
+        }
+        return (events, false)
+    }
+
+    /// Takes in what inotify reports of the folder: new or changed nodes are
+    /// tried, removed ones let go.
+    private func watchFolder() {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(watch, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return }
+            var offset = 0
+            while offset + MemoryLayout<inotify_event>.size <= count {
+                let (mask, length) = buffer.withUnsafeBytes { raw in
+                    (raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
+                     Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)))
+                }
+                let nameStart = offset + MemoryLayout<inotify_event>.size
+                let nameBytes = buffer[nameStart..<min(count, nameStart + length)].prefix { $0 != 0 }
+                let name = String(decoding: nameBytes, as: UTF8.self)
+                offset = nameStart + length
+                guard name.hasPrefix("event") else { continue }
+                let path = folder + "/" + name
+                if mask & UInt32(IN_DELETE) != 0 {
+                    if let descriptor = devices.first(where: { $0.value.path == path })?.key {
+                        close(descriptor)
+                        devices[descriptor] = nil
+                    }
+                } else if !devices.values.contains(where: { $0.path == path }) {
+                    open(path)
+                }
+            }
+        }
+    }
+
+    /// Opens the device at `path` and keeps it if it has a key the keymap uses.
+    private func open(_ path: String) {
+        let descriptor = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        // Not readable yet (udev sets permissions just after): the attribute change brings it back.
+        guard descriptor >= 0 else { return }
+        var bits = [UInt8](repeating: 0, count: 128)
+        let size = bits.withUnsafeMutableBufferPointer { stretchcue_input_key_bits(descriptor, $0.baseAddress, Int32($0.count)) }
+        let has = { (code: UInt16) in Int(code) / 8 < Int(max(0, size)) && bits[Int(code) / 8] & (1 << (code % 8)) != 0 }
+        guard size > 0, codes.contains(where: has) else {
+            close(descriptor)
+            return
+        }
+        var name = [CChar](repeating: 0, count: 256)
+        _ = stretchcue_input_name(descriptor, &name, Int32(name.count))
+        let label = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if grab, stretchcue_input_grab(descriptor, 1) != 0 {
+            logger.notice("input device \(path) (\(label)): cannot take it alone (\(String(cString: strerror(errno))))")
+        }
+        devices[descriptor] = (path, [])
+        logger.info("input device \(path) (\(label)): using its keys \(codes.filter(has).map(KeyNames.name).sorted().joined(separator: ", "))")
+    }
+}

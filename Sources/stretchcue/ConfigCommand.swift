@@ -1,0 +1,44 @@
+import ArgumentParser
+import Controls
+import Routines
+import Service
+
+extension Stretchcue {
+    /// `stretchcue config`: the settings a box (or `play`) runs with.
+    struct Config: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the effective settings, or check a config file.",
+            subcommands: [Show.self, Check.self], defaultSubcommand: Show.self)
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Print every setting with where it came from (default, FILE:LINE, command line).")
+
+            @OptionGroup var config: ConfigFlags
+
+            func run() throws {
+                let settings = try config.settings()
+                TextOutput.standardOutput.write(settings.lines.joined(separator: "\n") + "\n")
+            }
+        }
+
+        struct Check: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Check a config file: one FILE:LINE:COLUMN line per problem and exit 2, or exit 0.")
+
+            @Argument(help: "The config file (YAML).")
+            var file: String
+
+            func run() throws {
+                var settings = Settings()
+                do {
+                    try settings.load(configFile: file)
+                    _ = try settings.socketGroupID()
+                } catch {
+                    throw Failure(error)
+                }
+                TextOutput.standardOutput.line("\(file): fine")
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import ArgumentParser
+import Controls
+import Glibc
+import Routines
+import Service
+import SystemCalls
+import Timing
+
+extension Stretchcue {
+    /// `stretchcue ctl`: tells a running box (`serve`) what to do.
+    struct Ctl: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Tell a running `stretchcue serve` what to do, through its control socket.",
+            discussion: """
+                Requests: \(ControlRequest.commands.joined(separator: ", ")). `status` prints where the box is \
+                (--json: the reply as is); `watch` prints every change until interrupted. Exit 4 when the box \
+                refuses the request (the reason on standard error), 5 when no box answers on the socket.
+                """)
+
+        @Argument(parsing: .allUnrecognized, help: "The request and its arguments: pause, volume -2, start ROUTINE --resume...")
+        var request: [String] = []
+
+        @Flag(help: "Print the reply as JSON, as the box sent it.")
+        var json = false
+
+        @Option(help: ArgumentHelp("The control socket (default: the config's, else the service's).", valueName: "path"))
+        var socket: String?
+
+        @Option(help: ArgumentHelp("A config file to take the socket from.", valueName: "file"))
+        var config: String?
+
+        func validate() throws {
+            guard !request.isEmpty else { throw ValidationError("expected a request: \(ControlRequest.commands.joined(separator: ", "))") }
+            do {
+                _ = try ControlRequest(line: request.joined(separator: " "))
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+
+        func run() throws {
+            let line = request.joined(separator: " ")
+            let path = try socketPath()
+            let connection: Int32
+            do {
+                connection = try ControlClient.connect(to: path)
+            } catch {
+                throw Failure("stretchcue: no box answers at \(path): \(error.reason); is `stretchcue serve` running?", .noService)
+            }
+            defer { close(connection) }
+            var reader = LineReader(descriptor: connection)
+            do {
+                try Files.write(Array((line + "\n").utf8), to: connection, path: path)
+            } catch {
+                throw Failure("stretchcue: \(error)", .noService)
+            }
+            let watching = (try? ControlRequest(line: line)) == .watch
+            var first = true
+            while let reply = reader.next() {
+                try show(reply, first: first)
+                first = false
+                if !watching { return }
+            }
+            if first { throw Failure("stretchcue: the box closed the connection without answering", .noService) }
+        }
+
+        /// Prints one reply or event; throws the box's refusal.
+        private func show(_ text: String, first: Bool) throws {
+            let reply = try? YAMLTree.parse(text, file: "reply")
+            let fields = reply.flatMap { node -> [String: YAMLNode]? in
+                guard case .mapping(let pairs) = node.value else { return nil }
+                return Dictionary(pairs.compactMap { pair in pair.key.text.map { ($0, pair.value) } }) { first, _ in first }
+            }
+            guard let fields else { throw Failure("stretchcue: the box sent something unreadable: \(text.escapingControlCharacters)", .noService) }
+            if fields["ok"]?.text == "false" {
+                throw Failure("stretchcue: refused: \(fields["error"]?.text ?? "no reason given")", .refused)
+            }
+            if json {
+                TextOutput.standardOutput.line(text)
+            } else if let status = fields["status"], first || fields["event"] != nil {
+                TextOutput.standardOutput.line(Self.describe(status))
+            }
+        }
+
+        /// A status as one line for a person.
+        static func describe(_ status: YAMLNode) -> String {
+            guard case .mapping(let pairs) = status.value else { return "" }
+            let fields = Dictionary(pairs.compactMap { pair in pair.key.text.map { ($0, pair.value) } }) { first, _ in first }
+            func value(_ key: String) -> String? { fields[key].flatMap { $0.isNull ? nil : $0.text } }
+            var parts = [value("state") ?? "unknown"]
+            if let routine = value("routine") { parts.append(routine) }
+            if let round = value("round"), let rounds = value("rounds"), rounds != "1" { parts.append("round \(round) of \(rounds)") }
+            if let pose = value("pose"), let poses = value("poses") {
+                var text = "pose \(pose) of \(poses)"
+                if let name = value("name") { text += " \(name)" }
+                if let side = value("side") { text += " (\(side))" }
+                parts.append(text)
+            }
+            if let remaining = value("remaining").flatMap(Double.init) { parts.append("\(Timeline.clock(seconds: Int(remaining))) left") }
+            if let volume = value("volume") { parts.append("volume \(volume) dB") }
+            if let device = value("device") { parts.append("device \(device)") }
+            return parts.joined(separator: ", ")
+        }
+
+        /// The socket: the flag, the config's, else the service's default.
+        private func socketPath() throws -> String {
+            if let socket { return socket }
+            var settings = Settings()
+            let file = config ?? Settings.configFiles().first { Files.exists($0) }
+            if let file {
+                do { try settings.load(configFile: file) } catch { throw Failure(error) }
+                if settings.origins["socket"] != nil { return settings.socket }
+            }
+            // The service's runtime folder, where a person's own does not hold a box.
+            return Files.exists(settings.socket) ? settings.socket : "/run/stretchcue/stretchcue.sock"
+        }
+    }
+}
+
+/// Connecting to the control socket.
+enum ControlClient {
+    static func connect(to path: String) throws(SystemError) -> Int32 {
+        let descriptor = try SystemCall.retrying("socket", path: path) {
+            socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(descriptor)
+            throw SystemError(call: "connect", path: path, code: ENAMETOOLONG)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard connected == 0 else {
+            let failure = SystemError(call: "connect", path: path, code: errno)
+            close(descriptor)
+            throw failure
+        }
+        return descriptor
+    }
+}
+
+/// Lines read from a descriptor, one at a time.
+struct LineReader {
+    let descriptor: Int32
+    private var buffer: [UInt8] = []
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// The next line without its line break; `nil` at the end.
+    mutating func next() -> String? {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[..<end], as: UTF8.self)
+                buffer.removeFirst(end + 1)
+                return line
+            }
+            let count = SystemCall.uninterrupted { chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) } }
+            guard count > 0 else { return nil }
+            buffer += chunk[0..<count]
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Controls
+import Glibc
+import Service
+import Timing
+
+extension Stretchcue {
+    /// `stretchcue history`: the sessions played.
+    struct HistoryCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "history",
+            abstract: "List the sessions played, newest last: when, how long, the routine, poses completed and skipped.")
+
+        @Flag(help: "Print the history file's JSON lines as they are.")
+        var json = false
+
+        @OptionGroup var config: ConfigFlags
+
+        func run() throws {
+            let settings = try config.settings()
+            let (entries, unreadable) = try reportingFailures { try History.load(from: settings.historyPath) }
+            if !unreadable.isEmpty {
+                TextOutput.standardError.line(
+                    "stretchcue: \(settings.historyPath): skipped unreadable line(s) \(unreadable.map(String.init).joined(separator: ", "))")
+            }
+            if json {
+                for entry in entries { TextOutput.standardOutput.line(entry.json.text) }
+                return
+            }
+            guard !entries.isEmpty else {
+                TextOutput.standardOutput.line("No sessions yet (\(settings.historyPath)).")
+                return
+            }
+            TextOutput.standardOutput.line("started (UTC)     length  routine                          poses  skipped  ended")
+            for entry in entries {
+                let routine = entry.routine.count > 32 ? String(entry.routine.prefix(31)) + "…" : entry.routine
+                let columns = [
+                    Self.date(entry.start).padding(17), Timeline.clock(seconds: Int(entry.end - entry.start)).padding(7),
+                    routine.padding(32), "\(entry.completed.count)".padding(6), "\(entry.skipped.count)".padding(8),
+                    entry.stopped ? "stopped" : "finished",
+                ]
+                TextOutput.standardOutput.line(columns.joined(separator: " "))
+            }
+        }
+
+        /// `2026-12-02 07:23`, in UTC.
+        static func date(_ seconds: Int64) -> String {
+            var time = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
+        }
+    }
+}
+
+extension String {
+    /// The text padded with spaces to `width` characters.
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

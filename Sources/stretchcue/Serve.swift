@@ -1,0 +1,95 @@
+import ArgumentParser
+import Glibc
+import Logging
+import Output
+import Playback
+import Routines
+import Service
+import SystemCalls
+
+extension Stretchcue {
+    /// `stretchcue serve`: the headless box.
+    struct Serve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run as a headless speaker box: wait to be told to start, then play.",
+            discussion: """
+                Idle until a button or the control socket (`stretchcue ctl`) starts a session; then it plays like \
+                `play` and is idle again. It waits for a sound device that is missing or unplugged instead of \
+                giving up, saves where the session is at every pose (`ctl start --resume` goes on from there \
+                after a power cut), keeps a history (`stretchcue history`), runs the configured hooks and tells \
+                systemd when it is ready (Type=notify). Settings come from the config file \
+                (`stretchcue config show`). SIGTERM fades out and exits 0.
+                """)
+
+        @OptionGroup var config: ConfigFlags
+
+        @Flag(name: .shortAndLong, help: "Log what the device granted, every recovery and every client.")
+        var verbose = false
+
+        func run() throws {
+            let logger = Logging.make(verbose: verbose)
+            let settings = try config.settings()
+            ALSAMessages.route(to: logger)
+            let voiceFolder = try settings.voice ?? SoundsFolder.locate() + "/voice"
+            let parts = Daemon.Parts(
+                session: { routine, options in
+                    let session = try Session(routine: routine, options: options, voice: settings.voice, chimes: settings.chimes)
+                    var mix = settings.mix
+                    mix.channels = 2
+                    return (RoutineSource(session: session, options: options, mix: mix), session.routine.name)
+                },
+                openDevice: { stopping throws(DeviceError) in
+                    try DeviceStream(
+                        request: DeviceRequest(
+                            device: settings.device, sampleRate: settings.options.sampleRate, channels: settings.mix.channels,
+                            bufferMilliseconds: settings.bufferMilliseconds),
+                        opener: ALSAOpener(logger: logger), logger: logger, giveUpAfter: settings.live.giveUpAfter,
+                        stallTimeout: .milliseconds(Int(settings.stallTimeout * 1000)),
+                        wait: { duration, more in Interruption.sleep(duration) { more() || stopping() } })
+                },
+                announcement: { prompt in PromptSource(prompt, voiceFolder: voiceFolder) })
+            let daemon: Daemon
+            do {
+                daemon = try Daemon(settings: settings, parts: parts, logger: logger)
+            } catch let error as InputError {
+                throw Failure(error)
+            } catch {
+                throw Failure("stretchcue: cannot listen: \(error)", .outputFailed)
+            }
+            let signal = daemon.run()
+            // SIGTERM is how systemd stops a service: a normal end.
+            if signal != SIGTERM { throw Failure.silent(Failure.code(for: signal)) }
+        }
+    }
+}
+
+/// Where the settings come from: a config file, and the flags over it.
+struct ConfigFlags: ParsableArguments {
+    @Option(help: ArgumentHelp("A config file, instead of the first found of \(Settings.configFiles().joined(separator: ", ")).", valueName: "file"))
+    var config: String?
+
+    @Option(name: [.customShort("D"), .long], help: "The ALSA device, over the config's.")
+    var device: String?
+
+    @Option(help: ArgumentHelp("The control socket, over the config's.", valueName: "path"))
+    var socket: String?
+
+    /// The settings: defaults, the config file (the one named, else the
+    /// first found), then these flags.
+    func settings() throws(Failure) -> Settings {
+        var settings = Settings()
+        let file = config ?? Settings.configFiles().first { Files.exists($0) }
+        if let file {
+            do { try settings.load(configFile: file) } catch { throw Failure(error) }
+        }
+        if let device {
+            settings.device = device
+            settings.setByCommandLine("device")
+        }
+        if let socket {
+            settings.socket = socket
+            settings.setByCommandLine("socket")
+        }
+        return settings
+    }
+}

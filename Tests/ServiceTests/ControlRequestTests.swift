@@ -1,0 +1,54 @@
+import Service
+import Testing
+
+/// The control protocol's lines: every command read, every mistake refused
+/// with what was expected, replies on one line.
+@Suite struct ControlRequestTests {
+    @Test(arguments: [
+        ("start", ControlRequest.start(routine: nil, resume: false)),
+        ("start back-tension", .start(routine: "back-tension", resume: false)),
+        ("start --resume", .start(routine: nil, resume: true)),
+        ("start /home/me/r.yaml --resume", .start(routine: "/home/me/r.yaml", resume: true)),
+        ("pause", .pause), ("resume", .resume), ("toggle", .toggle), ("next", .next), ("back", .back),
+        ("longer", .longer), ("shorter", .shorter), ("faster", .faster), ("slower", .slower),
+        ("volume +2", .volume(2)), ("volume -4", .volume(-4)), ("where", .whereAmI), ("stop", .stop),
+        ("status", .status), ("watch", .watch), ("  PAUSE  ", .pause),
+    ])
+    func everyCommandIsRead(line: String, expected: ControlRequest) throws {
+        let request = try ControlRequest(line: line)
+        #expect(request == expected)
+        // And written back the same.
+        #expect(try ControlRequest(line: request.line) == request)
+    }
+
+    @Test(arguments: [
+        ("", "an empty line; expected a command"),
+        ("dance", "unknown command 'dance'; expected one of: start [ROUTINE] [--resume], pause"),
+        ("pause now", "`pause` takes no arguments"),
+        ("volume", "`volume` takes a change in dB"),
+        ("volume 2", "`volume` takes a change in dB"),
+        ("volume +99", "`volume` takes a change in dB"),
+        ("volume +x", "`volume` takes a change in dB"),
+        ("start a b", "`start` takes one routine and --resume"),
+        ("start --fast", "`start` takes one routine and --resume"),
+    ])
+    func mistakesAreRefusedWithWhatWasExpected(line: String, message: String) {
+        #expect {
+            try ControlRequest(line: line)
+        } throws: { error in
+            (error as? ControlError)?.description.hasPrefix(message) == true
+        }
+    }
+
+    @Test func repliesAreOneLineOfJSON() {
+        let reply = JSON.object([
+            ("ok", .bool(false)), ("error", .string("a \"quoted\"\nline\twith\u{1} control \\ characters")),
+            ("volume", .number(-2)), ("position", .number(12.25)), ("side", .null), ("list", .array([.number(1.5)])),
+        ])
+        #expect(
+            reply.text
+                == #"{"ok":false,"error":"a \"quoted\"\nline\twith\u0001 control \\ characters","volume":-2,"position":12.25,"side":null,"list":[1.5]}"#
+        )
+        #expect(!reply.text.contains("\n"))
+    }
+}
