@@ -329,7 +329,8 @@ public final class Daemon {
                 logger.error("the session stopped: \(reason)")
                 end(playing, stopped: true)
             case .played(let summary):
-                logger.notice("session \(summary.line)")
+                let latency = playing.thread.control.map { $0.longestKeyLatency * 1000 / max(1, $0.status.sampleRate) }
+                logger.notice("session \(summary.line); longest command to earcon: \(latency ?? 0) ms")
                 end(playing, stopped: summary.stopped)
             }
             return

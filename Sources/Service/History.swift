@@ -96,12 +96,16 @@ public enum History {
 }
 
 /// Follows a playing session, from what the listener hears, into a history
-/// entry: a step is completed once its hold was heard to its end, skipped
-/// when the session moved past it without that.
+/// entry: a step is completed once its hold was heard through its last
+/// second to its end, skipped when the session moved past it without that
+/// (a jump lands near the end of the step it leaves, never in its last
+/// second of hold).
 public struct SessionRecord: Sendable {
     public let start: Int64
     public let routine: String
     private var completed: Set<Int> = []
+    /// Steps whose last second of hold was heard.
+    private var nearEnd: Set<Int> = []
     private var furthest = -1
 
     public init(start: Int64, routine: String) {
@@ -109,12 +113,14 @@ public struct SessionRecord: Sendable {
         self.routine = routine
     }
 
-    /// Notes that `frame` of `timeline` is being heard (often enough to hear
-    /// each step's release: every second or more often).
+    /// Notes that `frame` of `timeline` is being heard; to be called more
+    /// often than once a second.
     public mutating func hear(_ frame: Int64, of timeline: Timeline) {
         guard let index = timeline.steps.lastIndex(where: { $0.start <= frame }) else { return }
         furthest = max(furthest, index)
-        if frame >= timeline.steps[index].holdEnd { completed.insert(index) }
+        let step = timeline.steps[index]
+        if frame < step.holdEnd, frame >= step.holdEnd - Int64(timeline.sampleRate) { nearEnd.insert(index) }
+        if frame >= step.holdEnd, nearEnd.contains(index) { completed.insert(index) }
     }
 
     /// The entry for the session as it ended at `end`.

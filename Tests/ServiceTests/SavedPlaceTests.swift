@@ -104,6 +104,8 @@ import Timing
         // The first step heard through, the second skipped half way through its hold, the third stopped in.
         for frame in stride(from: Int64(0), to: steps[2].start, by: 4_800) { record.hear(frame, of: timeline) }
         record.hear(steps[2].holdStart + 48_000, of: timeline)
+        // A jump: what is heard lands a little before the next step, after this one's hold.
+        record.hear(steps[3].start - 2_400, of: timeline)
         record.hear(steps[3].start + 10, of: timeline)
         let entry = record.entry(end: 400, timeline: timeline, stopped: true)
         #expect(entry.completed == [steps[0].pose, steps[1].pose])

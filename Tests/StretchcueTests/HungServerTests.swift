@@ -85,4 +85,38 @@ struct HungServerTests {
         #expect(Alignment.find(ending, in: left) != nil, "the session's end was not heard")
     }
 
+
+    /// The box asked to play while its sound server is not there: it waits,
+    /// and plays the session from its start once the server is back.
+    @Test func theBoxWaitsForAMissingDeviceAndPlaysWhenItComes() throws {
+        let box = try Box()
+        defer { box.tearDown() }
+        let routine = try LiveRoutines.write(to: box.folder)
+        // The box mutes chimes and breathing tones (Box): its cues are the prompts.
+        var plan = try RealTime.plan(routine, [])
+        plan.cues = plan.cues.filter { $0.kind == "voice" }
+        let render = try Program.run(["render", routine, "-o", box.folder + "/render.wav", "--mute", "chime,breath"])
+        #expect(render.status == 0)
+        let expected = try WAV(path: box.folder + "/render.wav").samples
+        RealTime.server("stop")
+        defer {
+            RealTime.server("stop")
+            RealTime.server("start")
+        }
+        try box.start()
+        #expect(try box.ctl("start", routine).hasPrefix("waiting, Short"))
+        // Still waiting a while later: nothing to play on.
+        try box.waitFor(seconds: 3)
+        #expect(try box.ctl("status").hasPrefix("waiting, Short"))
+        RealTime.server("start")
+        let recorder = try RealTime.record(to: box.folder + "/heard.raw")
+        try box.waitFor { $0.hasPrefix("playing") }
+        try box.waitFor(limit: Double(plan.frames) / 48_000 + 10) { $0.hasPrefix("idle") }
+        let log = try box.stop()
+        kill(recorder.processIdentifier, SIGKILL)
+        recorder.waitUntilExit()
+        #expect(log.contains("waiting for the sound device"), "\(log)")
+        #expect(log.contains("session played 0:") && log.contains("0 underruns, 0 stalls"), "\(log)")
+        try RealTime.expectEveryCue(of: plan, from: expected, heardIn: try RealTime.rawSamples(box.folder + "/heard.raw"))
+    }
 }

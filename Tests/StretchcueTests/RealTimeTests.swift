@@ -146,31 +146,47 @@ extension RealTimeTests {
         #expect(terminal.output.contains("Pose 1/2 One"))
 
         let heard = try RealTime.rawSamples(folder + "/heard.raw")
-        let left = stride(from: 0, to: heard.count, by: 2).map { heard[$0] }
-        // The pause earcon, then silence until the resume: as long as the keys were apart.
-        let pauseEarcon = try #require(Alignment.find(Earcons.pause, in: left), "no pause earcon heard")
-        let afterEarcon = pauseEarcon + Int(0.35 * 48_000)
-        let resumed = try #require(left[afterEarcon...].firstIndex { abs($0) > 0.001 }, "no sound after the pause")
-        let gap = Double(resumed - pauseEarcon) / 48_000
-        #expect(abs(gap - pauseLasted) < 0.2, "paused \(gap) s for keys \(pauseLasted) s apart")
-        #expect(resumed - afterEarcon > 48_000, "the silence was cut short")
-        // The resume earcon where the sound comes back.
-        let comeback = Array(left[(resumed - 2400)..<(resumed + 14_400)])
-        let resumeEarcon = Alignment.find(Earcons.resume, in: comeback, threshold: 0.9)
-        #expect(resumeEarcon.map { abs($0 - 2400) < 480 } == true, "resume earcon at \(resumeEarcon.map(String.init) ?? "none")")
-        // The next earcon about 1.5 s later, and then the second pose's announcement as rendered.
-        let window = Array(left[(resumed + 48_000)..<min(left.count, resumed + 3 * 48_000)])
-        let next = try #require(Alignment.find(Earcons.next, in: window, threshold: 0.6), "no next earcon heard")
-        let second = Int(plan.cues.first { $0.kind == "voice" && $0.frame > Int(plan.frames) / 4 }!.frame)
-        let announcement = stride(from: (second + 9600) * 2, to: (second + 33_600) * 2, by: 2).map { expected[$0] }
-        let from = resumed + 48_000 + next
-        let landed = Alignment.find(announcement, in: Array(left[from..<min(left.count, from + 3 * 48_000)]))
-        #expect(landed != nil, "the next pose's prompt did not follow the key")
+        try RealTime.expectPauseResumeAndNext(in: heard, pauseLasted: pauseLasted, plan: plan, rendered: expected)
     }
 }
 
 /// Helpers for the real-time tests.
 enum RealTime {
+    /// Expects a recording of a session paused in a silent hold for
+    /// `pauseLasted` seconds, resumed, and moved on to the next pose about
+    /// 1.5 s later: the pause earcon, silence as long as the pause, the
+    /// resume earcon where the sound comes back, the next earcon, and the
+    /// second pose's announcement as rendered right after it.
+    static func expectPauseResumeAndNext(
+        in heard: [Float], pauseLasted: Double, plan: Plan, rendered expected: [Float],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let left = stride(from: 0, to: heard.count, by: 2).map { heard[$0] }
+        let pauseEarcon = try #require(
+            Alignment.find(Earcons.pause, in: left), "no pause earcon heard", sourceLocation: sourceLocation)
+        let afterEarcon = pauseEarcon + Int(0.35 * 48_000)
+        let resumed = try #require(
+            left[afterEarcon...].firstIndex { abs($0) > 0.001 }, "no sound after the pause", sourceLocation: sourceLocation)
+        let gap = Double(resumed - pauseEarcon) / 48_000
+        #expect(abs(gap - pauseLasted) < 0.2, "paused \(gap) s for requests \(pauseLasted) s apart", sourceLocation: sourceLocation)
+        #expect(resumed - afterEarcon > 48_000, "the silence was cut short", sourceLocation: sourceLocation)
+        // The resume earcon where the sound comes back.
+        let comeback = Array(left[(resumed - 2400)..<(resumed + 14_400)])
+        let resumeEarcon = Alignment.find(Earcons.resume, in: comeback, threshold: 0.9)
+        #expect(
+            resumeEarcon.map { abs($0 - 2400) < 480 } == true,
+            "resume earcon at \(resumeEarcon.map(String.init) ?? "none")", sourceLocation: sourceLocation)
+        // The next earcon about 1.5 s later, and then the second pose's announcement as rendered.
+        let window = Array(left[(resumed + 48_000)..<min(left.count, resumed + 3 * 48_000)])
+        let next = try #require(
+            Alignment.find(Earcons.next, in: window, threshold: 0.6), "no next earcon heard", sourceLocation: sourceLocation)
+        let second = Int(plan.cues.first { $0.kind == "voice" && $0.frame > Int(plan.frames) / 4 }!.frame)
+        let announcement = stride(from: (second + 9600) * 2, to: (second + 33_600) * 2, by: 2).map { expected[$0] }
+        let from = resumed + 48_000 + next
+        let landed = Alignment.find(announcement, in: Array(left[from..<min(left.count, from + 3 * 48_000)]))
+        #expect(landed != nil, "the next pose's prompt did not follow the request", sourceLocation: sourceLocation)
+    }
+
     static var sink: String? { ProcessInfo.processInfo.environment["STRETCHCUE_PULSE_SINK"] }
 
     struct Plan: Decodable {

@@ -1,0 +1,160 @@
+import Audio
+import Foundation
+import TestSupport
+import Testing
+
+/// `stretchcue serve` as a box runs it, driven by `stretchcue ctl` over its
+/// socket, playing into the PulseAudio null sink and recorded: what each
+/// request does is checked in the sound.
+@Suite(.serialized, .enabled(if: RealTime.sink != nil, "needs the PulseAudio null sink started by .ci/test"))
+struct ServeTests {
+    @Test func startPauseResumeNextAndStopOverTheSocket() throws {
+        let box = try Box()
+        defer { box.tearDown() }
+        let routine = try LiveRoutines.write(to: box.folder, hold: 8)
+        let plan = try RealTime.plan(routine, [])
+        let render = try Program.run(["render", routine, "-o", box.folder + "/render.wav", "--mute", "chime,breath"])
+        #expect(render.status == 0)
+        let expected = try WAV(path: box.folder + "/render.wav").samples
+        let recorder = try RealTime.record(to: box.folder + "/heard.raw")
+        try box.start()
+        #expect(try box.ctl("status") == "idle, volume 0 dB, device pulse")
+        // Long enough for the box to say it is ready; a start would cut that short.
+        try box.waitFor(seconds: 5)
+
+        let started = try box.ctl("start", routine)
+        #expect(started.hasPrefix("waiting, Short") || started.hasPrefix("playing, Short"), "\(started)")
+        // Into the first pose's hold (its step starts with the prompt, 0.5 s settle, then the hold).
+        let firstHold = Double(plan.cues.first { $0.kind == "chime.start" }!.frame) / 48_000
+        try box.waitFor { $0.contains("pose 1 of 2") && box.position($0) > firstHold + 1 }
+        #expect(try box.ctl("pause").hasPrefix("paused"))
+        let paused = Date()
+        try box.waitFor(seconds: 2)
+        #expect(try box.ctl("resume").hasPrefix("playing"))
+        let pauseLasted = Date().timeIntervalSince(paused)
+        try box.waitFor(seconds: 1.5)
+        _ = try box.ctl("next")
+        try box.waitFor { $0.contains("pose 2 of 2") }
+        try box.waitFor(seconds: 2)
+        _ = try box.ctl("stop")
+        try box.waitFor { $0.hasPrefix("idle") }
+        let log = try box.stop()
+        usleep(300_000)
+        kill(recorder.processIdentifier, SIGKILL)
+        recorder.waitUntilExit()
+
+        let latency = log.split(separator: "\n").last { $0.contains("longest command to earcon:") }
+            .flatMap { $0.split(separator: " ").dropLast().last }.flatMap { Int($0) }
+        #expect(latency != nil && latency! < 80, "request to earcon: \(latency.map(String.init) ?? "not logged") ms")
+        let heard = try RealTime.rawSamples(box.folder + "/heard.raw")
+        try RealTime.expectPauseResumeAndNext(in: heard, pauseLasted: pauseLasted, plan: plan, rendered: expected)
+        // Before all that, a box with no screen said it was ready.
+        let ready = try SoundFile.read(Repository.voiceFolder + "/status.ready.wav", rate: 48_000)
+        let words = (4800..<28_800).map { Float(ready.samples[$0]) / Sound.fullScale }
+        let left = stride(from: 0, to: heard.count, by: 2).map { heard[$0] }
+        let firstEarcon = Alignment.find(Earcons.pause, in: left) ?? left.count
+        #expect(Alignment.find(words, in: Array(left[..<firstEarcon]), threshold: 0.8) != nil, "no 'ready' heard")
+
+        let history = try Program.run(["history", "--json", "--config", box.config])
+        #expect(history.status == 0)
+        #expect(history.output.contains(#""routine":"Short","rounds":1,"completed":[],"skipped":["one"],"stopped":true"#), "\(history.output)")
+        // Stopped in the second pose: the place is kept to go on from.
+        let place = try String(contentsOfFile: box.folder + "/state/place.yaml", encoding: .utf8)
+        #expect(place.contains("step: 1") && place.contains("pose: \"two\"") && place.contains("side: left"), "\(place)")
+    }
+
+    @Test func requestsThatMakeNoSenseAreRefusedWithAReason() throws {
+        let box = try Box()
+        defer { box.tearDown() }
+        try box.start()
+        let next = try Program.run(["ctl", "next", "--socket", box.socket])
+        #expect(next.status == 4 && next.error.contains("refused: nothing is playing"), "\(next.error)")
+        let missing = try Program.run(["ctl", "start", box.folder + "/missing.yaml", "--socket", box.socket])
+        #expect(missing.status == 4 && missing.error.contains("missing.yaml"), "\(missing.error)")
+        let nobody = try Program.run(["ctl", "status", "--socket", box.folder + "/nobody.sock"])
+        #expect(nobody.status == 5 && nobody.error.contains("no box answers"), "\(nobody.error)")
+        _ = try box.stop()
+    }
+}
+
+/// A `stretchcue serve` of its own, in a folder of its own.
+final class Box {
+    let folder = Repository.temporaryFolder("stretchcue-box")
+    var socket: String { folder + "/box.sock" }
+    var config: String { folder + "/config.yaml" }
+    private var process: Process?
+
+    init() throws {
+        try """
+            device: pulse
+            lead_in_ms: 500
+            mute: [chime, breath]
+            socket: \(socket)
+            state_folder: \(folder)/state
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+    }
+
+    /// Starts the box and waits until it answers.
+    func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
+        process.arguments = ["serve", "--config", config, "-v"]
+        FileManager.default.createFile(atPath: folder + "/serve.log", contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/serve.log"))
+        process.standardOutput = process.standardError
+        try process.run()
+        self.process = process
+        try waitFor { _ in true }
+    }
+
+    /// What `ctl` prints for `words`.
+    @discardableResult
+    func ctl(_ words: String...) throws -> String {
+        let result = try Program.run(["ctl"] + words + ["--socket", socket])
+        #expect(result.status == 0, "ctl \(words.joined(separator: " ")): \(result.error)")
+        return result.output.trimmingCharacters(in: .newlines)
+    }
+
+    /// Asks for the status until `done` says so; a box that never gets
+    /// there within `limit` seconds is a failure.
+    func waitFor(limit: Double = 30, _ done: (String) -> Bool) throws {
+        let start = Date()
+        while Date().timeIntervalSince(start) < limit {
+            let result = try Program.run(["ctl", "status", "--socket", socket])
+            if result.status == 0 && done(result.output) { return }
+            usleep(20_000)
+        }
+        Issue.record("the box did not get there within \(limit) s: \(try Program.run(["ctl", "status", "--socket", socket]).output)")
+        throw CancellationError()
+    }
+
+    /// Lets `seconds` go by, the box answering all the while.
+    func waitFor(seconds: Double) throws {
+        let start = Date()
+        try waitFor { _ in Date().timeIntervalSince(start) >= seconds }
+    }
+
+    /// The session's position in seconds, from the JSON status.
+    func position(_ status: String) -> Double {
+        guard let json = try? Program.run(["ctl", "status", "--json", "--socket", socket]).output,
+            let range = json.range(of: #""position":"#)
+        else { return 0 }
+        return Double(json[range.upperBound...].prefix { $0.isNumber || $0 == "." }) ?? 0
+    }
+
+    /// Stops the box with SIGTERM; returns its log.
+    func stop() throws -> String {
+        if let process {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "serve ended with \(process.terminationStatus)")
+        }
+        process = nil
+        return (try? String(contentsOfFile: folder + "/serve.log", encoding: .utf8)) ?? ""
+    }
+
+    func tearDown() {
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
