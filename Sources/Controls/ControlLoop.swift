@@ -25,10 +25,16 @@ public final class ControlLoop: @unchecked Sendable {
     /// - Parameters:
     ///   - readsKeys: read keys from standard input (put in raw mode by the caller).
     ///   - plain: one line per event instead of a status line redrawn in place.
-    public init(player: PlayerControl, readsKeys: Bool, plain: Bool) {
+    /// Called on the control thread every tenth of a second or so, with the player.
+    private let observer: (@Sendable (PlayerControl) -> Void)?
+
+    public init(
+        player: PlayerControl, readsKeys: Bool, plain: Bool, observer: (@Sendable (PlayerControl) -> Void)? = nil
+    ) {
         self.player = player
         self.readsKeys = readsKeys
         self.plain = plain
+        self.observer = observer
     }
 
     /// Starts the control thread.
@@ -46,7 +52,8 @@ public final class ControlLoop: @unchecked Sendable {
 
     private func loop() {
         var decoder = KeyDecoder()
-        var lastStep = 0
+        // Steps before the one it starts in (a resumed session) are not announced.
+        var lastStep = max(0, player.status.stepNumber - 1)
         var lastDraw = ContinuousClock.now
         var bytes = [UInt8](repeating: 0, count: 64)
         while running.load(ordering: .relaxed) {
@@ -68,6 +75,7 @@ public final class ControlLoop: @unchecked Sendable {
                 sleep(for: .milliseconds(100))
             }
             player.tidyUp()
+            observer?(player)
             let status = player.status
             if plain {
                 // Every step reached since the last look, even those passed

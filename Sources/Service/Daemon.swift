@@ -72,8 +72,7 @@ public final class Daemon {
     private struct Playing {
         var pending: Pending
         var thread: SessionThread
-        var record: SessionRecord
-        var lastStep = 0
+        var keeper: SessionKeeper
         var announced = false
     }
 
@@ -296,7 +295,10 @@ public final class Daemon {
         soundWatch.tried()
         let thread = SessionThread(
             open: parts.openDevice, source: pending.source, settings: liveSettings, start: pending.start, logger: logger)
-        phase = .playing(Playing(pending: pending, thread: thread, record: SessionRecord(start: Self.now, routine: pending.name)))
+        let keeper = SessionKeeper(
+            routine: pending.routine, name: pending.name, options: pending.options, placePath: settings.placePath,
+            historyPath: settings.historyPath, logger: logger)
+        phase = .playing(Playing(pending: pending, thread: thread, keeper: keeper))
     }
 
     private var liveSettings: LiveSettings {
@@ -336,34 +338,23 @@ public final class Daemon {
             return
         }
         guard let control = playing.thread.control else { return }
-        let status = control.status
-        let timeline = control.timeline
         if !playing.announced {
             playing.announced = true
             hook(.start, playing)
         }
-        playing.record.hear(status.frame, of: timeline)
-        if status.stepNumber != playing.lastStep, status.stepNumber >= 1 {
-            playing.lastStep = status.stepNumber
-            let place = SavedPlace(
-                routine: playing.pending.routine, options: playing.pending.options, timeline: timeline,
-                step: status.stepNumber - 1)
-            do { try place.save(to: settings.placePath) } catch { logger.warning("cannot save the place: \(error)") }
-            hook(.pose, playing)
-        }
+        if playing.keeper.follow(control) { hook(.pose, playing) }
+        let status = control.status
         if control.isWaitingForDevice, !status.paused, lastStatus?.state != .waiting { hook(.deviceLost, playing) }
         volume = status.volume
         phase = .playing(playing)
     }
 
-    /// Ends a session: its history line, its hook, and the saved place,
-    /// which a session played to its end no longer needs.
+    /// Ends a session: its history line and saved place (`SessionKeeper`), its hook.
     private func end(_ playing: Playing, stopped: Bool) {
         if let control = playing.thread.control {
-            playing.record.entry(end: Self.now, timeline: control.timeline, stopped: stopped).appendLogging(to: settings.historyPath, logger)
+            playing.keeper.finish(control, stopped: stopped)
             volume = control.status.volume
         }
-        if !stopped { unlink(settings.placePath) }
         phase = .idle
         hook(.end, playing, extra: [("stopped", "\(stopped)")])
     }
@@ -435,14 +426,5 @@ public final class Daemon {
 
     private static func failure(_ message: String) -> JSON {
         .object([("ok", .bool(false)), ("error", .string(message))])
-    }
-
-    private static var now: Int64 { Int64(time(nil)) }
-}
-
-extension HistoryEntry {
-    /// Appends the entry to the history; a failure is logged, never fatal.
-    func appendLogging(to path: String, _ logger: Logger) {
-        do { try History.append(self, to: path) } catch { logger.warning("cannot write the history: \(error)") }
     }
 }

@@ -97,16 +97,16 @@ public enum History {
 
 /// Follows a playing session, from what the listener hears, into a history
 /// entry: a step is completed once its hold was heard through its last
-/// second to its end, skipped when the session moved past it without that
-/// (a jump lands near the end of the step it leaves, never in its last
-/// second of hold).
+/// second to its end, skipped when it was heard but not that (a jump lands
+/// near the end of the step it leaves, never in its last second of hold).
+/// Steps never heard (before a resumed session's first) are neither.
 public struct SessionRecord: Sendable {
     public let start: Int64
     public let routine: String
     private var completed: Set<Int> = []
-    /// Steps whose last second of hold was heard.
+    /// Steps heard, and those whose last second of hold was.
+    private var heard: Set<Int> = []
     private var nearEnd: Set<Int> = []
-    private var furthest = -1
 
     public init(start: Int64, routine: String) {
         self.start = start
@@ -117,7 +117,7 @@ public struct SessionRecord: Sendable {
     /// often than once a second.
     public mutating func hear(_ frame: Int64, of timeline: Timeline) {
         guard let index = timeline.steps.lastIndex(where: { $0.start <= frame }) else { return }
-        furthest = max(furthest, index)
+        heard.insert(index)
         let step = timeline.steps[index]
         if frame < step.holdEnd, frame >= step.holdEnd - Int64(timeline.sampleRate) { nearEnd.insert(index) }
         if frame >= step.holdEnd, nearEnd.contains(index) { completed.insert(index) }
@@ -125,13 +125,16 @@ public struct SessionRecord: Sendable {
 
     /// The entry for the session as it ended at `end`.
     public func entry(end: Int64, timeline: Timeline, stopped: Bool) -> HistoryEntry {
-        func name(_ step: Step) -> String { step.side.map { "\(step.pose).\($0.rawValue)" } ?? step.pose }
-        let reached = timeline.steps.indices.filter { $0 <= furthest }
+        func name(_ index: Int) -> String {
+            let step = timeline.steps[index]
+            return step.side.map { "\(step.pose).\($0.rawValue)" } ?? step.pose
+        }
+        let heard = heard.filter { $0 < timeline.steps.count }.sorted()
+        // The last step heard, when a session is stopped in it, is neither.
+        let cutShort = stopped ? heard.last : nil
         return HistoryEntry(
             start: start, end: end, routine: routine, rounds: timeline.steps.map(\.round).max() ?? 1,
-            completed: reached.filter { completed.contains($0) }.map { name(timeline.steps[$0]) },
-            // The step being heard when a session is stopped is neither.
-            skipped: reached.filter { !completed.contains($0) && !(stopped && $0 == furthest) }.map { name(timeline.steps[$0]) },
-            stopped: stopped)
+            completed: heard.filter(completed.contains).map(name),
+            skipped: heard.filter { !completed.contains($0) && $0 != cutShort }.map(name), stopped: stopped)
     }
 }

@@ -5,6 +5,8 @@ import Glibc
 import Logging
 import Output
 import Playback
+import Service
+import Timing
 
 extension Stretchcue {
     /// `stretchcue play`: plays a session live through ALSA.
@@ -38,6 +40,9 @@ extension Stretchcue {
         @Flag(help: "One line per event, no cursor movement (for screen readers, logs and systemd); the default when standard output is not a terminal.")
         var plain = false
 
+        @Flag(help: "Go on from the pose where the last session of this routine stopped (saved at every pose), with its options.")
+        var resume = false
+
         func validate() throws {
             guard (0...10_000).contains(leadInMs) else {
                 throw ValidationError("--lead-in-ms \(leadInMs) is out of range; expected 0 to 10000")
@@ -52,8 +57,25 @@ extension Stretchcue {
 
         func run() throws {
             let logger = Logging.make(verbose: verbose)
+            let state = Settings()
             // Everything is checked before the device is touched.
-            let prepared = try reportingFailures { try Session(session) }
+            var options = session.options
+            var start = ResumePoint.start
+            var prepared: Session
+            if resume, let place = Self.place(for: session.routine, from: state.placePath, logger: logger) {
+                options = place.options
+                options.sampleRate = session.rate
+                prepared = try reportingFailures {
+                    try Session(routine: session.routine, options: options, voice: session.voice, chimes: session.chimes)
+                }
+                if place.frame(on: prepared.timeline) != nil {
+                    start = .step(place.step)
+                } else {
+                    logger.warning("the saved place does not fit \(session.routine) any more; starting from the beginning")
+                }
+            } else {
+                prepared = try reportingFailures { try Session(session) }
+            }
             var mixSettings = try mix.settings()
             ALSAMessages.route(to: logger)
             Interruption.catchSignals()
@@ -74,15 +96,19 @@ extension Stretchcue {
                 try AudioLoop(
                     stream: stream,
                     settings: LiveSettings(leadIn: .milliseconds(leadInMs), giveUpAfter: .seconds(giveUpAfter)),
-                    source: RoutineSource(session: prepared, options: session.options, mix: mixSettings),
-                    logger: logger)
+                    source: RoutineSource(session: prepared, options: options, mix: mixSettings),
+                    logger: logger, startingAt: start)
             }
+            let keeper = SessionKeeper(
+                routine: session.routine, name: prepared.routine.name, options: options, placePath: state.placePath,
+                historyPath: state.historyPath, logger: logger)
             // Keys when a person is at a terminal; none for a service or a pipe.
             let readsKeys = Terminal.enterRawMode()
             defer { Terminal.restore() }
             let controls = ControlLoop(
                 player: player.control, readsKeys: readsKeys,
-                plain: plain || isatty(STDOUT_FILENO) != 1 || getenv("TERM").map { String(cString: $0) } == "dumb")
+                plain: plain || isatty(STDOUT_FILENO) != 1 || getenv("TERM").map { String(cString: $0) } == "dumb",
+                observer: { keeper.follow($0) })
             controls.start()
             let summary: PlaybackSummary
             do {
@@ -94,10 +120,29 @@ extension Stretchcue {
                 // The device came back at another rate and the session could not be rebuilt.
                 throw Failure(error)
             }
+            keeper.finish(player.control, stopped: summary.stopped)
             logger.debug("longest key to earcon: \(player.control.longestKeyLatency * 1000 / stream.format.sampleRate) ms")
             TextOutput.standardOutput.write("stretchcue: \(summary.line)\n")
             // SIGTERM is how a service is stopped: a normal end.
             if let signal = Interruption.caught, signal != SIGTERM { throw Failure.silent(Failure.code(for: signal)) }
+        }
+    }
+}
+
+extension Stretchcue.Play {
+    /// The place saved for `routine`, if there is one that can be read; a
+    /// broken or foreign one is one warning, never a failure.
+    static func place(for routine: String, from path: String, logger: Logger) -> SavedPlace? {
+        do {
+            let place = try SavedPlace.load(from: path)
+            guard place.routine == routine else {
+                logger.warning("the saved place is in \(place.routine), not \(routine); starting from the beginning")
+                return nil
+            }
+            return place
+        } catch {
+            logger.warning("\(error); starting from the beginning")
+            return nil
         }
     }
 }

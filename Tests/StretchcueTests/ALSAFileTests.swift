@@ -93,3 +93,67 @@ enum LiveRoutines {
         return path
     }
 }
+
+extension ALSAFileTests {
+    /// `play --resume` after a session was cut off in its second step: it
+    /// plays, after the lead-in, exactly what `render` has from that step's
+    /// announcement on; then the history has the session and no place is left.
+    @Test func resumeGoesOnFromTheSavedStep() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let state = folder + "/state"
+        let routine = try LiveRoutines.write(to: folder)
+        let plan = try RealTime.plan(routine, ["--halfway"])
+        try FileManager.default.createDirectory(atPath: state + "/stretchcue", withIntermediateDirectories: true)
+        try """
+            routine: "\(routine)"
+            pace: 1
+            halfway: true
+            countdown: 0
+            step: 1
+            round: 1
+            pose: "two"
+            side: left
+            """.write(toFile: state + "/stretchcue/place.yaml", atomically: true, encoding: .utf8)
+        var environment = try Self.tapDevice(writingTo: folder + "/tap.wav")
+        environment["XDG_STATE_HOME"] = state
+        let play = try Program.run(
+            ["play", routine, "--resume", "-D", "tap", "--sample-format", "s16", "--lead-in-ms", "250"], environment: environment)
+        #expect(play.status == 0, "\(play.error)")
+        #expect(!play.output.contains("pose 1 of 2"), "\(play.output)")
+        let render = try Program.run(["render", routine, "-o", folder + "/render.wav", "--halfway"])
+        #expect(render.status == 0)
+
+        let captured = try WAV(path: folder + "/tap.wav")
+        let rendered = try WAV(path: folder + "/render.wav")
+        // The second step begins at its announcement: the second voice cue.
+        let from = try #require(plan.cues.filter { $0.kind == "voice" }.dropFirst().first).frame
+        let leadIn = 12_000 * 4
+        let resumed = rendered.data.dropFirst(from * 4)
+        #expect(firstDifference(captured.data.dropFirst(leadIn).prefix(resumed.count), resumed) == nil)
+        let history = try String(contentsOfFile: state + "/stretchcue/history.jsonl", encoding: .utf8)
+        // Played faster than real time, the steps went by too fast to be
+        // followed; the first, never played, is in neither list.
+        #expect(history.contains(#""routine":"Short""#) && history.contains(#""stopped":false"#), "\(history)")
+        #expect(!history.contains(#""one""#), "\(history)")
+        #expect(!FileManager.default.fileExists(atPath: state + "/stretchcue/place.yaml"))
+    }
+
+    /// A saved place that is torn, or from another routine, is one warning:
+    /// the session plays from its beginning.
+    @Test(arguments: ["routine: \"back-tension\"\nstep: 3\nround: 1\npose: \"cobra\"\n", "step: 1\nrou"])
+    func aForeignOrTornPlaceIsAWarningAndTheSessionStartsAtTheBeginning(place: String) throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let state = folder + "/state"
+        let routine = try LiveRoutines.write(to: folder)
+        try FileManager.default.createDirectory(atPath: state + "/stretchcue", withIntermediateDirectories: true)
+        try place.write(toFile: state + "/stretchcue/place.yaml", atomically: true, encoding: .utf8)
+        var environment = try Self.tapDevice(writingTo: folder + "/tap.wav")
+        environment["XDG_STATE_HOME"] = state
+        let play = try Program.run(["play", routine, "--resume", "-D", "tap", "--lead-in-ms", "0"], environment: environment)
+        #expect(play.status == 0, "\(play.error)")
+        #expect(play.output.contains("pose 1 of 2"))
+        #expect(play.error.contains("starting from the beginning"), "\(play.error)")
+    }
+}

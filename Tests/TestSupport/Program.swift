@@ -9,6 +9,10 @@ public struct Program {
         public var error: String
     }
 
+    /// Where the programs the tests run keep their saved place and history
+    /// (`XDG_STATE_HOME`), unless a test names another: not the user's own.
+    public static let stateHome = Repository.temporaryFolder("stretchcue-state")
+
     /// Runs `stretchcue` with `arguments` and waits for it to end. Its output
     /// goes to files, so a long plan cannot fill a pipe and block it.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
@@ -21,7 +25,8 @@ public struct Program {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": stateHome]) { $1 }
+            .merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
