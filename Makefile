@@ -1,0 +1,38 @@
+# Builds and installs Stretchcue: the program, its sounds, the systemd unit
+# and an example config. On a Raspberry Pi OS or Debian machine with Swift:
+#   make && sudo make install && sudo systemctl enable --now stretchcue
+# DESTDIR and PREFIX work as usual; `make install-built BINARY=FILE` installs
+# a program built elsewhere (copied from another machine) without building.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+SHAREDIR = $(PREFIX)/share/stretchcue
+UNITDIR ?= /etc/systemd/system
+CONFIGDIR ?= /etc/stretchcue
+BINARY ?= .build/release/stretchcue
+
+.PHONY: all build install install-built uninstall
+
+all: build
+
+build:
+	.ci/setup
+	swift build -c release --static-swift-stdlib
+
+install: build install-built
+
+install-built:
+	install -D -m 0755 $(BINARY) $(DESTDIR)$(BINDIR)/stretchcue
+	install -d $(DESTDIR)$(SHAREDIR)/Sounds/voice
+	install -m 0644 Sounds/voice/*.wav Sounds/voice/prompts.txt $(DESTDIR)$(SHAREDIR)/Sounds/voice/
+	install -m 0644 README.md $(DESTDIR)$(SHAREDIR)/README.md
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|; s|@SHAREDIR@|$(SHAREDIR)|' systemd/stretchcue.service > $(DESTDIR)$(UNITDIR)/stretchcue.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/stretchcue.service
+	install -d $(DESTDIR)$(CONFIGDIR)
+	# A config already there is the user's: never written over.
+	[ -e $(DESTDIR)$(CONFIGDIR)/config.yaml ] || install -m 0644 systemd/config.yaml $(DESTDIR)$(CONFIGDIR)/config.yaml
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/stretchcue $(DESTDIR)$(UNITDIR)/stretchcue.service
+	rm -rf $(DESTDIR)$(SHAREDIR)

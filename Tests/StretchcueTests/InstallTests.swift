@@ -1,0 +1,55 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `make install-built` as a box is set up: the program, its sounds, the
+/// unit and an example config land where the service finds them, the unit
+/// passes `systemd-analyze verify`, and a config the user edited stays.
+@Suite struct InstallTests {
+    @Test func theInstalledBoxFindsItsSoundsAndItsUnitVerifies() throws {
+        let root = Repository.temporaryFolder("stretchcue-install")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let install = try Self.run(
+            "/usr/bin/make", ["-C", Repository.root, "install-built", "BINARY=\(Repository.products)/stretchcue",
+            "PREFIX=\(root)/usr/local", "UNITDIR=\(root)/etc/systemd/system", "CONFIGDIR=\(root)/etc/stretchcue"])
+        #expect(install.status == 0, "\(install.output)")
+        let unit = root + "/etc/systemd/system/stretchcue.service"
+        let text = try String(contentsOfFile: unit, encoding: .utf8)
+        #expect(text.contains("ExecStart=\(root)/usr/local/bin/stretchcue serve") && text.contains("Type=notify"))
+        #expect(!text.contains("@"), "a placeholder was left in the unit")
+        let verify = try Self.run("/usr/bin/systemd-analyze", ["verify", unit])
+        #expect(verify.status == 0 && verify.output.isEmpty, "\(verify.output)")
+
+        // Run from where it was installed, it finds its own sounds.
+        let program = root + "/usr/local/bin/stretchcue"
+        let render = try Self.run(program, ["render", "--hold", "1", "--rounds", "1", "-o", root + "/check.wav"])
+        #expect(render.status == 0, "\(render.output)")
+        let check = try Self.run(program, ["config", "check", root + "/etc/stretchcue/config.yaml"])
+        #expect(check.status == 0, "\(check.output)")
+
+        // Installing again keeps the config the user edited.
+        try "device: plughw:CARD=Device\n".write(toFile: root + "/etc/stretchcue/config.yaml", atomically: true, encoding: .utf8)
+        let again = try Self.run(
+            "/usr/bin/make", ["-C", Repository.root, "install-built", "BINARY=\(Repository.products)/stretchcue",
+            "PREFIX=\(root)/usr/local", "UNITDIR=\(root)/etc/systemd/system", "CONFIGDIR=\(root)/etc/stretchcue"])
+        #expect(again.status == 0)
+        #expect(try String(contentsOfFile: root + "/etc/stretchcue/config.yaml", encoding: .utf8) == "device: plughw:CARD=Device\n")
+    }
+
+    /// Runs a program to its end; its status and everything it printed.
+    static func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["STRETCHCUE_SOUNDS"] = nil
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+}
