@@ -79,6 +79,9 @@ public final class Daemon {
     private var phase = Phase.idle
     /// A spoken word playing while idle ("ready").
     private var announcement: SessionThread?
+    /// Whether "ready" was heard: not while the device was missing.
+    private var readySaid = false
+    private var lastAnnounced = ""
     /// The volume in dB, kept from one session to the next.
     private var volume: Double
     private var lastStatus: ServiceStatus?
@@ -139,7 +142,14 @@ public final class Daemon {
                 let (events, lost) = inputs.handle(pollers)
                 if lost { buttons.forgetHeldKeys() }
                 for event in events { if let request = buttons.take(event) { press(request) } }
-                if soundWatch.handle(pollers), case .waiting = phase { tryToPlay() }
+                if soundWatch.handle(pollers) {
+                    switch phase {
+                    case .waiting: tryToPlay()
+                    // A device that was missing when the box said it was ready: say it now.
+                    case .idle where !readySaid: announce("status.ready")
+                    default: break
+                    }
+                }
             }
             followSessions()
             if case .waiting = phase, soundWatch.retryDue { tryToPlay() }
@@ -310,9 +320,10 @@ public final class Daemon {
     /// Takes in what the session threads did: the session began playing,
     /// ended, or could not open the device.
     private func followSessions() {
-        if let announcement, announcement.outcome != nil {
+        if let announcement, let outcome = announcement.outcome {
             announcement.join()
             self.announcement = nil
+            if case .played = outcome, lastAnnounced == "status.ready" { readySaid = true }
         }
         guard case .playing(var playing) = phase else { return }
         if let outcome = playing.thread.outcome {
@@ -365,6 +376,7 @@ public final class Daemon {
         var live = liveSettings
         live.leadIn = min(live.leadIn, .milliseconds(500))
         announcement = SessionThread(open: parts.openDevice, source: source, settings: live, logger: logger)
+        lastAnnounced = id
     }
 
     private func stopAnnouncement() {

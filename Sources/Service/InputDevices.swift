@@ -105,6 +105,7 @@ public final class InputDevices {
                 let nameBytes = buffer[nameStart..<min(count, nameStart + length)].prefix { $0 != 0 }
                 let name = String(decoding: nameBytes, as: UTF8.self)
                 offset = nameStart + length
+                logger.debug("input devices: \(name) \(mask & UInt32(IN_DELETE) != 0 ? "removed" : "added or changed")")
                 guard name.hasPrefix("event") else { continue }
                 let path = folder + "/" + name
                 if mask & UInt32(IN_DELETE) != 0 {
@@ -123,11 +124,15 @@ public final class InputDevices {
     private func open(_ path: String) {
         let descriptor = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         // Not readable yet (udev sets permissions just after): the attribute change brings it back.
-        guard descriptor >= 0 else { return }
+        guard descriptor >= 0 else {
+            logger.debug("input device \(path): cannot open it yet (\(String(cString: strerror(errno))))")
+            return
+        }
         var bits = [UInt8](repeating: 0, count: 128)
         let size = bits.withUnsafeMutableBufferPointer { stretchcue_input_key_bits(descriptor, $0.baseAddress, Int32($0.count)) }
         let has = { (code: UInt16) in Int(code) / 8 < Int(max(0, size)) && bits[Int(code) / 8] & (1 << (code % 8)) != 0 }
         guard size > 0, codes.contains(where: has) else {
+            logger.debug("input device \(path): none of the keymap's keys")
             close(descriptor)
             return
         }

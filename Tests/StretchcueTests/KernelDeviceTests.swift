@@ -76,6 +76,50 @@ extension KernelDeviceTests {
     }
 }
 
+extension KernelDeviceTests {
+    /// The box on a kernel, run by a kernel input device (made with
+    /// /dev/uinput, as the gpio-key overlay makes one for a GPIO button): a
+    /// short press starts the session on hw:Loopback, a held press stops it.
+    /// Every cue heard before the stop is on its frame.
+    @Test func aButtonStartsTheBoxAndAHoldStopsIt() throws {
+        let folder = Repository.temporaryFolder("stretchcue-vm")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder, hold: 20)
+        let (plan, expected) = try RealTime.rendered(routine, in: folder)
+        try FileManager.default.copyItem(atPath: Repository.root + "/Tests/VM/button.py", toPath: folder + "/button.py")
+
+        let run = try VM.run("button", in: folder, program: [routine])
+        #expect(run.status == 0, "the scenario failed: \(run.log)")
+        let log = try String(contentsOfFile: folder + "/serve.log", encoding: .utf8)
+        #expect(log.contains("(stretchcue test button): using its keys KEY_PLAYPAUSE"), "\(log)")
+        #expect(try String(contentsOfFile: folder + "/started.status", encoding: .utf8).hasPrefix("playing, Short"))
+        #expect(try String(contentsOfFile: folder + "/stopped.status", encoding: .utf8).hasPrefix("idle"))
+        let history = try String(contentsOfFile: folder + "/history.json", encoding: .utf8)
+        #expect(history.split(separator: "\n").count == 1 && history.contains(#""stopped":true"#), "\(history)")
+
+        let heard = try RealTime.rawSamples(folder + "/heard.raw")
+        #expect(heard.allSatisfy { abs($0) < 1 })
+        // First the box says it is ready; the session is what comes after the silence that follows.
+        // Sounds that begin after 2 s of silence: "ready", then the session.
+        var onsets: [Int] = []
+        var loudBefore = -96_000
+        for frame in 0..<(heard.count / 2) where abs(heard[frame * 2]) > 0.01 {
+            if frame - loudBefore >= 96_000 { onsets.append(frame) }
+            loudBefore = frame
+        }
+        #expect(onsets.count == 2, "sounds after silence at frames \(onsets)")
+        let pressed = try #require(onsets.dropFirst().first, "nothing after the ready")
+        let after = Array(heard[((pressed - 4800) * 2)...])
+        let start = try #require(Alignment.offset(of: expected, in: after), "the session was not heard") + pressed - 4800
+        // Up to the stop: the session fades out there and is silent after.
+        let lastLoud = try #require(heard.lastIndex { abs($0) > 0.01 }) / 2
+        var early = plan
+        early.cues = plan.cues.filter { $0.frame + 9600 < lastLoud - start }
+        #expect(early.cues.count >= 3 && early.cues.count < plan.cues.count, "\(early.cues.count) of \(plan.cues.count) cues before the stop")
+        try RealTime.expectEveryCue(of: early, from: expected, heardIn: heard, offset: start)
+    }
+}
+
 /// Running a scenario of Tests/VM in a VM.
 enum VM {
     /// Runs `Tests/VM/scenarios/NAME.sh` with `folder` as its shared folder,
