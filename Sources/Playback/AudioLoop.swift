@@ -39,6 +39,9 @@ public final class AudioLoop {
     /// Paused, as the last pause or resume earcon taken said.
     private var paused = false
     private var framesWritten: Int64 = 0
+    /// Frames of the session written since the device was (re)opened: what
+    /// the device holds beyond them is lead-in silence, not the session.
+    private var sessionFramesSinceOpen: Int64 = 0
     /// Sounds missed by the mixers played before the current one.
     private var missedEarlier = 0
 
@@ -146,6 +149,7 @@ public final class AudioLoop {
         }
         if outcome == .written {
             position += Int64(used)
+            sessionFramesSinceOpen += Int64(used)
             published(written: count)
         }
         return outcome
@@ -163,7 +167,8 @@ public final class AudioLoop {
         handOff.framesWritten.store(framesWritten, ordering: .relaxed)
         let queued = stream.queued
         handOff.queued.store(queued, ordering: .relaxed)
-        handOff.heardPosition.store(max(0, position - Int64(queued)), ordering: .relaxed)
+        // During a lead-in, the listener is where the session will start.
+        handOff.heardPosition.store(max(0, position - min(Int64(queued), sessionFramesSinceOpen)), ordering: .relaxed)
     }
 
     // MARK: Mail
@@ -290,6 +295,7 @@ public final class AudioLoop {
     /// started: waiting after the lead-in would leave a gap in the stream.
     private func writeLeadIn(_ stopAsked: @escaping () -> Bool) -> DeviceStream.Outcome {
         preparer?.waitUntilReady(from: position, through: position + Int64(buffers.frames))
+        sessionFramesSinceOpen = 0
         let frames = Fade.frames(milliseconds: settings.leadIn.milliseconds, rate: stream.format.sampleRate)
         return writeSilence(frames: frames) { _ in stopAsked() }
     }

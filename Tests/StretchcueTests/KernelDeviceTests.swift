@@ -120,6 +120,67 @@ extension KernelDeviceTests {
     }
 }
 
+extension KernelDeviceTests {
+    /// A box started with no sound card at all, asked to play: it waits, and
+    /// when a USB sound card is plugged in 20 s later it plays the whole
+    /// session on it, every cue in place.
+    @Test func theBoxWaitsForADACPluggedInLater() throws {
+        let folder = Repository.temporaryFolder("stretchcue-vm")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder)
+        let (plan, expected) = try RealTime.rendered(routine, in: folder)
+
+        let run = try VM.run("late-dac", in: folder, program: [routine])
+        #expect(run.status == 0, "the scenario failed: \(run.log)")
+        let watch = try String(contentsOfFile: folder + "/watch.log", encoding: .utf8).split(separator: "\n")
+        #expect(watch.first?.hasPrefix("idle") == true && watch.dropFirst().first?.hasPrefix("waiting, Short") == true, "\(watch)")
+        #expect(watch.contains { $0.hasPrefix("playing, Short") }, "\(watch)")
+        let log = try String(contentsOfFile: folder + "/serve.log", encoding: .utf8)
+        #expect(log.contains("waiting for the sound device") && log.contains("0 underruns"), "\(log)")
+
+        let heard = try WAV(path: folder + "/heard.wav").samples
+        try RealTime.expectEveryCue(of: plan, from: expected, heardIn: heard)
+    }
+
+    /// The power cut in the second pose (qemu ended with no shutdown, the
+    /// state on an ext4 disk), the guest booted again: the saved place is
+    /// whole, and `ctl start --resume` goes on from the second pose's
+    /// announcement, every cue of it in place.
+    @Test func afterAPowerCutTheBoxGoesOnFromThePoseItWasIn() throws {
+        let folder = Repository.temporaryFolder("stretchcue-vm")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder, hold: 8)
+        let (plan, expected) = try RealTime.rendered(routine, in: folder)
+        let disk = try InstallTests.run("/bin/sh", ["-c", "truncate -s 32M '\(folder)/state.img' && mkfs.ext4 -q -F '\(folder)/state.img'"])
+        try #require(disk.status == 0, "\(disk.output)")
+
+        let cut = try VM.run("power-cut", in: folder, program: [routine, "cut"])
+        #expect(cut.status == 0, "the first boot failed: \(cut.log)")
+        let resumed = try VM.run("power-cut", in: folder, program: [routine, "resume"])
+        #expect(resumed.status == 0, "the second boot failed: \(resumed.log)")
+
+        // The place as the cut left it: whole, at the second step (pose two, its left side).
+        let place = try String(contentsOfFile: folder + "/place-after-the-cut.yaml", encoding: .utf8)
+        #expect(place.contains("step: 1") && place.contains("pose: \"two\"") && place.contains("side: left"), "\(place)")
+        let watch = try String(contentsOfFile: folder + "/watch-resume.log", encoding: .utf8).split(separator: "\n")
+        let playing = try #require(watch.first { $0.hasPrefix("playing") }, "\(watch)")
+        #expect(playing.contains("pose 2 of 2 Two (left)"), "\(watch)")
+        #expect(!watch.contains { $0.contains("pose 1 of") }, "the first pose was shown: \(watch)")
+
+        // What was heard is the session from the second step's announcement on.
+        let from = try #require(plan.cues.filter { $0.kind == "voice" }.dropFirst().first).frame
+        var rest = plan
+        rest.cues = plan.cues.filter { $0.frame >= from && $0.frame < from + 4 * 48_000 }.map { cue in
+            var moved = cue
+            moved.frame -= from
+            return moved
+        }
+        #expect(rest.cues.count >= 3)
+        let heard = try RealTime.rawSamples(folder + "/heard.raw")
+        try RealTime.expectEveryCue(of: rest, from: Array(expected[(from * 2)...]), heardIn: heard)
+    }
+}
+
 /// Running a scenario of Tests/VM in a VM.
 enum VM {
     /// Runs `Tests/VM/scenarios/NAME.sh` with `folder` as its shared folder,

@@ -84,21 +84,24 @@ final class Box {
     var config: String { folder + "/config.yaml" }
     private var process: Process?
 
-    init() throws {
+    /// A box with its own config; `extra` adds to it.
+    init(extra: String = "") throws {
         try """
             device: pulse
             lead_in_ms: 500
             mute: [chime, breath]
             socket: \(socket)
             state_folder: \(folder)/state
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+
+            """.appending(extra).write(toFile: config, atomically: true, encoding: .utf8)
     }
 
-    /// Starts the box and waits until it answers.
-    func start() throws {
+    /// Starts the box (with `environment` added to this process's) and waits until it answers.
+    func start(environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
         process.arguments = ["serve", "--config", config, "-v"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         FileManager.default.createFile(atPath: folder + "/serve.log", contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/serve.log"))
         process.standardOutput = process.standardError
@@ -135,11 +138,14 @@ final class Box {
     }
 
     /// The session's position in seconds, from the JSON status.
-    func position(_ status: String) -> Double {
+    func position(_ status: String) -> Double { field("position") }
+
+    /// A number of the JSON status (`position`, `remaining`); 0 without one.
+    func field(_ name: String) -> Double {
         guard let json = try? Program.run(["ctl", "status", "--json", "--socket", socket]).output,
-            let range = json.range(of: #""position":"#)
+            let range = json.range(of: "\"\(name)\":")
         else { return 0 }
-        return Double(json[range.upperBound...].prefix { $0.isNumber || $0 == "." }) ?? 0
+        return Double(json[range.upperBound...].prefix { $0.isNumber || $0 == "." || $0 == "-" }) ?? 0
     }
 
     /// Stops the box with SIGTERM; returns its log.
@@ -156,5 +162,106 @@ final class Box {
     func tearDown() {
         if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(atPath: folder)
+    }
+}
+
+/// The box as systemd and a box's wiring see it: the notifications it
+/// sends, the hooks it runs, every request carried out.
+extension ServeTests {
+    /// READY=1 once the socket answers, then STATUS= lines as it plays; each
+    /// hook runs with the state in its environment, never waited for.
+    @Test func itTellsSystemdAndRunsItsHooks() throws {
+        let box = try Box(extra: """
+            hooks:
+              on_start: "env | grep ^STRETCHCUE_ > \\"$HOOKS/start\\""
+              on_pose: "env | grep ^STRETCHCUE_ >> \\"$HOOKS/pose\\"; sleep 30"
+              on_end: "env | grep ^STRETCHCUE_ > \\"$HOOKS/end\\""
+            """)
+        defer { box.tearDown() }
+        let routine = try LiveRoutines.write(to: box.folder, hold: 2)
+        let notifications = try NotifySocket(path: box.folder + "/notify")
+        try box.start(environment: ["NOTIFY_SOCKET": notifications.path, "HOOKS": box.folder])
+        let ready = notifications.received()
+        #expect(ready.first?.contains("READY=1") == true, "\(ready)")
+        _ = try box.ctl("start", routine)
+        try box.waitFor(limit: 60) { $0.hasPrefix("playing, Short, pose 2") }
+        try box.waitFor(limit: 60) { $0.hasPrefix("idle") }
+        _ = try box.stop()
+
+        let statuses = notifications.received().filter { $0.hasPrefix("STATUS=") }
+        #expect(statuses.contains("STATUS=playing pose 1 of 2 (One)"), "\(statuses)")
+        #expect(statuses.contains("STATUS=playing pose 2 of 2 (Two)"), "\(statuses)")
+        #expect(statuses.last == "STATUS=idle; waiting to be told to start", "\(statuses)")
+        let start = try String(contentsOfFile: box.folder + "/start", encoding: .utf8)
+        #expect(start.contains("STRETCHCUE_EVENT=start") && start.contains("STRETCHCUE_ROUTINE=Short"), "\(start)")
+        // One line of environment a pose: its step, while the hook before still sleeps.
+        let poses = try String(contentsOfFile: box.folder + "/pose", encoding: .utf8)
+        #expect(poses.contains("STRETCHCUE_POSE=one") && poses.contains("STRETCHCUE_POSE=two"), "\(poses)")
+        #expect(poses.contains("STRETCHCUE_SIDE=left") && poses.contains("STRETCHCUE_SIDE=right"), "\(poses)")
+        let end = try String(contentsOfFile: box.folder + "/end", encoding: .utf8)
+        #expect(end.contains("STRETCHCUE_EVENT=end") && end.contains("STRETCHCUE_STOPPED=false"), "\(end)")
+    }
+
+    /// Every request a session takes does what it says, as the status shows.
+    @Test func everyRequestIsCarriedOut() throws {
+        let box = try Box()
+        defer { box.tearDown() }
+        let routine = try LiveRoutines.write(to: box.folder, hold: 30)
+        try box.start()
+        _ = try box.ctl("start", routine)
+        try box.waitFor { $0.contains("pose 1 of 2") && box.position($0) > 2.5 }
+        func remaining() -> Double { box.field("remaining") }
+        let before = remaining()
+        _ = try box.ctl("longer")
+        try box.waitFor { _ in remaining() > before + 8 }
+        _ = try box.ctl("shorter")
+        try box.waitFor { _ in remaining() < before + 2 }
+        #expect(try box.ctl("volume", "-4").contains("volume -4 dB"))
+        #expect(try box.ctl("toggle").hasPrefix("paused"))
+        #expect(try box.ctl("toggle").hasPrefix("playing"))
+        _ = try box.ctl("where")
+        _ = try box.ctl("faster")
+        _ = try box.ctl("slower")
+        _ = try box.ctl("next")
+        try box.waitFor { $0.contains("pose 2 of 2 Two (left)") }
+        let stepStart = box.field("position")
+        try box.waitFor(seconds: 2)
+        // Back to the start of the step it is in.
+        _ = try box.ctl("back")
+        try box.waitFor { $0.contains("pose 2 of 2 Two (left)") && box.position($0) < stepStart + 1 }
+        _ = try box.ctl("stop")
+        try box.waitFor { $0.hasPrefix("idle, volume -4 dB") }
+        _ = try box.stop()
+    }
+}
+
+/// Datagrams sent to a Unix socket, as systemd's notification socket takes them.
+final class NotifySocket {
+    let path: String
+    private let descriptor: Int32
+
+    init(path: String) throws {
+        self.path = path
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(bound == 0)
+    }
+
+    deinit { close(descriptor) }
+
+    /// The lines of every datagram received since the last call.
+    func received() -> [String] {
+        var lines: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { return lines }
+            lines += String(decoding: buffer[0..<count], as: UTF8.self).split(separator: "\n").map(String.init)
+        }
     }
 }

@@ -55,7 +55,7 @@ vmlinuz="$cache/kernel/boot/vmlinuz-$version"
 [ -e "$vmlinuz" ] || fail "no kernel in $cache/kernel"
 
 # The initramfs: busybox, the modules 9p and the sound cards need, and /init.
-modules="virtio_pci 9p 9pnet_virtio xhci_pci snd-aloop snd-usb-audio snd-hda-intel uinput evdev"
+modules="virtio_pci 9p 9pnet_virtio xhci_pci snd-aloop snd-usb-audio snd-hda-intel uinput evdev virtio_blk ext4"
 # Named by what goes in, so a changed /init or module list builds a new one.
 key=$( (cat "$(dirname "$0")/init"; echo "$modules") | md5sum | cut -c1-12)
 initramfs="$cache/initramfs-$version-$key.cpio"
