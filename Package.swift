@@ -24,8 +24,10 @@ let package = Package(
         .target(name: "SystemCalls"),
         .target(name: "Routines", dependencies: ["CYAML", "SystemCalls"]),
         .target(name: "Timing", dependencies: ["Routines"]),
+        // Sound packs: pack.yaml, checked; where packs are found; the chain a session takes sounds from.
+        .target(name: "Packs", dependencies: ["Routines", "SystemCalls"]),
         .target(
-            name: "Audio", dependencies: ["Routines", "Timing", "SystemCalls", "CSndFile", "CSoxr", "CEBUR128"]),
+            name: "Audio", dependencies: ["Routines", "Timing", "Packs", "SystemCalls", "CSndFile", "CSoxr", "CEBUR128"]),
         .target(
             name: "Output",
             dependencies: ["Audio", "SystemCalls", "CALSA", "CSndFile", .product(name: "Logging", package: "swift-log")]),
@@ -56,9 +58,10 @@ let package = Package(
         .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal"),
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", "TestSupport"]),
         .testTarget(name: "RoutinesTests", dependencies: ["Routines", "TestSupport"]),
+        .testTarget(name: "PacksTests", dependencies: ["Packs", "Routines", "TestSupport"]),
         .testTarget(
             name: "TimingTests", dependencies: ["Routines", "Timing", "Audio", "TestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "AudioTests", dependencies: ["Routines", "Timing", "Audio", "CSndFile", "TestSupport"]),
+        .testTarget(name: "AudioTests", dependencies: ["Routines", "Timing", "Audio", "Packs", "CSndFile", "TestSupport"]),
         .testTarget(name: "OutputTests", dependencies: ["Audio", "Output", "TestSupport"]),
         .testTarget(
             name: "PlaybackTests",

@@ -16,6 +16,21 @@ public struct Loudness: Equatable, Sendable {
     /// a listener hears it between other sounds; a longer one as it is.
     public static let block = 0.4
 
+    public init(integrated: Double, peak: Double) {
+        self.integrated = integrated
+        self.peak = peak
+    }
+
+    /// Measures the sound file at `path`, at its own rate.
+    public init(ofFile path: String) throws(SoundError) {
+        let rate = try SoundFile.info(path).sampleRate
+        do {
+            try self.init(of: SoundFile.read(path, rate: rate), rate: rate)
+        } catch where error.file.isEmpty {
+            throw SoundError(file: path, message: error.message)
+        }
+    }
+
     /// Measures `sound`, whose samples are at `rate`.
     public init(of sound: Sound, rate: Int) throws(SoundError) {
         guard let state = ebur128_init(UInt32(sound.channels), UInt(rate), Int32(EBUR128_MODE_I.rawValue | EBUR128_MODE_SAMPLE_PEAK.rawValue))

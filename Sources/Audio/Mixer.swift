@@ -36,10 +36,11 @@ public final class Mixer: Sendable {
         var cut: (end: Int64, length: Int)?
     }
 
-    /// What a slot's sound is made from.
+    /// What a slot's sound is made from: a pack's sound with variants is
+    /// one source per variant.
     private enum Source: Hashable {
-        case prompt(PromptRef)
-        case chime(CueKind)
+        case prompt(PromptRef, variant: Int)
+        case chime(CueKind, variant: Int)
         case breath(CueKind, frames: Int64, joined: Bool)
     }
 
@@ -75,8 +76,8 @@ public final class Mixer: Sendable {
         for slot in missed {
             let name =
                 switch pieces[slot].source {
-                case .prompt(let prompt): prompt.description
-                case .chime(let kind), .breath(let kind, _, _): kind.rawValue
+                case .prompt(let prompt, _): prompt.description
+                case .chime(let kind, _), .breath(let kind, _, _): kind.rawValue
                 }
             // A sound missed in several parts is named once.
             if !names.contains(name) { names.append(name) }
@@ -143,11 +144,20 @@ public final class Mixer: Sendable {
         // Where an inhale's exhale follows straight on, the two tones join.
         let inhaleEnds = Set(timeline.cues.filter { $0.kind == .breathInhale }.map(\.end))
         let exhaleStarts = Set(timeline.cues.filter { $0.kind == .breathExhale }.map(\.frame))
+        /// How often each prompt and chime has been placed: which time this is picks its variant.
+        var prompts: [PromptRef: Int] = [:]
+        var chimes: [CueKind: Int] = [:]
+        func prompt(_ prompt: PromptRef) throws(SoundError) -> (Source, frames: Int64) {
+            defer { prompts[prompt, default: 0] += 1 }
+            let variant = bank.variant(of: prompt, occurrence: prompts[prompt, default: 0])
+            let frames = try bank.variants(of: prompt)[variant].info.frames(atRate: bank.sampleRate)
+            return (.prompt(prompt, variant: variant), frames)
+        }
         for cue in timeline.cues {
             switch cue.kind {
             case .voice:
-                let prompt = cue.prompt!
-                place(.prompt(prompt), .voice, at: cue.frame, length: cue.length, of: try bank.header(of: prompt).info.frames(atRate: bank.sampleRate))
+                let (source, frames) = try prompt(cue.prompt!)
+                place(source, .voice, at: cue.frame, length: cue.length, of: frames)
             case .breathInhale, .breathExhale, .breathHold:
                 let joined =
                     cue.kind == .breathInhale ? exhaleStarts.contains(cue.end) : inhaleEnds.contains(cue.frame)
@@ -156,11 +166,13 @@ public final class Mixer: Sendable {
                     of: cue.length)
                 // A breath of a breath-paced pose also speaks its word ("cow").
                 if let word = cue.prompt {
-                    let frames = try bank.header(of: word).info.frames(atRate: bank.sampleRate)
-                    place(.prompt(word), .voice, at: cue.frame, length: frames, of: frames)
+                    let (source, frames) = try prompt(word)
+                    place(source, .voice, at: cue.frame, length: frames, of: frames)
                 }
             default:
-                place(.chime(cue.kind), .chime, at: cue.frame, length: cue.length, of: bank.frames(of: cue.kind))
+                defer { chimes[cue.kind, default: 0] += 1 }
+                let variant = bank.variant(of: cue.kind, occurrence: chimes[cue.kind, default: 0])
+                place(.chime(cue.kind, variant: variant), .chime, at: cue.frame, length: cue.length, of: bank.frames(of: cue.kind, variant: variant))
             }
         }
         entries.sort { $0.start < $1.start }
@@ -347,8 +359,8 @@ public final class Mixer: Sendable {
     private func make(_ slot: Int) throws(SoundError) -> Sound {
         let part = pieces[slot].part
         return switch pieces[slot].source {
-        case .prompt(let prompt): try bank.prompt(prompt, part: part)
-        case .chime(let kind): try bank.sound(for: kind, part: part)
+        case .prompt(let prompt, let variant): try bank.prompt(prompt, variant: variant, part: part)
+        case .chime(let kind, let variant): try bank.sound(for: kind, variant: variant, part: part)
         case .breath(let kind, let frames, let joined): bank.breathSound(kind, frames: frames, joined: joined, part: part)
         }
     }

@@ -57,6 +57,11 @@ public struct Sound: Sendable {
         }
     }
 
+    /// Scales every sample by `gain` (linear), rounding to 16 bits.
+    public mutating func scale(by gain: Float) {
+        for index in samples.indices { samples[index] = Self.quantize(Float(samples[index]) * gain / Self.fullScale) }
+    }
+
     private mutating func scale(frame: Int, by gain: Float) {
         for channel in 0..<channels {
             let index = frame * channels + channel

@@ -1,47 +1,75 @@
-import SystemCalls
+import Packs
 import Routines
+import SystemCalls
 import Synchronization
 import Timing
 
 /// Finds and makes every sound a session needs, at the session rate:
-/// synthesized or chime-pack chimes, breathing tones, and spoken prompts from
-/// the voice pack or the routine's own files.
+/// synthesized or pack chimes, breathing tones, and spoken prompts from the
+/// packs, the voice folder or the routine's own files.
+///
+/// A sound is looked for in the packs of the chain first (the first that has
+/// it wins, with its variants), then in the chime or voice folder, then
+/// among the built-in sounds. A pack's sound plays matched in loudness (EBU
+/// R128) to the built-in sound of its kind (a voice prompt to -20 LUFS),
+/// with the pack's and the file's own gain on top, never beyond -1 dBFS.
 ///
 /// Lengths come from file headers and recipes, so a session can be planned
-/// without decoding or synthesizing anything. The bank keeps no audio: the
-/// mixer decides what stays in memory. It may be used from several threads:
-/// the headers it has read are kept under a mutex.
+/// without decoding or synthesizing anything; a sound with variants is as
+/// long as its longest. The bank keeps no audio: the mixer decides what
+/// stays in memory. It may be used from several threads: what it has looked
+/// up is kept under a mutex.
 public final class SoundBank: SoundLengths, Sendable {
     /// Frames per second of every sound the bank gives.
     public let sampleRate: Int
-    /// The folder voice-pack prompt ids are looked up in.
+    /// The folder voice-pack prompt ids are looked up in after the packs.
     public let voiceFolder: String
-    /// A chime pack: a folder whose `KIND.wav` (`chime.start.wav`, ...) replace the built-in sounds.
+    /// A chime folder: `KIND.wav` (`chime.start.wav`, ...) files that replace the built-in sounds.
     public let chimeFolder: String?
+    /// The packs sounds are looked for in first.
+    public let packs: PackChain
+    /// Chooses among a pack sound's variants, with each cue's place.
+    public let seed: UInt64
 
-    private let headers = Mutex<[PromptRef.Source: (path: String, info: SoundFile.Info)]>([:])
+    /// The files found for each prompt (by its source) and each chime kind.
+    private let found = Mutex<[PromptRef.Source: [FileSound]]>([:])
+    private let foundChimes: [CueKind: [FileSound]]
+    /// What the packs' loudness caches say, and what was measured since.
+    private let loudness: PackLoudness
     /// Files being read part by part, open between parts.
     private let readers = Mutex(OpenReaders())
-    /// The chime pack's files, read once in `init`.
-    private let packFiles: [CueKind: (path: String, info: SoundFile.Info)]
 
-
-    /// Reads the headers of the chime pack's files, so a broken pack is
-    /// refused before anything plays.
-    public init(sampleRate: Int, voiceFolder: String, chimeFolder: String? = nil) throws(SoundError) {
+    /// Finds the chime folder's files and every pack chime, checking their
+    /// headers, so a broken pack or folder is refused before anything plays.
+    public init(
+        sampleRate: Int, voiceFolder: String, chimeFolder: String? = nil, packs: PackChain = .none, seed: UInt64 = 0
+    ) throws(SoundError) {
         self.sampleRate = sampleRate
         self.voiceFolder = voiceFolder
         self.chimeFolder = chimeFolder
-        packFiles = try chimeFolder.map(Self.readPack) ?? [:]
+        self.packs = packs
+        self.seed = seed
+        let loudness = PackLoudness(packs)
+        self.loudness = loudness
+        var chimes: [CueKind: [FileSound]] = [:]
+        let folderFiles = try chimeFolder.map(Self.readChimeFolder) ?? [:]
+        for kind in CueKind.allCases where !kind.isStretched {
+            if let sounds = try Self.packSounds(kind.rawValue, target: Self.builtInLoudness(kind), packs: packs, loudness: loudness) {
+                chimes[kind] = sounds
+            } else if let file = folderFiles[kind] {
+                chimes[kind] = [file]
+            }
+        }
+        foundChimes = chimes
     }
 
-    private static func readPack(_ folder: String) throws(SoundError) -> [CueKind: (path: String, info: SoundFile.Info)] {
+    private static func readChimeFolder(_ folder: String) throws(SoundError) -> [CueKind: FileSound] {
         guard Files.kind(of: folder) == .directory else {
             throw SoundError(file: folder, message: "no such folder; expected a chime pack folder of KIND.wav files")
         }
-        var files: [CueKind: (path: String, info: SoundFile.Info)] = [:]
+        var files: [CueKind: FileSound] = [:]
         for kind in CueKind.allCases where !kind.isStretched {
-            if let path = find(kind.rawValue, in: folder) { files[kind] = (path, try SoundFile.info(path)) }
+            if let path = find(kind.rawValue, in: folder) { files[kind] = FileSound(path: path, info: try SoundFile.info(path), gain: 0) }
         }
         return files
     }
@@ -49,11 +77,32 @@ public final class SoundBank: SoundLengths, Sendable {
     // MARK: Lengths
 
     public func frames(of prompt: PromptRef) throws -> Int64 {
-        try header(of: prompt).info.frames(atRate: sampleRate)
+        try variants(of: prompt).map { $0.info.frames(atRate: sampleRate) }.max() ?? 0
     }
 
     public func frames(of kind: CueKind) -> Int64 {
-        packFiles[kind]?.info.frames(atRate: sampleRate) ?? Int64(Chimes.frames(for: kind, rate: sampleRate))
+        foundChimes[kind].flatMap { $0.map { $0.info.frames(atRate: sampleRate) }.max() }
+            ?? Int64(Chimes.frames(for: kind, rate: sampleRate))
+    }
+
+    /// The length of one variant of a chime kind's sound.
+    public func frames(of kind: CueKind, variant: Int) -> Int64 {
+        foundChimes[kind].map { $0[min(variant, $0.count - 1)].info.frames(atRate: sampleRate) }
+            ?? Int64(Chimes.frames(for: kind, rate: sampleRate))
+    }
+
+    // MARK: Variants
+
+    /// The variant of `prompt` to play at its `occurrence`th place in the session (0 without variants).
+    public func variant(of prompt: PromptRef, occurrence: Int) -> Int {
+        guard case .voice(let id) = prompt.source, let (entry, _) = packs.entry(id) else { return 0 }
+        return entry.variant(key: id, occurrence: occurrence, seed: seed)
+    }
+
+    /// The variant of a chime to play at its `occurrence`th place (0 without variants).
+    public func variant(of kind: CueKind, occurrence: Int) -> Int {
+        guard foundChimes[kind] != nil, let (entry, _) = packs.entry(kind.rawValue) else { return 0 }
+        return entry.variant(key: kind.rawValue, occurrence: occurrence, seed: seed)
     }
 
     // MARK: Sounds
@@ -61,13 +110,13 @@ public final class SoundBank: SoundLengths, Sendable {
     // Each sound can be made whole or as a part: the frames of `part` of
     // it, exactly as they are in the whole made part by part.
 
-    /// The sound of a fixed-length cue: the chime pack's file when it has one,
-    /// the built-in synthesized sound otherwise.
-    public func sound(for kind: CueKind, part: Range<Int64>? = nil) throws(SoundError) -> Sound {
-        guard let (path, info) = packFiles[kind] else {
+    /// The sound of a fixed-length cue: the pack's or chime folder's file
+    /// when there is one, the built-in synthesized sound otherwise.
+    public func sound(for kind: CueKind, variant: Int = 0, part: Range<Int64>? = nil) throws(SoundError) -> Sound {
+        guard let sounds = foundChimes[kind] else {
             return Chimes.sound(for: kind, rate: sampleRate, part: part.map { Int($0.lowerBound)..<Int($0.upperBound) })
         }
-        return try load(path, info, part: part)
+        return try load(sounds[min(variant, sounds.count - 1)], part: part)
     }
 
     /// A breathing tone exactly `frames` long; `joined`: its inhale and
@@ -80,9 +129,9 @@ public final class SoundBank: SoundLengths, Sendable {
 
     /// A spoken prompt, decoded and resampled to the session rate, with short
     /// fades on both ends.
-    public func prompt(_ prompt: PromptRef, part: Range<Int64>? = nil) throws(SoundError) -> Sound {
-        let (path, info) = try header(of: prompt)
-        return try load(path, info, part: part)
+    public func prompt(_ prompt: PromptRef, variant: Int = 0, part: Range<Int64>? = nil) throws(SoundError) -> Sound {
+        let sounds = try variants(of: prompt)
+        return try load(sounds[min(variant, sounds.count - 1)], part: part)
     }
 
     /// `prompts` spoken one after another, mono, with `gap` seconds between
@@ -103,51 +152,89 @@ public final class SoundBank: SoundLengths, Sendable {
         return Sound(channels: 1, samples: samples)
     }
 
-    private func load(_ path: String, _ info: SoundFile.Info, part: Range<Int64>?) throws(SoundError) -> Sound {
-        let total = info.frames(atRate: sampleRate)
+    private func load(_ file: FileSound, part: Range<Int64>?) throws(SoundError) -> Sound {
+        let total = file.info.frames(atRate: sampleRate)
         let part = (part ?? 0..<total).clamped(to: 0..<total)
         // The file's reader, kept open if this part is not its last.
         let reader: SoundReader
-        if let open = readers.withLock({ $0.take(path) }) { reader = open } else { reader = try SoundReader(path, rate: sampleRate) }
+        if let open = readers.withLock({ $0.take(file.path) }) { reader = open } else { reader = try SoundReader(file.path, rate: sampleRate) }
         var sound = try reader.read(part)
         if part.upperBound < total { readers.withLock { $0.keep(reader) } }
         let edge = Fade.frames(milliseconds: 8, rate: sampleRate)
         sound.fade(in: edge, out: edge, asPart: part, of: total)
+        if file.gain != 0 { sound.scale(by: Float(decibels: file.gain)) }
         return sound
     }
 
-    // MARK: Finding prompts
+    // MARK: Finding sounds
 
-    /// The file a prompt names and its header, read once.
-    public func header(of prompt: PromptRef) throws(SoundError) -> (path: String, info: SoundFile.Info) {
-        if let known = headers.withLock({ $0[prompt.source] }) { return known }
-        let path: String
-        switch prompt.source {
-        case .file(let file):
-            path = file
-        case .voice(let id):
-            guard let found = Self.find(id, in: voiceFolder) else {
-                let shown = id.escapingControlCharacters
-                throw SoundError(
-                    file: "\(voiceFolder)/\(shown).wav",
-                    message: "voice prompt '\(shown)' is not in the voice pack; expected \(shown).wav, .flac or .ogg there",
-                    requestedAt: prompt.location)
+    /// The files a prompt names (its variants, from a pack), found once.
+    public func variants(of prompt: PromptRef) throws(SoundError) -> [FileSound] {
+        if let known = found.withLock({ $0[prompt.source] }) { return known }
+        let sounds: [FileSound]
+        do throws(SoundError) {
+            switch prompt.source {
+            case .file(let path):
+                sounds = [FileSound(path: path, info: try SoundFile.info(path), gain: 0)]
+            case .voice(let id):
+                if let fromPack = try Self.packSounds(id, target: Loudness.voiceTarget, packs: packs, loudness: loudness) {
+                    sounds = fromPack
+                } else if let path = Self.find(id, in: voiceFolder) {
+                    sounds = [FileSound(path: path, info: try SoundFile.info(path), gain: 0)]
+                } else {
+                    let shown = id.escapingControlCharacters
+                    let packs = self.packs.packs.isEmpty ? "" : " nor in the packs"
+                    throw SoundError(
+                        file: "\(voiceFolder)/\(shown).wav",
+                        message: "voice prompt '\(shown)' is not in the voice pack\(packs); expected \(shown).wav, .flac or .ogg there")
+                }
             }
-            path = found
-        }
-        do {
-            let info = try SoundFile.info(path)
-            headers.withLock { $0[prompt.source] = (path, info) }
-            return (path, info)
         } catch {
             throw SoundError(file: error.file, message: error.message, requestedAt: prompt.location)
         }
+        found.withLock { $0[prompt.source] = sounds }
+        return sounds
     }
 
     /// The first `NAME.EXT` in `folder` that exists, EXT taken in the order of `PromptRef.fileExtensions`.
     static func find(_ name: String, in folder: String) -> String? {
         PromptRef.fileExtensions.lazy.map { "\(folder)/\(name).\($0)" }.first(where: Files.exists)
     }
+
+    /// The variants of `key` in the first pack that has it, each with the
+    /// gain that brings it to `target` LUFS plus the pack's and its own;
+    /// `nil` when no pack has it.
+    private static func packSounds(
+        _ key: String, target: Double, packs: PackChain, loudness: PackLoudness
+    ) throws(SoundError) -> [FileSound]? {
+        guard let (entry, pack) = packs.entry(key) else { return nil }
+        var sounds: [FileSound] = []
+        for variant in entry.variants {
+            let info = try SoundFile.info(variant.path)
+            let measure = try loudness.of(variant.path, in: pack.folder)
+            // Matched, then adjusted as the pack says, never beyond -1 dBFS.
+            let matched = (measure.integrated.isFinite ? target - measure.integrated : 0) + pack.gain + variant.gain
+            sounds.append(FileSound(path: variant.path, info: info, gain: min(matched, -1 - measure.peak)))
+        }
+        return sounds
+    }
+
+    /// The loudness of the built-in sound of a chime kind, which a pack's is matched to.
+    public static func builtInLoudness(_ kind: CueKind) -> Double {
+        if let known = builtInMeasures.withLock({ $0[kind] }) { return known }
+        let measured = (try? Loudness(of: Chimes.sound(for: kind, rate: 48_000), rate: 48_000).integrated) ?? Loudness.voiceTarget
+        builtInMeasures.withLock { $0[kind] = measured }
+        return measured
+    }
+
+    private static let builtInMeasures = Mutex<[CueKind: Double]>([:])
+}
+
+/// A sound file as the bank plays it: where, what its header says, and at what gain (dB).
+public struct FileSound: Sendable {
+    public var path: String
+    public var info: SoundFile.Info
+    public var gain: Double
 }
 
 /// Sound files left open between the parts read from them, the most
@@ -169,3 +256,22 @@ struct OpenReaders: ~Copyable {
     }
 }
 
+/// The loudness of the packs' files: from each pack's cache (`LoudnessCache`),
+/// else measured when first asked for and kept for the session.
+final class PackLoudness: Sendable {
+    private let caches: Mutex<[String: LoudnessCache]>
+
+    init(_ packs: PackChain) {
+        caches = Mutex(Dictionary(uniqueKeysWithValues: packs.packs.map { ($0.folder, LoudnessCache(folder: $0.folder)) }))
+    }
+
+    /// The loudness of `path`, a file of the pack in `folder`.
+    func of(_ path: String, in folder: String) throws(SoundError) -> Loudness {
+        if let cached = caches.withLock({ $0[folder]?.measure(of: path) }) {
+            return Loudness(integrated: cached.loudness, peak: cached.peak)
+        }
+        let measure = try Loudness(ofFile: path)
+        caches.withLock { $0[folder]?.set(measure.integrated, peak: measure.peak, of: path) }
+        return measure
+    }
+}

@@ -18,6 +18,28 @@ extension String {
     }
 }
 
+extension String {
+    /// The text as a JSON string (which YAML reads too): quoted, with quotes,
+    /// backslashes and control characters escaped, on one line.
+    public var jsonQuoted: String {
+        var out = "\""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar == "\u{2028}" || scalar == "\u{2029}":
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
 extension Double {
     /// The number rounded to `digits` decimals (half away from zero), always
     /// with that many: `-20.0`, `+3.25` with `sign`. Written here so that no

@@ -19,6 +19,9 @@ public struct Routine: Equatable, Sendable {
     public var intro: PromptRef?
     /// Spoken once after the last pose.
     public var outro: PromptRef?
+    /// Sound packs the routine plays with (names, or paths made absolute
+    /// from the routine file's folder), after any given on the command line.
+    public var packs: [String] = []
     /// The poses of one round, in order.
     public var poses: [Pose]
 

@@ -12,6 +12,7 @@ extension Routine {
         ]
         if let intro { lines.append("intro: \(quoted(intro.description))") }
         if let outro { lines.append("outro: \(quoted(outro.description))") }
+        if !packs.isEmpty { lines.append("packs: [\(packs.map(quoted).joined(separator: ", "))]") }
         lines.append("poses:")
         for pose in poses {
             lines.append("  - id: \(quoted(pose.id))")

@@ -59,7 +59,7 @@ private struct RoutineReader: YAMLReading {
     let file: String
     let folder: String
 
-    static let routineKeys = ["name", "rounds", "hold", "settle", "rest", "breathing", "intro", "outro", "poses"]
+    static let routineKeys = ["name", "rounds", "hold", "settle", "rest", "breathing", "intro", "outro", "packs", "poses"]
     static let poseKeys = [
         "id", "name", "prompt", "hold", "breaths", "sides", "side_prompts", "breathing", "on_inhale",
         "on_exhale", "release",
@@ -75,6 +75,12 @@ private struct RoutineReader: YAMLReading {
         if let value = fields["breathing"] { routine.breathing = try breathing(value) }
         if let value = fields["intro"] { routine.intro = try prompt(value) }
         if let value = fields["outro"] { routine.outro = try prompt(value) }
+        if let value = fields["packs"] {
+            routine.packs = try list(value, what: "packs") { node throws(InputError) in
+                let pack = try text(node)
+                return pack.contains("/") && !pack.hasPrefix("/") ? folder + "/" + pack : pack
+            }
+        }
 
         let posesNode = try fields.required("poses", in: "the routine")
         guard case .sequence(let list) = posesNode.value else {

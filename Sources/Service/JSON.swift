@@ -1,3 +1,5 @@
+import Routines
+
 /// A JSON value, written on one line: replies and events of the control
 /// socket, history lines. Only writing is needed: what the program reads
 /// back (history, saved state) is read as YAML, of which JSON is a part.
@@ -18,9 +20,9 @@ public enum JSON: Equatable, Sendable {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
         case .number(let value): Self.number(value)
-        case .string(let value): Self.quoted(value)
+        case .string(let value): value.jsonQuoted
         case .array(let items): "[" + items.map(\.text).joined(separator: ",") + "]"
-        case .object(let pairs): "{" + pairs.map { Self.quoted($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+        case .object(let pairs): "{" + pairs.map { $0.0.jsonQuoted + ":" + $0.1.text }.joined(separator: ",") + "}"
         }
     }
 
@@ -31,23 +33,5 @@ public enum JSON: Equatable, Sendable {
         var text = value.fixed(3)
         while text.hasSuffix("0") { text.removeLast() }
         return text
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar == "\u{2028}" || scalar == "\u{2029}":
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -25,6 +25,8 @@ public struct Settings: Sendable {
     /// A voice pack folder and a chime pack folder, instead of the built-in ones.
     public var voice: String?
     public var chimes: String?
+    /// Sound packs, by name or folder, the first that has a sound winning.
+    public var packs: [String] = []
     /// The master volume a box starts at, in dB.
     public var volume = 0.0
     /// The control socket, and the group that may use it besides this user and root.
@@ -45,7 +47,7 @@ public struct Settings: Sendable {
     /// The keys a config file may have.
     public static let keys = [
         "device", "buffer_ms", "lead_in_ms", "stall_timeout", "routine", "rounds", "hold", "pace", "breathing",
-        "halfway", "countdown", "gains", "mute", "voice", "chimes", "volume", "socket", "socket_group",
+        "halfway", "countdown", "gains", "mute", "voice", "chimes", "packs", "volume", "socket", "socket_group",
         "grab_inputs", "keymap", "hooks", "state_folder",
     ]
 
@@ -150,6 +152,7 @@ public struct Settings: Sendable {
             ("gains", "{" + Layer.allCases.map { "\($0.rawValue): \((mix.gains[$0] ?? 0).formatted)" }.joined(separator: ", ") + "}"),
             ("mute", "[" + Layer.allCases.filter(mix.muted.contains).map(\.rawValue).joined(separator: ", ") + "]"),
             ("voice", voice.map(quoted) ?? "null"), ("chimes", chimes.map(quoted) ?? "null"),
+            ("packs", "[" + packs.map(quoted).joined(separator: ", ") + "]"),
             ("volume", volume.formatted), ("socket", quoted(socket)), ("socket_group", socketGroup.map(quoted) ?? "null"),
             ("grab_inputs", "\(grabInputs)"), ("state_folder", quoted(stateFolder)),
         ]
@@ -208,6 +211,11 @@ private struct ConfigReader: YAMLReading {
             settings.mix.muted = Set(layers)
         case "voice": settings.voice = try folder(value)
         case "chimes": settings.chimes = try folder(value)
+        case "packs":
+            settings.packs = try list(value, what: "packs") { node throws(InputError) in
+                let pack = try text(node)
+                return pack.contains("/") ? try folder(node) : pack
+            }
         case "volume": settings.volume = try number(value, in: PlayerControl.volumeRange, what: "volume")
         case "socket":
             let path = try text(value)

@@ -17,6 +17,8 @@ public enum Files {
         public var size: Int64
         /// The permission bits.
         public var mode: mode_t
+        /// When it was last changed, in seconds since 1970.
+        public var modified: Int64
     }
 
     /// What is at `path`, links followed.
@@ -29,11 +31,18 @@ public enum Files {
             case S_IFDIR: .directory
             default: .other
             }
-        return Status(kind: kind, size: Int64(info.st_size), mode: info.st_mode & 0o7777)
+        return Status(kind: kind, size: Int64(info.st_size), mode: info.st_mode & 0o7777, modified: Int64(info.st_mtim.tv_sec))
     }
 
     /// What kind of thing is at `path`, links followed; `nil` when nothing is (or it cannot be seen).
     public static func kind(of path: String) -> Kind? { try? status(path).kind }
+
+    /// The absolute path of `path` with every link, `.` and `..` resolved.
+    public static func realPath(_ path: String) throws(SystemError) -> String {
+        guard let resolved = realpath(path, nil) else { throw SystemError(call: "realpath", path: path, code: errno) }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
 
     /// Whether anything is at `path`.
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
@@ -130,6 +139,11 @@ public enum Files {
         do {
             _ = try SystemCall.retrying("mkdir", path: path) { mkdir(path, mode) }
         } catch where error.code == EEXIST {}
+    }
+
+    /// The last part of a path: its file or folder name.
+    public static func lastPart(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 
     /// The folder a path is in: `.` for a bare name, `/` for a name at the root.

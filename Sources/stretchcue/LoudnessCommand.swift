@@ -29,7 +29,7 @@ extension Stretchcue {
 
         func run() throws {
             // Every file is read before anything is printed: a bad one fails the run, not half of it.
-            let measures = try reportingFailures { try files.map(Self.measure) }
+            let measures = try reportingFailures { try files.map(Audio.Loudness.init(ofFile:)) }
             var lines = ""
             for (path, measure) in zip(files, measures) {
                 let gain = measure.gain(to: target)
@@ -39,16 +39,6 @@ extension Stretchcue {
                     + "gain \(gain.fixed(2, sign: true)) dB to \(target.fixed(1)) LUFS\(clips)\n"
             }
             TextOutput.standardOutput.write(lines)
-        }
-
-        /// The loudness of the file at `path`, at its own rate.
-        static func measure(_ path: String) throws(SoundError) -> Audio.Loudness {
-            let rate = try SoundFile.info(path).sampleRate
-            do {
-                return try Audio.Loudness(of: SoundFile.read(path, rate: rate), rate: rate)
-            } catch where error.file.isEmpty {
-                throw SoundError(file: path, message: error.message)
-            }
         }
     }
 }

@@ -66,7 +66,9 @@ extension Stretchcue {
                 options = place.options
                 options.sampleRate = session.rate
                 prepared = try reportingFailures {
-                    try Session(routine: session.routine, options: options, voice: session.voice, chimes: session.chimes)
+                    try Session(
+                        routine: session.routine, options: options, voice: session.voice, chimes: session.chimes,
+                        packs: session.packs)
                 }
                 if place.frame(on: prepared.timeline) != nil {
                     start = .step(place.step)

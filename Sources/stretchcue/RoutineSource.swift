@@ -10,18 +10,13 @@ final class RoutineSource: SessionSource {
     let routine: Routine
     let options: SessionOptions
     let mix: MixSettings
-    let voiceFolder: String
-    let chimeFolder: String?
-    /// One sound bank per sample rate, made when first needed.
-    private let banks = Mutex<[Int: SoundBank]>([:])
+    let banks: Banks
 
     init(session: Session, options: SessionOptions, mix: MixSettings) {
         routine = session.routine
         self.options = options
         self.mix = mix
-        voiceFolder = session.bank.voiceFolder
-        chimeFolder = session.bank.chimeFolder
-        banks.withLock { $0[session.bank.sampleRate] = session.bank }
+        banks = Banks(session.bank)
     }
 
     var pace: Double { options.pace }
@@ -29,58 +24,67 @@ final class RoutineSource: SessionSource {
     func timeline(rate: Int, edits: SessionEdits) throws -> Timeline {
         var options = options
         options.sampleRate = rate
-        return try Timeline(routine: routine, options: options, sounds: bank(rate: rate), edits: edits)
+        return try Timeline(routine: routine, options: options, sounds: banks.bank(rate: rate), edits: edits)
     }
 
     func mixer(for timeline: Timeline, channels: Int) throws -> Mixer {
         var mix = mix
         mix.channels = channels
-        return try Mixer(timeline: timeline, bank: bank(rate: timeline.sampleRate), settings: mix, supply: .prepared)
+        return try Mixer(timeline: timeline, bank: banks.bank(rate: timeline.sampleRate), settings: mix, supply: .prepared)
     }
 
     func speech(_ prompts: [PromptRef], rate: Int) -> Sound {
-        (try? bank(rate: rate).speech(prompts)) ?? .silence
-    }
-
-    private func bank(rate: Int) throws -> SoundBank {
-        if let bank = banks.withLock({ $0[rate] }) { return bank }
-        let bank = try SoundBank(sampleRate: rate, voiceFolder: voiceFolder, chimeFolder: chimeFolder)
-        banks.withLock { $0[rate] = bank }
-        return bank
+        (try? banks.bank(rate: rate).speech(prompts)) ?? .silence
     }
 }
 
-/// A session that only says one prompt of a voice pack: spoken status on a
-/// box with no screen ("ready"), played through the same live path.
+/// A session that only says one prompt: spoken status on a box with no
+/// screen ("ready"), played through the same live path, from the same
+/// packs and voice as the sessions.
 final class PromptSource: SessionSource {
     let prompt: PromptRef
-    let voiceFolder: String
-    private let banks = Mutex<[Int: SoundBank]>([:])
+    let banks: Banks
 
-    /// `nil` when the voice pack has no such prompt.
-    init?(_ prompt: PromptRef, voiceFolder: String) {
-        guard (try? SoundBank(sampleRate: 48_000, voiceFolder: voiceFolder).header(of: prompt)) != nil else { return nil }
+    /// `nil` when neither the packs nor the voice pack have the prompt.
+    init?(_ prompt: PromptRef, banks: Banks) {
+        guard (try? banks.bank(rate: 48_000).frames(of: prompt)) != nil else { return nil }
         self.prompt = prompt
-        self.voiceFolder = voiceFolder
+        self.banks = banks
     }
 
     var pace: Double { 1 }
 
     func timeline(rate: Int, edits: SessionEdits) throws -> Timeline {
-        let frames = try bank(rate: rate).frames(of: prompt)
+        let frames = try banks.bank(rate: rate).frames(of: prompt)
         let cue = Cue(frame: 0, kind: .voice, length: frames, round: 0, prompt: prompt)
         return Timeline(sampleRate: rate, frames: frames, cues: [cue], steps: [])
     }
 
     func mixer(for timeline: Timeline, channels: Int) throws -> Mixer {
-        try Mixer(timeline: timeline, bank: bank(rate: timeline.sampleRate), settings: MixSettings(channels: channels), supply: .prepared)
+        try Mixer(
+            timeline: timeline, bank: banks.bank(rate: timeline.sampleRate), settings: MixSettings(channels: channels),
+            supply: .prepared)
     }
 
     func speech(_ prompts: [PromptRef], rate: Int) -> Sound { .silence }
+}
 
-    private func bank(rate: Int) throws -> SoundBank {
+/// One sound bank per sample rate, made when first needed, all from the
+/// same voice folder, chime folder, packs and seed.
+final class Banks: Sendable {
+    private let banks: Mutex<[Int: SoundBank]>
+    private let first: SoundBank
+
+    init(_ bank: SoundBank) {
+        first = bank
+        banks = Mutex([bank.sampleRate: bank])
+    }
+
+    func bank(rate: Int) throws -> SoundBank {
         if let bank = banks.withLock({ $0[rate] }) { return bank }
-        let bank = try SoundBank(sampleRate: rate, voiceFolder: voiceFolder)
+        let bank = try SoundBank(
+            sampleRate: rate, voiceFolder: first.voiceFolder, chimeFolder: first.chimeFolder, packs: first.packs,
+            seed: first.seed)
         banks.withLock { $0[rate] = bank }
         return bank
     }

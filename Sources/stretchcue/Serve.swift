@@ -1,7 +1,9 @@
 import ArgumentParser
+import Audio
 import Glibc
 import Logging
 import Output
+import Packs
 import Playback
 import Routines
 import Service
@@ -30,10 +32,17 @@ extension Stretchcue {
             let logger = Logging.make(verbose: verbose)
             let settings = try config.settings()
             ALSAMessages.route(to: logger)
-            let voiceFolder = try settings.voice ?? SoundsFolder.locate() + "/voice"
+            // Spoken status comes from the same packs and voice as the sessions.
+            let spoken = try reportingFailures {
+                let sounds = try SoundsFolder.locate()
+                let packs = try PackChain(settings.packs, library: SoundsFolder.library(sounds))
+                return Banks(try SoundBank(sampleRate: 48_000, voiceFolder: settings.voice ?? sounds + "/voice", packs: packs))
+            }
             let parts = Daemon.Parts(
                 session: { routine, options in
-                    let session = try Session(routine: routine, options: options, voice: settings.voice, chimes: settings.chimes)
+                    let session = try Session(
+                        routine: routine, options: options, voice: settings.voice, chimes: settings.chimes,
+                        packs: settings.packs)
                     var mix = settings.mix
                     mix.channels = 2
                     return (RoutineSource(session: session, options: options, mix: mix), session.routine.name)
@@ -47,7 +56,7 @@ extension Stretchcue {
                         stallTimeout: .milliseconds(Int(settings.stallTimeout * 1000)),
                         wait: { duration, more in Interruption.sleep(duration) { more() || stopping() } })
                 },
-                announcement: { prompt in PromptSource(prompt, voiceFolder: voiceFolder) })
+                announcement: { prompt in PromptSource(prompt, banks: spoken) })
             let daemon: Daemon
             do {
                 daemon = try Daemon(settings: settings, parts: parts, logger: logger)

@@ -1,4 +1,6 @@
 import Audio
+import Packs
+import Service
 import Glibc
 import Routines
 import SystemCalls
@@ -12,18 +14,21 @@ struct Session {
 
     /// Loads the routine the flags name and lays it out.
     init(_ flags: SessionFlags) throws {
-        try self.init(routine: flags.routine, options: flags.options, voice: flags.voice, chimes: flags.chimes)
+        try self.init(
+            routine: flags.routine, options: flags.options, voice: flags.voice, chimes: flags.chimes, packs: flags.packs)
     }
 
     /// Loads `routine` (a built-in name or a file) and lays it out with
-    /// `options`, with the voice and chime packs given. Every prompt file is
-    /// found and its header read here, so a broken routine or sound fails
-    /// before anything is rendered or played.
-    init(routine name: String, options: SessionOptions, voice: String?, chimes: String?) throws {
+    /// `options`, with the voice and chime folders and the sound packs
+    /// given (before the routine's own packs). Every pack is checked and
+    /// every prompt file found and its header read here, so a broken
+    /// routine, pack or sound fails before anything is rendered or played.
+    init(routine name: String, options: SessionOptions, voice: String?, chimes: String?, packs: [String] = []) throws {
         routine = try Self.routine(named: name)
+        let sounds = try SoundsFolder.locate()
+        let chain = try PackChain(packs + routine.packs, library: SoundsFolder.library(sounds))
         bank = try SoundBank(
-            sampleRate: options.sampleRate, voiceFolder: try voice ?? SoundsFolder.locate() + "/voice",
-            chimeFolder: chimes)
+            sampleRate: options.sampleRate, voiceFolder: voice ?? sounds + "/voice", chimeFolder: chimes, packs: chain)
         timeline = try Timeline(routine: routine, options: options, sounds: bank)
     }
 
@@ -41,6 +46,12 @@ struct Session {
 
 /// Finds the `Sounds` folder that ships with Stretchcue.
 enum SoundsFolder {
+    /// Where packs are found by name: the user's and the system's folders,
+    /// then the `packs` folder of `sounds`.
+    static func library(_ sounds: String) -> PackLibrary {
+        PackLibrary(environment: Settings.environment, builtIn: sounds + "/packs")
+    }
+
     /// `$STRETCHCUE_SOUNDS`, else a `Sounds` folder beside the executable or
     /// above it (a build tree), else the installed share folders.
     static func locate() throws -> String {

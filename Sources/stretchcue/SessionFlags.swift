@@ -35,6 +35,13 @@ struct SessionFlags: ParsableArguments {
     @Option(help: ArgumentHelp("A chime pack folder whose KIND.wav files replace the built-in chimes.", valueName: "folder"))
     var chimes: String?
 
+    @Option(
+        name: .customLong("pack"),
+        help: ArgumentHelp(
+            "A sound pack, by name (see `stretchcue packs list`) or folder; repeatable: the first that has a sound wins.",
+            valueName: "name|folder"))
+    var packs: [String] = []
+
     func validate() throws {
         if let rounds, !RoutineLimits.rounds.contains(rounds) {
             throw ValidationError("--rounds \(rounds) is out of range; expected 1 to 9")

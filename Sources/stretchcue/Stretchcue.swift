@@ -18,7 +18,7 @@ struct Stretchcue: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Play.self, Plan.self, Render.self, Devices.self, Loudness.self, Serve.self, Ctl.self, Config.self,
+            Play.self, Plan.self, Render.self, Devices.self, Loudness.self, Packs.self, Serve.self, Ctl.self, Config.self,
             HistoryCommand.self,
         ],
         defaultSubcommand: Play.self)

@@ -102,3 +102,68 @@ import Testing
         #expect(result.error == "back-pain: no such routine; expected a built-in name (back-tension) or a routine file\n")
     }
 }
+
+/// Sound packs from the command line: found, checked, exported, played.
+@Suite struct PackCommandTests {
+    @Test func theShippedPacksAreListedAndCheckClean() throws {
+        let list = try Program.run(["packs", "list"])
+        #expect(list.status == 0)
+        #expect(list.output.contains("default  Stretchcue (built in) (CC0-1.0, en): 7 sounds, 81 prompts"), "\(list.output)")
+        #expect(list.output.contains("wood  Soft wood (CC0-1.0): 7 sounds, 0 prompts"), "\(list.output)")
+        for pack in ["default", "wood"] {
+            let check = try Program.run(["packs", "check", pack, "--routine", "back-tension"])
+            #expect(check.status == 0 && check.error.isEmpty, "\(pack): \(check.error)")
+            #expect(check.output.contains("chime.start"))
+        }
+    }
+
+    @Test func checkNamesEveryProblemAndExits2() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A chime with a second of silence before it, a clipped one (named twice), a typo and a routine it cannot cover.
+        let late = [Int16](repeating: 0, count: 48_000) + (0..<4800).map { Int16(8000 * sin(Double($0) / 7)) }
+        try WAV.write(folder + "/late.wav", samples: late, rate: 48_000, channels: 1)
+        try WAV.write(folder + "/loud.wav", samples: (0..<4800).map { $0 % 100 < 50 ? 32767 : -32767 }, rate: 48_000, channels: 1)
+        try """
+            format: 1
+            name: Rough
+            license: CC0-1.0
+            sounds:
+              chime.start: late.wav
+              chime.end: loud.wav
+              chime.ending: loud.wav
+            """.write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let routine = folder + "/mine.yaml"
+        try "name: Mine\nposes:\n  - id: a\n    name: A\n    prompt: pose.unheard-of\n".write(toFile: routine, atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", folder, "--routine", routine])
+        #expect(check.status == 2)
+        let problems = check.error.split(separator: "\n")
+        #expect(problems.count == 5, "\(check.error)")
+        #expect(problems.contains { $0.hasSuffix(":5:16: late.wav starts with 1.00 s of silence; expected at most 0.05 s (trim it)") })
+        #expect(problems.contains { $0.contains(":6:14: loud.wav is clipped in") })
+        #expect(problems.contains { $0.contains(":7:17: no sound is called 'chime.ending'") })
+        #expect(problems.contains { $0.contains("the routine needs 'pose.unheard-of'") })
+    }
+
+    @Test func aRenderWithAPackIsThePlayOfTheSameAndExportMakesAPackThatChecks() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder)
+        let play = try Program.run(
+            ["play", routine, "--pack", "wood", "-D", "tap", "--sample-format", "s16", "--lead-in-ms", "0"],
+            environment: try ALSAFileTests.tapDevice(writingTo: folder + "/tap.wav"))
+        #expect(play.status == 0, "\(play.error)")
+        let render = try Program.run(["render", routine, "--pack", "wood", "-o", folder + "/render.wav"])
+        #expect(render.status == 0)
+        let plain = try Program.run(["render", routine, "-o", folder + "/plain.wav"])
+        #expect(plain.status == 0)
+        let rendered = try WAV(path: folder + "/render.wav").data
+        #expect(firstDifference(try WAV(path: folder + "/tap.wav").data.prefix(rendered.count), rendered) == nil)
+        #expect(rendered != (try WAV(path: folder + "/plain.wav").data), "the wood pack changed nothing")
+
+        let export = try Program.run(["packs", "export", folder + "/mine"])
+        #expect(export.status == 0, "\(export.error)")
+        #expect(try Program.run(["packs", "check", folder + "/mine", "--routine", "back-tension"]).status == 0)
+        #expect(try Program.run(["packs", "export", folder + "/mine"]).status == 1, "an existing folder is not written over")
+    }
+}

@@ -44,3 +44,34 @@ public struct WAV {
         init(_ description: String) { self.description = description }
     }
 }
+
+extension WAV {
+    /// Writes 16-bit PCM `samples` (interleaved) as a WAV file.
+    public static func write(_ path: String, samples: [Int16], rate: Int, channels: Int) throws {
+        var bytes = Data()
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        let size = samples.count * 2
+        bytes.append(contentsOf: Array("RIFF".utf8))
+        append(UInt32(36 + size))
+        bytes.append(contentsOf: Array("WAVEfmt ".utf8))
+        append(UInt32(16))
+        append(UInt16(1))
+        append(UInt16(channels))
+        append(UInt32(rate))
+        append(UInt32(rate * channels * 2))
+        append(UInt16(channels * 2))
+        append(UInt16(16))
+        bytes.append(contentsOf: Array("data".utf8))
+        append(UInt32(size))
+        for sample in samples { append(sample) }
+        try bytes.write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Writes a mono sine of `frequency` Hz at `amplitude` (0 to 1), `seconds` long.
+    public static func writeTone(_ path: String, frequency: Double = 440, amplitude: Double = 0.25, seconds: Double = 1, rate: Int = 48_000) throws {
+        let samples = (0..<Int(seconds * Double(rate))).map { frame in
+            Int16((amplitude * 32767 * sin(2 * Double.pi * frequency * Double(frame) / Double(rate))).rounded())
+        }
+        try write(path, samples: samples, rate: rate, channels: 1)
+    }
+}

@@ -1,0 +1,117 @@
+import Packs
+import Routines
+import SystemCalls
+import Timing
+
+/// What `stretchcue packs check` finds in a pack: each sound file's rate,
+/// channels, length, silence at its ends, clipping and loudness with the
+/// gain it will play at; and every problem, one `FILE[:LINE:COLUMN]: what is
+/// wrong; what was expected` line each.
+public struct PackCheck: Sendable {
+    /// One sound file of the pack, as measured.
+    public struct File: Sendable {
+        public var key: String
+        public var path: String
+        public var info: SoundFile.Info
+        public var loudness: Loudness
+        /// Seconds of silence (below -50 dBFS) before the sound and after it.
+        public var leading: Double
+        public var trailing: Double
+        /// Runs of three or more samples at full scale: clipped recording.
+        public var clippedRuns: Int
+        /// The gain it plays at in a session, in dB, and whether -1 dBFS held it down.
+        public var gain: Double
+        public var held: Bool
+    }
+
+    public var files: [File] = []
+    public var problems: [String] = []
+    /// Keys no cue, earcon or known prompt uses (a prompt of another routine, or a typo).
+    public var unknownKeys: [String] = []
+
+    /// The keys a pack may use besides prompt ids: every cue kind's sound, every earcon, the ambient loop.
+    public static let soundKeys: Set<String> =
+        Set(CueKind.allCases.filter { $0 != .voice }.map(\.rawValue))
+        .union(Earcon.allCases.map { "earcon.\($0)" }).union(["ambient"])
+
+    /// Checks `pack`: every file read and measured (the loudness written
+    /// into `cache` for `--write`); `knownPrompts` are the prompt ids a
+    /// session may ask for, and `needed` the keys a routine needs, which
+    /// the chain (`chain`, the built-in voice in `voiceFolder` after it)
+    /// must have.
+    public init(
+        pack: Pack, chain: PackChain, knownPrompts: Set<String>, needed: [String], voiceFolder: String,
+        cache: inout LoudnessCache
+    ) {
+        for (key, entry) in pack.sounds.sorted(by: { $0.key < $1.key }) {
+            let place = "\(pack.manifest):\(entry.location.line):\(entry.location.column)"
+            if !Self.soundKeys.contains(key) && !knownPrompts.contains(key) {
+                if key.hasPrefix("chime.") || key.hasPrefix("bell.") || key.hasPrefix("breath.") || key.hasPrefix("earcon.") {
+                    problems.append("\(place): no sound is called '\(key)'; expected one of \(Self.soundKeys.sorted().joined(separator: ", "))")
+                } else {
+                    unknownKeys.append(key)
+                }
+            }
+            for variant in entry.variants {
+                do {
+                    let file = try Self.measure(variant.path, key: key, pack: pack, gain: variant.gain, cache: &cache)
+                    files.append(file)
+                    problems += Self.problems(of: file, at: place)
+                } catch {
+                    problems.append("\(place): \(error)")
+                }
+            }
+        }
+        for key in needed where chain.entry(key) == nil {
+            let builtIn = CueKind(rawValue: key).map { _ in true } ?? (SoundBank.find(key, in: voiceFolder) != nil)
+            if !builtIn {
+                problems.append("\(pack.manifest): the routine needs '\(key)', which neither the packs nor the built-in voice have; expected an entry for it")
+            }
+        }
+    }
+
+    private static func measure(_ path: String, key: String, pack: Pack, gain: Double, cache: inout LoudnessCache) throws(SoundError) -> File {
+        let info = try SoundFile.info(path)
+        let sound = try SoundFile.read(path, rate: info.sampleRate)
+        let loudness = try Loudness(of: sound, rate: info.sampleRate)
+        cache.set(loudness.integrated, peak: loudness.peak, of: path)
+        let target = CueKind(rawValue: key).map(SoundBank.builtInLoudness) ?? Loudness.voiceTarget
+        let matched = (loudness.integrated.isFinite ? target - loudness.integrated : 0) + pack.gain + gain
+        let quiet = Int16(32767 * 0.00316)  // -50 dBFS
+        let frames = sound.frames
+        let channels = sound.channels
+        func loud(_ frame: Int) -> Bool { (0..<channels).contains { abs(Int(sound.samples[frame * channels + $0])) > quiet } }
+        let first = (0..<frames).first(where: loud) ?? frames
+        let last = (0..<frames).last(where: loud) ?? -1
+        var runs = 0
+        var run = 0
+        for sample in sound.samples {
+            run = abs(Int(sample)) >= 32766 ? run + 1 : 0
+            if run == 3 { runs += 1 }
+        }
+        return File(
+            key: key, path: path, info: info, loudness: loudness, leading: Double(first) / Double(info.sampleRate),
+            trailing: Double(frames - 1 - last) / Double(info.sampleRate), clippedRuns: runs,
+            gain: min(matched, -1 - loudness.peak), held: matched > -1 - loudness.peak)
+    }
+
+    private static func problems(of file: File, at place: String) -> [String] {
+        let name = Files.lastPart(file.path)
+        var problems: [String] = []
+        if !file.loudness.integrated.isFinite {
+            problems.append("\(place): \(name) is silent; expected a sound")
+        }
+        if file.clippedRuns > 0 {
+            problems.append("\(place): \(name) is clipped in \(file.clippedRuns) place(s); expected a recording that stays under full scale")
+        }
+        let isVoice = CueKind(rawValue: file.key) == nil && !file.key.hasPrefix("earcon.") && file.key != "ambient"
+        let allowed = isVoice ? 0.5 : 0.05
+        if file.leading > allowed {
+            problems.append("\(place): \(name) starts with \(file.leading.fixed(2)) s of silence; expected at most \(allowed.formatted) s (trim it)")
+        }
+        if isVoice && file.trailing > 1 {
+            problems.append("\(place): \(name) ends with \(file.trailing.fixed(2)) s of silence; expected at most 1 s (trim it)")
+        }
+        return problems
+    }
+}

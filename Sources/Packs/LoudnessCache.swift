@@ -1,0 +1,84 @@
+import Routines
+import SystemCalls
+
+/// Each sound file's measured loudness, kept beside the pack
+/// (`PACK/loudness.yaml`, written by `stretchcue packs check --write`), so
+/// a session on a Pi never has to decode a pack to match its levels. A
+/// file changed since (another size or time) is measured again.
+public struct LoudnessCache: Sendable {
+    /// What was measured of one file.
+    public struct Measure: Equatable, Sendable {
+        /// Integrated loudness (EBU R128), LUFS, and sample peak, dBFS.
+        public var loudness: Double
+        public var peak: Double
+        /// The file's size and modification time when measured.
+        public var size: Int64
+        public var modified: Int64
+
+        public init(loudness: Double, peak: Double, size: Int64, modified: Int64) {
+            self.loudness = loudness
+            self.peak = peak
+            self.size = size
+            self.modified = modified
+        }
+    }
+
+    public let folder: String
+    /// By path relative to the pack's folder.
+    public private(set) var measures: [String: Measure]
+
+    public var path: String { folder + "/loudness.yaml" }
+
+    /// The cache of the pack in `folder`; empty when there is none or it
+    /// cannot be read (it is only a cache).
+    public init(folder: String) {
+        self.folder = folder
+        measures = [:]
+        guard let bytes = try? Files.read(folder + "/loudness.yaml", limit: 1 << 20),
+            let text = String(validating: bytes, as: UTF8.self),
+            let root = try? YAMLTree.parse(text, file: folder + "/loudness.yaml"),
+            case .mapping(let pairs) = root.value
+        else { return }
+        for (key, value) in pairs {
+            guard let name = key.text, case .mapping(let fields) = value.value else { continue }
+            let numbers = Dictionary(fields.compactMap { pair in pair.key.text.map { ($0, pair.value.number) } }) { a, _ in a }
+            guard let loudness = numbers["loudness"] ?? nil, let peak = numbers["peak"] ?? nil,
+                let size = numbers["size"] ?? nil, let modified = numbers["modified"] ?? nil
+            else { continue }
+            measures[name] = Measure(loudness: loudness, peak: peak, size: Int64(size), modified: Int64(modified))
+        }
+    }
+
+    /// The measure of the file at `path` (inside the pack), if it is still the file measured.
+    public func measure(of path: String) -> Measure? {
+        guard let measure = measures[relative(path)], let now = Self.stamp(path) else { return nil }
+        return now == (measure.size, measure.modified) ? measure : nil
+    }
+
+    /// Notes what was measured of the file at `path`.
+    public mutating func set(_ loudness: Double, peak: Double, of path: String) {
+        guard let stamp = Self.stamp(path) else { return }
+        measures[relative(path)] = Measure(loudness: loudness, peak: peak, size: stamp.size, modified: stamp.modified)
+    }
+
+    /// Writes the cache beside the pack, whole or not at all.
+    public func save() throws(SystemError) {
+        var lines = ["# Measured by `stretchcue packs check --write`: EBU R128 loudness (LUFS) and peak (dBFS)."]
+        for (name, measure) in measures.sorted(by: { $0.key < $1.key }) {
+            lines.append(
+                "\(name.jsonQuoted): {loudness: \(measure.loudness.fixed(2)), peak: \(measure.peak.fixed(2)), "
+                    + "size: \(measure.size), modified: \(measure.modified)}")
+        }
+        try Files.replace(path, with: Array((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    private func relative(_ path: String) -> String {
+        path.hasPrefix(folder + "/") ? String(path.dropFirst(folder.count + 1)) : path
+    }
+
+    /// A file's size and modification time (seconds).
+    private static func stamp(_ path: String) -> (size: Int64, modified: Int64)? {
+        guard let status = try? Files.status(path) else { return nil }
+        return (status.size, status.modified)
+    }
+}

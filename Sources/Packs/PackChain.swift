@@ -1,0 +1,100 @@
+import Routines
+import SystemCalls
+
+/// Where packs are found by name: the user's own folder, the system's, and
+/// the program's own `Sounds/packs`.
+public struct PackLibrary: Sendable {
+    /// The folders looked in, in order.
+    public let folders: [String]
+
+    /// `$XDG_DATA_HOME/stretchcue/packs` (default `~/.local/share/...`),
+    /// then `stretchcue/packs` in each of `$XDG_DATA_DIRS` (default
+    /// `/usr/local/share:/usr/share`), then `builtIn`.
+    public init(environment: [String: String], builtIn: String?) {
+        var folders: [String] = []
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
+            folders.append(data + "/stretchcue/packs")
+        } else if let home = environment["HOME"], !home.isEmpty {
+            folders.append(home + "/.local/share/stretchcue/packs")
+        }
+        let shared = environment["XDG_DATA_DIRS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/local/share:/usr/share"
+        folders += shared.split(separator: ":").filter { $0.hasPrefix("/") }.map { $0 + "/stretchcue/packs" }
+        if let builtIn { folders.append(builtIn) }
+        self.folders = folders
+    }
+
+    public init(folders: [String]) { self.folders = folders }
+
+    /// The folder of a pack named `name` (a folder in the library), or at
+    /// `name` if it is a path (with a `/`), relative to `base`.
+    public func folder(of name: String, relativeTo base: String = ".") -> String? {
+        if name.contains("/") {
+            let path = name.hasPrefix("/") ? name : base + "/" + name
+            return Files.kind(of: path) == .directory ? path : nil
+        }
+        return folders.lazy.map { $0 + "/" + name }.first { Files.kind(of: $0 + "/pack.yaml") == .regular }
+    }
+
+    /// Every pack found in the library's folders, by folder; the first of
+    /// a name wins, as `folder(of:)` finds it.
+    public func all() -> [String] {
+        var seen: Set<String> = []
+        var found: [String] = []
+        for folder in folders {
+            for name in (try? Files.names(in: folder)) ?? [] where Files.kind(of: folder + "/" + name + "/pack.yaml") == .regular {
+                if seen.insert(name).inserted { found.append(folder + "/" + name) }
+            }
+        }
+        return found
+    }
+}
+
+/// The packs a session takes its sounds from, in order: each pack asked
+/// for, then what it inherits (depth first), each once. The first that has
+/// an entry for a key wins; the built-in sounds come after them all.
+public struct PackChain: Sendable {
+    public let packs: [Pack]
+
+    /// No packs: every sound is the built-in one.
+    public static let none = PackChain(packs: [])
+
+    public init(packs: [Pack]) { self.packs = packs }
+
+    /// Loads `names` (names in `library`, or paths relative to `base`) and
+    /// what they inherit. A pack not found, an `inherits` cycle or a chain
+    /// deeper than `Pack.Limits.chainDepth` is an error naming the manifest
+    /// that asked for it.
+    public init(_ names: [String], library: PackLibrary, base: String = ".") throws(InputError) {
+        var packs: [Pack] = []
+        var loaded: Set<String> = []
+        func add(_ name: String, base: String, askedBy: String?, path: [String]) throws(InputError) {
+            guard let folder = library.folder(of: name, relativeTo: base) else {
+                let looked = name.contains("/") ? "a pack folder at \(name)" : "a pack named \(name) in \(library.folders.joined(separator: ", "))"
+                throw InputError(file: askedBy ?? name, message: "pack '\(name.escapingControlCharacters)' not found; expected \(looked)")
+            }
+            let pack = try Pack.load(folder: folder)
+            guard !path.contains(pack.folder) else {
+                throw InputError(
+                    file: pack.manifest, message: "inherits itself through \(path.map { Files.lastPart($0) }.joined(separator: " -> ")); expected a chain without a cycle")
+            }
+            guard path.count < Pack.Limits.chainDepth else {
+                throw InputError(file: pack.manifest, message: "a chain of packs \(path.count + 1) deep; expected at most \(Pack.Limits.chainDepth)")
+            }
+            guard loaded.insert(pack.folder).inserted else { return }
+            packs.append(pack)
+            for parent in pack.inherits {
+                try add(parent, base: pack.folder, askedBy: pack.manifest, path: path + [pack.folder])
+            }
+        }
+        for name in names { try add(name, base: base, askedBy: nil, path: []) }
+        self.packs = packs
+    }
+
+    /// The entry for `key` and the pack it is in, from the first pack that has one.
+    public func entry(_ key: String) -> (entry: PackEntry, pack: Pack)? {
+        for pack in packs {
+            if let entry = pack.sounds[key] { return (entry, pack) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,51 @@
+import Audio
+import Output
+import Routines
+import SystemCalls
+import Timing
+
+/// The built-in sounds written out as a pack (`stretchcue packs export`).
+enum PackExport {
+    static func write(to folder: String, name: String, voice: String) throws {
+        try Files.makeFolder(folder + "/chimes")
+        try Files.makeFolder(folder + "/voice")
+        var lines = [
+            "# Stretchcue's built-in sounds as a pack: replace any file with your own,",
+            "# remove the entries you keep built in, and check it: stretchcue packs check FOLDER",
+            "format: 1",
+            "name: \(name.jsonQuoted)",
+            "author: Stretchcue",
+            "license: CC0-1.0",
+            "description: \"The chimes as synthesized, and the voice spoken by festival's cmu_us_slt_arctic_hts.\"",
+            "language: en",
+            "sounds:",
+        ]
+        for kind in CueKind.allCases where !kind.isStretched {
+            let path = folder + "/chimes/\(kind.rawValue).wav"
+            let sound = Chimes.sound(for: kind, rate: 48_000)
+            let sink = try FileSink(path: path, sampleRate: 48_000, channels: 1)
+            let floats = sound.samples.map { Float($0) / Sound.fullScale }
+            try floats.withUnsafeBufferPointer { try sink.write($0, frames: sound.frames) }
+            try sink.finish()
+            lines.append("  \(kind.rawValue): chimes/\(kind.rawValue).wav")
+        }
+        for (id, words) in prompts(voice + "/prompts.txt") {
+            guard let file = PromptRef.fileExtensions.lazy.map({ "\(id).\($0)" }).first(where: { Files.exists(voice + "/" + $0) })
+            else { continue }
+            try Files.replace(folder + "/voice/" + file, with: try Files.read(voice + "/" + file, limit: 50 << 20))
+            lines.append("  \(id): {file: \("voice/\(file)".jsonQuoted), text: \(words.jsonQuoted)}")
+        }
+        try Files.replace(folder + "/pack.yaml", with: Array((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    /// The prompts of a voice's `prompts.txt`: `ID | words` lines, in order.
+    static func prompts(_ path: String) -> [(id: String, words: String)] {
+        guard let bytes = try? Files.read(path, limit: 1 << 20) else { return [] }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#"), let bar = line.firstIndex(of: "|") else { return nil }
+            let id = line[..<bar].filter { $0 != " " }
+            let words = line[line.index(after: bar)...].drop { $0 == " " }
+            return (String(id), String(words))
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Audio
+import Controls
+import Packs
+import Routines
+import SystemCalls
+
+extension Stretchcue {
+    /// `stretchcue packs`: sound packs, found and checked.
+    struct Packs: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the sound packs found, or check one.",
+            subcommands: [List.self, Check.self, Export.self], defaultSubcommand: List.self)
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Every pack found, where, its name, language, licence and what it covers.")
+
+            func run() throws {
+                let library = SoundsFolder.library(try SoundsFolder.locate())
+                var lines: [String] = []
+                for folder in library.all() {
+                    do {
+                        let pack = try Pack.load(folder: folder)
+                        let kinds = pack.sounds.keys.filter(PackCheck.soundKeys.contains).count
+                        var line = "\(Files.lastPart(folder))  \(pack.name) (\(pack.license)"
+                        if let language = pack.language { line += ", \(language)" }
+                        line += "): \(kinds) sound\(kinds == 1 ? "" : "s"), \(pack.sounds.count - kinds) prompt\(pack.sounds.count - kinds == 1 ? "" : "s")"
+                        if !pack.inherits.isEmpty { line += ", inherits \(pack.inherits.joined(separator: ", "))" }
+                        lines.append(line + "  [\(folder)]")
+                    } catch {
+                        lines.append("\(Files.lastPart(folder))  cannot be used: \(error)")
+                    }
+                }
+                if lines.isEmpty { lines.append("No packs in \(library.folders.joined(separator: ", ")).") }
+                TextOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
+            }
+        }
+
+        struct Export: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Write the built-in sounds as a pack: a start for your own.",
+                discussion: """
+                    Writes into FOLDER (which must not exist yet) every built-in chime and bell as a 48 kHz WAV \
+                    file, a copy of the built-in voice, and a pack.yaml naming them all with each prompt's words. \
+                    Replace the files you want to, delete the entries you do not, and check it with \
+                    `stretchcue packs check FOLDER`.
+                    """)
+
+            @Argument(help: "The new pack's folder.")
+            var folder: String
+
+            @Option(help: "The pack's name.")
+            var name = "Stretchcue built-in sounds"
+
+            func run() throws {
+                let sounds = try SoundsFolder.locate()
+                guard !Files.exists(folder) else {
+                    throw Failure("stretchcue: \(folder) exists already; expected a new folder for the pack", .outputFailed)
+                }
+                do {
+                    try PackExport.write(to: folder, name: name, voice: sounds + "/voice")
+                } catch {
+                    throw Failure("stretchcue: cannot write the pack: \(error)", .outputFailed)
+                }
+                TextOutput.standardOutput.line("wrote \(folder)/pack.yaml")
+            }
+        }
+
+        struct Check: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Check a pack: every problem in one run, and each sound file measured.",
+                discussion: """
+                    Prints each file's rate, channels, length, silence at its ends, peak, loudness (EBU R128) and \
+                    the gain it will play at (matched to the built-in sound of its kind, a prompt to -20 LUFS, then \
+                    the pack's and its own gain_db, never beyond -1 dBFS); then one FILE[:LINE:COLUMN] line per \
+                    problem. Exit 0 when clean, 2 when not. --write keeps the measures in the pack's \
+                    loudness.yaml, so a session never has to measure it.
+                    """)
+
+            @Argument(help: "The pack: a name (see `stretchcue packs list`) or a folder.")
+            var name: String
+
+            @Option(help: ArgumentHelp("A routine (name or file) whose cues and prompts the pack, with what it inherits and the built-in voice, must cover.", valueName: "routine"))
+            var routine: String?
+
+            @Flag(help: "Write the measured loudness into the pack's loudness.yaml.")
+            var write = false
+
+            func run() throws {
+                let sounds = try SoundsFolder.locate()
+                let library = SoundsFolder.library(sounds)
+                let chain = try reportingFailures { try PackChain([name], library: library) }
+                let pack = chain.packs[0]
+                var needed: [String] = []
+                if let routine {
+                    let loaded = try reportingFailures { try Session.routine(named: routine) }
+                    needed = Self.keys(of: loaded)
+                }
+                let known = Set(PackExport.prompts(sounds + "/voice/prompts.txt").map(\.id))
+                var cache = LoudnessCache(folder: pack.folder)
+                let check = PackCheck(
+                    pack: pack, chain: chain, knownPrompts: known.union(needed), needed: needed,
+                    voiceFolder: sounds + "/voice", cache: &cache)
+                var lines = ["\(pack.name) (\(pack.license)), \(pack.folder)"]
+                for file in check.files {
+                    let seconds = Double(file.info.frames) / Double(file.info.sampleRate)
+                    lines.append(
+                        "  \(file.key)  \(Files.lastPart(file.path)): \(file.info.sampleRate) Hz, \(file.info.channels) ch, "
+                            + "\(seconds.fixed(2)) s, silence \(file.leading.fixed(2))/\(file.trailing.fixed(2)) s, "
+                            + "peak \(file.loudness.peak.fixed(1)) dBFS, \(file.loudness.integrated.fixed(1)) LUFS, "
+                            + "plays at \(file.gain.fixed(1, sign: true)) dB\(file.held ? " (held to peak at -1 dBFS)" : "")")
+                }
+                if !check.unknownKeys.isEmpty {
+                    lines.append("  not asked for by the built-in routine: \(check.unknownKeys.joined(separator: ", "))")
+                }
+                TextOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
+                if write {
+                    do {
+                        try cache.save()
+                        TextOutput.standardOutput.line("wrote \(cache.path)")
+                    } catch {
+                        throw Failure("stretchcue: cannot write the loudness: \(error)", .outputFailed)
+                    }
+                }
+                guard check.problems.isEmpty else {
+                    TextOutput.standardError.write(check.problems.map { $0.escapingControlCharacters }.joined(separator: "\n") + "\n")
+                    throw Failure.silent(.invalidInput)
+                }
+            }
+
+            /// The cue kinds and prompt ids a routine's sessions ask for.
+            static func keys(of routine: Routine) -> [String] {
+                var keys = ["bell.start", "bell.end", "chime.start", "chime.end"]
+                if routine.poses.contains(where: { !$0.sides.isEmpty }) { keys.append("chime.switch") }
+                var prompts = [routine.intro, routine.outro].compactMap { $0 }
+                for pose in routine.poses {
+                    prompts += [pose.prompt, pose.inhalePrompt, pose.exhalePrompt, pose.releasePrompt].compactMap { $0 }
+                    prompts += pose.sidePrompts.values
+                    if pose.sidePrompts.isEmpty { prompts += pose.sides.map { PromptRef.voice("side.\($0.rawValue)") } }
+                }
+                if routine.rounds > 1 { prompts += (2...routine.rounds).map { PromptRef.voice("round.\($0)") } }
+                for prompt in prompts {
+                    if case .voice(let id) = prompt.source, !keys.contains(id) { keys.append(id) }
+                }
+                return keys
+            }
+        }
+    }
+}
