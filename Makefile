@@ -25,6 +25,7 @@ install-built:
 	install -D -m 0755 $(BINARY) $(DESTDIR)$(BINDIR)/stretchcue
 	install -d $(DESTDIR)$(SHAREDIR)/Sounds/voice
 	install -m 0644 Sounds/voice/*.wav Sounds/voice/prompts.txt $(DESTDIR)$(SHAREDIR)/Sounds/voice/
+	cp -R Sounds/packs $(DESTDIR)$(SHAREDIR)/Sounds/
 	install -m 0644 README.md $(DESTDIR)$(SHAREDIR)/README.md
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@BINDIR@|$(BINDIR)|; s|@SHAREDIR@|$(SHAREDIR)|' systemd/stretchcue.service > $(DESTDIR)$(UNITDIR)/stretchcue.service

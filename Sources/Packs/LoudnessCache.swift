@@ -4,22 +4,23 @@ import SystemCalls
 /// Each sound file's measured loudness, kept beside the pack
 /// (`PACK/loudness.yaml`, written by `stretchcue packs check --write`), so
 /// a session on a Pi never has to decode a pack to match its levels. A
-/// file changed since (another size or time) is measured again.
+/// file changed since (another size or content hash) is measured again;
+/// one copied or checked out elsewhere is not.
 public struct LoudnessCache: Sendable {
     /// What was measured of one file.
     public struct Measure: Equatable, Sendable {
         /// Integrated loudness (EBU R128), LUFS, and sample peak, dBFS.
         public var loudness: Double
         public var peak: Double
-        /// The file's size and modification time when measured.
+        /// The file's size and the FNV-1a hash of its bytes when measured.
         public var size: Int64
-        public var modified: Int64
+        public var hash: String
 
-        public init(loudness: Double, peak: Double, size: Int64, modified: Int64) {
+        public init(loudness: Double, peak: Double, size: Int64, hash: String) {
             self.loudness = loudness
             self.peak = peak
             self.size = size
-            self.modified = modified
+            self.hash = hash
         }
     }
 
@@ -41,24 +42,24 @@ public struct LoudnessCache: Sendable {
         else { return }
         for (key, value) in pairs {
             guard let name = key.text, case .mapping(let fields) = value.value else { continue }
-            let numbers = Dictionary(fields.compactMap { pair in pair.key.text.map { ($0, pair.value.number) } }) { a, _ in a }
-            guard let loudness = numbers["loudness"] ?? nil, let peak = numbers["peak"] ?? nil,
-                let size = numbers["size"] ?? nil, let modified = numbers["modified"] ?? nil
+            let values = Dictionary(fields.compactMap { pair in pair.key.text.map { ($0, pair.value) } }) { a, _ in a }
+            guard let loudness = values["loudness"]?.number, let peak = values["peak"]?.number,
+                let size = values["size"]?.integer, let hash = values["hash"]?.text
             else { continue }
-            measures[name] = Measure(loudness: loudness, peak: peak, size: Int64(size), modified: Int64(modified))
+            measures[name] = Measure(loudness: loudness, peak: peak, size: Int64(size), hash: hash)
         }
     }
 
     /// The measure of the file at `path` (inside the pack), if it is still the file measured.
     public func measure(of path: String) -> Measure? {
         guard let measure = measures[relative(path)], let now = Self.stamp(path) else { return nil }
-        return now == (measure.size, measure.modified) ? measure : nil
+        return now == (measure.size, measure.hash) ? measure : nil
     }
 
     /// Notes what was measured of the file at `path`.
     public mutating func set(_ loudness: Double, peak: Double, of path: String) {
         guard let stamp = Self.stamp(path) else { return }
-        measures[relative(path)] = Measure(loudness: loudness, peak: peak, size: stamp.size, modified: stamp.modified)
+        measures[relative(path)] = Measure(loudness: loudness, peak: peak, size: stamp.size, hash: stamp.hash)
     }
 
     /// Writes the cache beside the pack, whole or not at all.
@@ -67,7 +68,7 @@ public struct LoudnessCache: Sendable {
         for (name, measure) in measures.sorted(by: { $0.key < $1.key }) {
             lines.append(
                 "\(name.jsonQuoted): {loudness: \(measure.loudness.fixed(2)), peak: \(measure.peak.fixed(2)), "
-                    + "size: \(measure.size), modified: \(measure.modified)}")
+                    + "size: \(measure.size), hash: \(measure.hash)}")
         }
         try Files.replace(path, with: Array((lines.joined(separator: "\n") + "\n").utf8))
     }
@@ -76,9 +77,12 @@ public struct LoudnessCache: Sendable {
         path.hasPrefix(folder + "/") ? String(path.dropFirst(folder.count + 1)) : path
     }
 
-    /// A file's size and modification time (seconds).
-    private static func stamp(_ path: String) -> (size: Int64, modified: Int64)? {
-        guard let status = try? Files.status(path) else { return nil }
-        return (status.size, status.modified)
+    /// A file's size and the FNV-1a hash (64 bits, in hex) of its bytes.
+    private static func stamp(_ path: String) -> (size: Int64, hash: String)? {
+        guard let bytes = try? Files.read(path, limit: Int(Pack.Limits.fileBytes)) else { return nil }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        let hex = String(hash, radix: 16)
+        return (Int64(bytes.count), String(repeating: "0", count: 16 - hex.count) + hex)
     }
 }

@@ -17,8 +17,6 @@ public enum Files {
         public var size: Int64
         /// The permission bits.
         public var mode: mode_t
-        /// When it was last changed, in seconds since 1970.
-        public var modified: Int64
     }
 
     /// What is at `path`, links followed.
@@ -31,7 +29,7 @@ public enum Files {
             case S_IFDIR: .directory
             default: .other
             }
-        return Status(kind: kind, size: Int64(info.st_size), mode: info.st_mode & 0o7777, modified: Int64(info.st_mtim.tv_sec))
+        return Status(kind: kind, size: Int64(info.st_size), mode: info.st_mode & 0o7777)
     }
 
     /// What kind of thing is at `path`, links followed; `nil` when nothing is (or it cannot be seen).
