@@ -14,11 +14,14 @@ struct MixFlags: ParsableArguments {
     @Flag(help: "Mix to one channel instead of two.")
     var mono = false
 
-    func validate() throws { _ = try settings() }
+    func validate() throws { _ = try settings(over: MixSettings()) }
 
-    /// The mixer settings the flags describe.
-    func settings() throws -> MixSettings {
-        var settings = MixSettings(channels: mono ? 1 : 2)
+    /// The mixer settings: the config's (`base`), with these flags over them
+    /// (a gain given replaces the layer's, a mute list the config's).
+    func settings(over base: MixSettings) throws -> MixSettings {
+        var settings = base
+        settings.channels = mono ? 1 : 2
+        if mute != nil { settings.muted = [] }
         let layers = Layer.allCases.map(\.rawValue).joined(separator: ", ")
         for setting in gainSettings {
             let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)

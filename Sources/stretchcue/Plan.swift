@@ -17,12 +17,13 @@ extension Stretchcue {
         var export = false
 
         func run() throws {
+            let settings = try session.settings()
             if export {
-                let routine = try reportingFailures { try Session.routine(named: session.routine) }
+                let routine = try reportingFailures { try Session.routine(named: session.routine(settings)) }
                 TextOutput.standardOutput.write(routine.yaml)
                 return
             }
-            let prepared = try reportingFailures { try Session(session) }
+            let prepared = try reportingFailures { try Session(session, settings) }
             let timeline = prepared.timeline
             TextOutput.standardOutput.write(
                 json ? timeline.planJSON : timeline.planText(title: prepared.routine.name))

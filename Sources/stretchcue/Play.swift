@@ -25,14 +25,14 @@ extension Stretchcue {
         @OptionGroup var mix: MixFlags
         @OptionGroup var device: DeviceFlags
 
-        @Option(help: ArgumentHelp("Silence before the first sound after every open, in ms.", valueName: "ms"))
-        var leadInMs = 1000
+        @Option(help: ArgumentHelp("Silence before the first sound after every open, in ms (default 1000).", valueName: "ms"))
+        var leadInMs: Int?
 
         @Option(help: ArgumentHelp("Seconds to keep reopening a lost device before giving up.", valueName: "seconds"))
         var giveUpAfter = 600
 
-        @Option(help: ArgumentHelp("Seconds a device may take no sound before it is taken for lost and reopened.", valueName: "seconds"))
-        var stallTimeout = 2.0
+        @Option(help: ArgumentHelp("Seconds a device may take no sound before it is taken for lost and reopened (default 2).", valueName: "seconds"))
+        var stallTimeout: Double?
 
         @Flag(name: .shortAndLong, help: "Log what the device granted and every recovery.")
         var verbose = false
@@ -44,48 +44,51 @@ extension Stretchcue {
         var resume = false
 
         func validate() throws {
-            guard (0...10_000).contains(leadInMs) else {
+            if let leadInMs, !(0...10_000).contains(leadInMs) {
                 throw ValidationError("--lead-in-ms \(leadInMs) is out of range; expected 0 to 10000")
             }
             guard (1...86_400).contains(giveUpAfter) else {
                 throw ValidationError("--give-up-after \(giveUpAfter) is out of range; expected 1 to 86400 seconds")
             }
-            guard (0.2...60).contains(stallTimeout) else {
+            if let stallTimeout, !(0.2...60).contains(stallTimeout) {
                 throw ValidationError("--stall-timeout \(stallTimeout) is out of range; expected 0.2 to 60 seconds")
             }
         }
 
         func run() throws {
             let logger = Logging.make(verbose: verbose)
-            let state = Settings()
+            let settings = try session.settings()
+            let routine = session.routine(settings)
+            let leadInMs = self.leadInMs ?? settings.leadInMilliseconds
+            let stallTimeout = self.stallTimeout ?? settings.stallTimeout
             // Everything is checked before the device is touched.
-            var options = session.options
+            var options = session.options(settings)
             var start = ResumePoint.start
             var prepared: Session
-            if resume, let place = Self.place(for: session.routine, from: state.placePath, logger: logger) {
+            if resume, let place = Self.place(for: routine, from: settings.placePath, logger: logger) {
                 options = place.options
                 options.sampleRate = session.rate
                 prepared = try reportingFailures {
                     try Session(
-                        routine: session.routine, options: options, voice: session.voice, chimes: session.chimes,
-                        packs: session.packs)
+                        routine: routine, options: options, voice: session.voice ?? settings.voice,
+                        chimes: session.chimes ?? settings.chimes, packs: session.packs.isEmpty ? settings.packs : session.packs)
                 }
                 if place.frame(on: prepared.timeline) != nil {
                     start = .step(place.step)
                 } else {
-                    logger.warning("the saved place does not fit \(session.routine) any more; starting from the beginning")
+                    logger.warning("the saved place does not fit \(routine) any more; starting from the beginning")
                 }
             } else {
-                prepared = try reportingFailures { try Session(session) }
+                prepared = try reportingFailures { try Session(session, settings) }
             }
-            var mixSettings = try mix.settings()
+            var mixSettings = try mix.settings(over: settings.mix)
             ALSAMessages.route(to: logger)
             Interruption.catchSignals()
 
             let stream: DeviceStream
             do {
                 stream = try DeviceStream(
-                    request: device.request(rate: session.rate, channels: mixSettings.channels),
+                    request: device.request(rate: session.rate, channels: mixSettings.channels, settings: settings),
                     opener: ALSAOpener(logger: logger), logger: logger, giveUpAfter: .seconds(giveUpAfter),
                     stallTimeout: .milliseconds(Int(stallTimeout * 1000)), wait: Interruption.sleep)
             } catch {
@@ -102,8 +105,8 @@ extension Stretchcue {
                     logger: logger, startingAt: start)
             }
             let keeper = SessionKeeper(
-                routine: session.routine, name: prepared.routine.name, options: options, placePath: state.placePath,
-                historyPath: state.historyPath, logger: logger)
+                routine: routine, name: prepared.routine.name, options: options, placePath: settings.placePath,
+                historyPath: settings.historyPath, logger: logger)
             // Keys when a person is at a terminal; none for a service or a pipe.
             let readsKeys = Terminal.enterRawMode()
             defer { Terminal.restore() }
@@ -151,24 +154,25 @@ extension Stretchcue.Play {
 
 /// Which device to play on and how to drive it.
 struct DeviceFlags: ParsableArguments {
-    @Option(name: [.customShort("D"), .long], help: "The ALSA device: default, pulse, hw:CARD=Name, plughw:1...")
-    var device = "default"
+    @Option(name: [.customShort("D"), .long], help: "The ALSA device: default, pulse, hw:CARD=Name, plughw:1... (default: the config's, else default)")
+    var device: String?
 
-    @Option(help: ArgumentHelp("The device buffer in ms (300-500 for Bluetooth speakers).", valueName: "ms"))
-    var bufferMs = 100
+    @Option(help: ArgumentHelp("The device buffer in ms (300-500 for Bluetooth speakers; default 100).", valueName: "ms"))
+    var bufferMs: Int?
 
     @Option(help: ArgumentHelp("A sample format to insist on: s16, s24 (sent as s32), s32 or float.", valueName: "format"))
     var sampleFormat: SampleFormat?
 
     func validate() throws {
-        guard (10...2000).contains(bufferMs) else {
+        if let bufferMs, !(10...2000).contains(bufferMs) {
             throw ValidationError("--buffer-ms \(bufferMs) is out of range; expected 10 to 2000")
         }
     }
 
-    func request(rate: Int, channels: Int) -> DeviceRequest {
+    /// What to ask the device for: these flags over the config's `settings`.
+    func request(rate: Int, channels: Int, settings: Settings) -> DeviceRequest {
         DeviceRequest(
-            device: device, sampleRate: rate, channels: channels, bufferMilliseconds: bufferMs, periods: 4,
-            sampleFormat: sampleFormat)
+            device: device ?? settings.device, sampleRate: rate, channels: channels,
+            bufferMilliseconds: bufferMs ?? settings.bufferMilliseconds, periods: 4, sampleFormat: sampleFormat)
     }
 }

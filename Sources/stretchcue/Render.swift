@@ -27,9 +27,11 @@ extension Stretchcue {
         }
 
         func run() throws {
+            let settings = try session.settings()
             try reportingFailures {
-                let prepared = try Session(session)
-                let mixer = try Mixer(timeline: prepared.timeline, bank: prepared.bank, settings: try mix.settings())
+                let prepared = try Session(session, settings)
+                let mixer = try Mixer(
+                    timeline: prepared.timeline, bank: prepared.bank, settings: try mix.settings(over: settings.mix))
                 let sink = try FileSink(
                     path: output, sampleRate: prepared.timeline.sampleRate, channels: mixer.settings.channels,
                     format: format)

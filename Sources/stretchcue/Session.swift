@@ -12,10 +12,11 @@ struct Session {
     var timeline: Timeline
     var bank: SoundBank
 
-    /// Loads the routine the flags name and lays it out.
-    init(_ flags: SessionFlags) throws {
+    /// Loads the routine the flags (else the config, `settings`) name and lays it out.
+    init(_ flags: SessionFlags, _ settings: Settings) throws {
         try self.init(
-            routine: flags.routine, options: flags.options, voice: flags.voice, chimes: flags.chimes, packs: flags.packs)
+            routine: flags.routine(settings), options: flags.options(settings), voice: flags.voice ?? settings.voice,
+            chimes: flags.chimes ?? settings.chimes, packs: flags.packs.isEmpty ? settings.packs : flags.packs)
     }
 
     /// Loads `routine` (a built-in name or a file) and lays it out with

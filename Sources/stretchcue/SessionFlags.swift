@@ -1,12 +1,18 @@
 import ArgumentParser
 import Routines
+import Service
+import SystemCalls
 import Timing
 
 /// The routine and the options that shape its session: the same on `plan`,
-/// `render` and `play`.
+/// `render` and `play`. What is not given here comes from the config file
+/// (`settings`), else the defaults.
 struct SessionFlags: ParsableArguments {
-    @Argument(help: "A built-in routine name or a routine file (YAML).")
-    var routine = "back-tension"
+    @Argument(help: ArgumentHelp("A built-in routine name or a routine file (YAML); default: the config's, else back-tension.", valueName: "routine"))
+    var routineArgument: String?
+
+    @Option(help: ArgumentHelp("A config file, instead of the first found of \(Settings.configFiles().joined(separator: ", ")).", valueName: "file"))
+    var config: String?
 
     @Option(help: "Rounds of the routine (1-9), instead of the routine's own.")
     var rounds: Int?
@@ -15,7 +21,7 @@ struct SessionFlags: ParsableArguments {
     var hold: Double?
 
     @Option(help: "Speed of holds, breaths and pauses, never speech: 2 is twice as fast (0.25-4).")
-    var pace: Double = 1
+    var pace: Double?
 
     @Option(help: ArgumentHelp("Breathing pattern in seconds, IN:OUT or IN:HOLD:OUT:HOLD.", valueName: "pattern"))
     var breath: String?
@@ -23,11 +29,11 @@ struct SessionFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Sample rate of the session in Hz.", valueName: "hz"))
     var rate = 48_000
 
-    @Flag(help: "Ring a soft chime half way through every hold.")
-    var halfway = false
+    @Flag(inversion: .prefixedNo, help: "Ring a soft chime half way through every hold (or not).")
+    var halfway: Bool?
 
     @Option(help: ArgumentHelp("Tick each of the last N seconds of every hold (0-30).", valueName: "n"))
-    var countdown = 0
+    var countdown: Int?
 
     @Option(help: ArgumentHelp("A voice pack folder to take spoken prompts from.", valueName: "folder"))
     var voice: String?
@@ -49,7 +55,7 @@ struct SessionFlags: ParsableArguments {
         if let hold, !RoutineLimits.hold.contains(hold) {
             throw ValidationError("--hold \(hold.formatted) is out of range; expected 1 to 1800 seconds")
         }
-        guard RoutineLimits.pace.contains(pace) else {
+        if let pace, !RoutineLimits.pace.contains(pace) {
             throw ValidationError("--pace \(pace.formatted) is out of range; expected 0.25 to 4")
         }
         if let breath {
@@ -61,15 +67,30 @@ struct SessionFlags: ParsableArguments {
         guard SessionOptions.sampleRates.contains(rate) else {
             throw ValidationError("--rate \(rate) is out of range; expected 8000 to 192000 Hz")
         }
-        guard SessionOptions.countdownSeconds.contains(countdown) else {
+        if let countdown, !SessionOptions.countdownSeconds.contains(countdown) {
             throw ValidationError("--countdown \(countdown) is out of range; expected 0 to 30 seconds")
         }
     }
 
-    /// The options for the timing engine.
-    var options: SessionOptions {
-        SessionOptions(
-            sampleRate: rate, rounds: rounds, hold: hold, pace: pace, breathing: breath.flatMap(BreathPattern.init),
-            halfwayChime: halfway, countdown: countdown)
+    /// The settings: the config file's (the one named, else the first
+    /// found) over the defaults; a broken config is one line and exit 2.
+    func settings() throws(Failure) -> Settings {
+        var settings = Settings()
+        if let file = config ?? Settings.configFiles().first(where: Files.exists) {
+            do { try settings.load(configFile: file) } catch { throw Failure(error) }
+        }
+        return settings
+    }
+
+    /// The routine: the one named, else the config's.
+    func routine(_ settings: Settings) -> String { routineArgument ?? settings.routine }
+
+    /// The options for the timing engine: these flags over the config's.
+    func options(_ settings: Settings) -> SessionOptions {
+        let base = settings.options
+        return SessionOptions(
+            sampleRate: rate, rounds: rounds ?? base.rounds, hold: hold ?? base.hold, pace: pace ?? base.pace,
+            breathing: breath.flatMap(BreathPattern.init) ?? base.breathing, halfwayChime: halfway ?? base.halfwayChime,
+            countdown: countdown ?? base.countdown)
     }
 }

@@ -167,3 +167,40 @@ import Testing
         #expect(try Program.run(["packs", "export", folder + "/mine"]).status == 1, "an existing folder is not written over")
     }
 }
+
+/// A person's config file shapes every session; the flags win over it.
+@Suite struct PersonConfigTests {
+    @Test func theConfigShapesTheSessionAndFlagsOverrideIt() throws {
+        let folder = Repository.temporaryFolder("stretchcue-config")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/stretchcue", withIntermediateDirectories: true)
+        try "rounds: 2\nhold: 7\ncountdown: 2\npacks: [wood]\n"
+            .write(toFile: folder + "/stretchcue/config.yaml", atomically: true, encoding: .utf8)
+        let environment = ["XDG_CONFIG_HOME": folder]
+        func plan(_ flags: [String]) throws -> RealTime.Plan {
+            let result = try Program.run(["plan", "--json"] + flags, environment: environment)
+            #expect(result.status == 0, "\(result.error)")
+            return try JSONDecoder().decode(RealTime.Plan.self, from: Data(result.output.utf8))
+        }
+        /// The second pose's hold (the first, cat/cow, is paced by breaths): from its start chime to its end chime, in seconds.
+        func hold(_ plan: RealTime.Plan) throws -> Double {
+            let start = try #require(plan.cues.filter { $0.kind == "chime.start" }.dropFirst().first)
+            let end = try #require(plan.cues.first { $0.kind == "chime.end" && $0.frame > start.frame })
+            return Double(end.frame - start.frame) / 48_000
+        }
+        let configured = try plan([])
+        #expect(try hold(configured) == 7)
+        #expect(configured.cues.contains { $0.kind == "tick" })
+        let flagged = try plan(["--hold", "3", "--countdown", "0", "--rounds", "1"])
+        #expect(try hold(flagged) == 3)
+        #expect(!flagged.cues.contains { $0.kind == "tick" })
+        #expect(flagged.frames < configured.frames / 2)
+        // The config's pack: the wood chime's length, not the built-in one's.
+        let startChime = try #require(configured.cues.first { $0.kind == "chime.start" })
+        #expect(startChime.length == 76_800, "the wood pack's 1.6 s chime")
+        // A broken config: one line naming it, exit 2, nothing planned.
+        try "hold: [7]\n".write(toFile: folder + "/stretchcue/config.yaml", atomically: true, encoding: .utf8)
+        let broken = try Program.run(["plan"], environment: environment)
+        #expect(broken.status == 2 && broken.error.hasPrefix(folder + "/stretchcue/config.yaml:1:7: a hold must be a number"), "\(broken.error)")
+    }
+}
