@@ -31,12 +31,28 @@ public struct MixSettings: Equatable, Sendable {
     public var master: Double
     /// Output channels: 2 (stereo) or 1 (mono).
     public var channels: Int
+    /// Left-side prompts and chimes toward the left channel, right-side toward the right.
+    public var panSides: Bool
 
-    public init(gains: [Layer: Double] = [:], muted: Set<Layer> = [], master: Double = 0, channels: Int = 2) {
+    public init(
+        gains: [Layer: Double] = [:], muted: Set<Layer> = [], master: Double = 0, channels: Int = 2, panSides: Bool = false
+    ) {
         self.gains = gains
         self.muted = muted
         self.master = master
         self.channels = channels
+        self.panSides = panSides
+    }
+
+    /// Where a side's prompts and chimes sit with `panSides`: -1 is all left,
+    /// 1 all right; toward a side, not in it, so both ears still hear it.
+    public static let sidePan = 0.6
+
+    /// The left and right gains of a sound at `position` (-1 to 1): equal
+    /// power, 1 and 1 in the middle.
+    public static func pan(_ position: Double) -> (left: Float, right: Float) {
+        let angle = (position + 1) * Double.pi / 4
+        return (Float(cos(angle) * 2.0.squareRoot()), Float(sin(angle) * 2.0.squareRoot()))
     }
 
     /// The linear gain `layer` plays at: 0 when muted.

@@ -34,6 +34,8 @@ public final class Mixer: Sendable {
         /// Where the cue stops its sound before the sound's end, fading it
         /// out over `length` frames up to the session frame `end`.
         var cut: (end: Int64, length: Int)?
+        /// The gains of the left and right channel (`MixSettings.panSides`).
+        var pan: (left: Float, right: Float)
     }
 
     /// What a slot's sound is made from: a pack's sound with variants is
@@ -122,12 +124,21 @@ public final class Mixer: Sendable {
         let partFrames = Self.partSeconds * Int64(timeline.sampleRate)
         /// Frames of fade-out when a cue stops before its sound ends.
         let cutFade = Fade.frames(milliseconds: 40, rate: timeline.sampleRate)
-        /// Places a source's sound of `frames` frames at `start`, playing `length` of them, part by part.
-        func place(_ source: Source, _ layer: Layer, at start: Int64, length: Int64, of frames: Int64) {
+        /// Places a source's sound of `frames` frames at `start`, playing
+        /// `length` of them, part by part; a side's prompts and chimes panned
+        /// toward it when the settings say so.
+        func place(_ source: Source, _ layer: Layer, at start: Int64, length: Int64, of frames: Int64, side: Side? = nil) {
             let gain = settings.linearGain(layer) / Sound.fullScale
             let playable = min(length, frames)
             guard gain > 0, playable > 0 else { return }
             let cut = playable < frames ? (end: start + playable, length: Int(min(Int64(cutFade), playable))) : nil
+            let toward: Double? =
+                switch side {
+                case .left: -MixSettings.sidePan
+                case .right: MixSettings.sidePan
+                default: nil
+                }
+            let pan = settings.panSides && settings.channels == 2 && layer != .breath ? toward.map(MixSettings.pan) : nil
             for part in Self.parts(of: frames, each: partFrames) where part.lowerBound < playable {
                 let piece = Piece(source: source, part: part)
                 let slot = slots[piece] ?? pieces.count
@@ -138,7 +149,7 @@ public final class Mixer: Sendable {
                 entries.append(
                     Entry(
                         start: start + part.lowerBound, length: min(Int64(part.count), playable - part.lowerBound),
-                        slot: slot, gain: gain, layer: layer, cut: cut))
+                        slot: slot, gain: gain, layer: layer, cut: cut, pan: pan ?? (1, 1)))
             }
         }
         // Where an inhale's exhale follows straight on, the two tones join.
@@ -157,7 +168,7 @@ public final class Mixer: Sendable {
             switch cue.kind {
             case .voice:
                 let (source, frames) = try prompt(cue.prompt!)
-                place(source, .voice, at: cue.frame, length: cue.length, of: frames)
+                place(source, .voice, at: cue.frame, length: cue.length, of: frames, side: cue.side)
             case .breathInhale, .breathExhale, .breathHold:
                 let joined =
                     cue.kind == .breathInhale ? exhaleStarts.contains(cue.end) : inhaleEnds.contains(cue.frame)
@@ -172,7 +183,9 @@ public final class Mixer: Sendable {
             default:
                 defer { chimes[cue.kind, default: 0] += 1 }
                 let variant = bank.variant(of: cue.kind, occurrence: chimes[cue.kind, default: 0])
-                place(.chime(cue.kind, variant: variant), .chime, at: cue.frame, length: cue.length, of: bank.frames(of: cue.kind, variant: variant))
+                place(
+                    .chime(cue.kind, variant: variant), .chime, at: cue.frame, length: cue.length,
+                    of: bank.frames(of: cue.kind, variant: variant), side: cue.side)
             }
         }
         entries.sort { $0.start < $1.start }
@@ -230,7 +243,8 @@ public final class Mixer: Sendable {
             sound.samples.withUnsafeBufferPointer { samples in
                 add(
                     samples, channels: sound.channels, from: Int(from - entry.start), count: Int(to - from),
-                    into: output, at: Int(from - start), gain: entry.gain * gains.factor(entry.layer), fade: fade)
+                    into: output, at: Int(from - start), gain: entry.gain * gains.factor(entry.layer), pan: entry.pan,
+                    fade: fade)
             }
         }
         let mixed = UnsafeMutableBufferPointer(rebasing: output[0..<frames * channels])
@@ -247,40 +261,45 @@ public final class Mixer: Sendable {
     @inline(__always)
     private func add(
         _ samples: UnsafeBufferPointer<Int16>, channels inputChannels: Int, from source: Int, count: Int,
-        into output: UnsafeMutableBufferPointer<Float>, at target: Int, gain: Float,
+        into output: UnsafeMutableBufferPointer<Float>, at target: Int, gain: Float, pan: (left: Float, right: Float),
         fade: (from: Int, length: Int)
     ) {
         let plain = min(count, max(0, fade.from - source))
-        mix(samples, inputChannels, from: source, count: plain, into: output, at: target, gain: gain)
+        mix(samples, inputChannels, from: source, count: plain, into: output, at: target, gain: gain, pan: pan)
         // Frames inside a cut's fade-out, one at a time with their own gain.
         for offset in plain..<count {
             let frame = source + offset
             let level = gain * Fade.gain(fade.from + fade.length - 1 - frame, of: fade.length)
-            mix(samples, inputChannels, from: frame, count: 1, into: output, at: target + offset, gain: level)
+            mix(samples, inputChannels, from: frame, count: 1, into: output, at: target + offset, gain: level, pan: pan)
         }
     }
 
     /// The inner loop: one loop per channel layout, so each stays simple
-    /// enough for the compiler to vectorize.
+    /// enough for the compiler to vectorize. `pan` scales the left and right
+    /// channel of a stereo output.
     @inline(__always)
     private func mix(
         _ samples: UnsafeBufferPointer<Int16>, _ inputChannels: Int, from source: Int, count: Int,
-        into output: UnsafeMutableBufferPointer<Float>, at target: Int, gain: Float
+        into output: UnsafeMutableBufferPointer<Float>, at target: Int, gain: Float, pan: (left: Float, right: Float)
     ) {
         guard count > 0, let input = samples.baseAddress, let base = output.baseAddress else { return }
+        let (left, right) = (gain * pan.left, gain * pan.right)
         switch (inputChannels, settings.channels) {
         case (1, 2):
             let from = input + source
             let to = base + target * 2
             for frame in 0..<count {
-                let value = Float(from[frame]) * gain
-                to[frame * 2] += value
-                to[frame * 2 + 1] += value
+                let value = Float(from[frame])
+                to[frame * 2] += value * left
+                to[frame * 2 + 1] += value * right
             }
         case (2, 2):
             let from = input + source * 2
             let to = base + target * 2
-            for index in 0..<count * 2 { to[index] += Float(from[index]) * gain }
+            for frame in 0..<count {
+                to[frame * 2] += Float(from[frame * 2]) * left
+                to[frame * 2 + 1] += Float(from[frame * 2 + 1]) * right
+            }
         case (1, 1):
             let from = input + source
             let to = base + target

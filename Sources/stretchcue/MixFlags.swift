@@ -14,6 +14,9 @@ struct MixFlags: ParsableArguments {
     @Flag(help: "Mix to one channel instead of two.")
     var mono = false
 
+    @Flag(help: "Left-side prompts and chimes toward the left channel, right-side toward the right.")
+    var panSides = false
+
     func validate() throws { _ = try settings(over: MixSettings()) }
 
     /// The mixer settings: the config's (`base`), with these flags over them
@@ -21,6 +24,7 @@ struct MixFlags: ParsableArguments {
     func settings(over base: MixSettings) throws -> MixSettings {
         var settings = base
         settings.channels = mono ? 1 : 2
+        settings.panSides = panSides || base.panSides
         if mute != nil { settings.muted = [] }
         let layers = Layer.allCases.map(\.rawValue).joined(separator: ", ")
         for setting in gainSettings {

@@ -1,4 +1,5 @@
 import Audio
+import Glibc
 import Routines
 import TestSupport
 import Testing
@@ -124,6 +125,42 @@ import Timing
         #expect(samples[4...].allSatisfy { abs($0) <= Limiter.ceiling && abs($0) > 0.891 })
         #expect(samples[4] > -Limiter.ceiling && samples[4] < -0.9)
         #expect(samples[5] <= samples[6])
+    }
+}
+
+extension MixerTests {
+    /// With sides panned, a left side's prompt and chimes are louder on the
+    /// left than the right by the pan's 9.8 dB, a right side's the other way,
+    /// and everything else (both sides, the poses' prompts) in the middle.
+    @Test func sidesPanTowardTheirSide() throws {
+        /// The energy of each channel in the first 100 ms of `cue` alone.
+        func energies(_ cue: Cue, panned: Bool) throws -> (left: Double, right: Double) {
+            var alone = timeline
+            alone.cues = [cue]
+            let mixer = try Mixer(timeline: alone, bank: bank, settings: MixSettings(panSides: panned))
+            let samples = try Render.frames(mixer, from: cue.frame, count: 4800)
+            let left = stride(from: 0, to: samples.count, by: 2).reduce(0.0) { $0 + Double(samples[$1] * samples[$1]) }
+            let right = stride(from: 1, to: samples.count, by: 2).reduce(0.0) { $0 + Double(samples[$1] * samples[$1]) }
+            return (left, right)
+        }
+        let sided = timeline.cues.filter { $0.kind == .chimeStart || $0.kind == .voice }
+        for side in [Side.left, .right, .both] {
+            let cues = sided.filter { $0.side == side }
+            #expect(cues.count >= 2, "\(side)")
+            for cue in cues {
+                let (left, right) = try energies(cue, panned: true)
+                let decibels = 10 * log10(left / right)
+                switch side {
+                case .left: #expect(abs(decibels - 9.8) < 1, "\(cue.kind) \(side): \(decibels) dB")
+                case .right: #expect(abs(decibels + 9.8) < 1, "\(cue.kind) \(side): \(decibels) dB")
+                case .both: #expect(abs(decibels) < 0.01, "\(cue.kind) \(side): \(decibels) dB")
+                }
+                let center = try energies(cue, panned: false)
+                #expect(abs(10 * log10(center.left / center.right)) < 0.01)
+                // Equal power: the pan moves the sound, it does not make it louder.
+                #expect(abs(10 * log10((left + right) / (center.left + center.right))) < 0.05)
+            }
+        }
     }
 }
 

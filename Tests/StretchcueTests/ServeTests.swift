@@ -66,14 +66,19 @@ struct ServeTests {
     @Test func requestsThatMakeNoSenseAreRefusedWithAReason() throws {
         let box = try Box()
         defer { box.tearDown() }
-        try box.start()
+        // As under systemd: the log goes to the journal.
+        try box.start(environment: ["JOURNAL_STREAM": "8:12345"])
         let next = try Program.run(["ctl", "next", "--socket", box.socket])
         #expect(next.status == 4 && next.error.contains("refused: nothing is playing"), "\(next.error)")
         let missing = try Program.run(["ctl", "start", box.folder + "/missing.yaml", "--socket", box.socket])
         #expect(missing.status == 4 && missing.error.contains("missing.yaml"), "\(missing.error)")
         let nobody = try Program.run(["ctl", "status", "--socket", box.folder + "/nobody.sock"])
         #expect(nobody.status == 5 && nobody.error.contains("no box answers"), "\(nobody.error)")
-        _ = try box.stop()
+        // Journal lines: a syslog priority first, no time stamp, no escape code.
+        let log = try box.stop().split(separator: "\n")
+        #expect(!log.isEmpty && log.allSatisfy { $0.hasPrefix("<") && $0.dropFirst(2).hasPrefix(">") }, "\(log)")
+        #expect(log.contains { $0.hasPrefix("<5>listening on ") }, "\(log)")
+        #expect(!log.contains { $0.contains("\u{1B}") })
     }
 }
 
