@@ -54,6 +54,7 @@ public final class ControlLoop: @unchecked Sendable {
         var decoder = KeyDecoder()
         // Steps before the one it starts in (a resumed session) are not announced.
         var lastStep = max(0, player.status.stepNumber - 1)
+        var stepsReplayed = player.stepsReplayed
         var lastDraw = ContinuousClock.now
         var bytes = [UInt8](repeating: 0, count: 64)
         while running.load(ordering: .relaxed) {
@@ -76,11 +77,14 @@ public final class ControlLoop: @unchecked Sendable {
             }
             player.tidyUp()
             observer?(player)
+            let replayed = player.stepsReplayed
             let status = player.status
             if plain {
                 // Every step reached since the last look, even those passed
-                // quickly; after going back, the step gone back to.
-                if status.stepNumber < lastStep { lastStep = status.stepNumber - 1 }
+                // quickly; after going back, or replaying a step once the
+                // device is back, the step gone back to.
+                if status.stepNumber < lastStep || replayed != stepsReplayed { lastStep = status.stepNumber - 1 }
+                stepsReplayed = replayed
                 let timeline = player.timeline
                 for number in (lastStep + 1)..<max(lastStep + 1, status.stepNumber + 1) where number >= 1 {
                     let passed = LiveStatus(

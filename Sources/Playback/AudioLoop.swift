@@ -269,6 +269,8 @@ public final class AudioLoop {
         }
         renderer.startSilent()
         position = mixer.timeline.frame(of: resume)
+        handOff.heardPosition.store(position, ordering: .relaxed)
+        if case .step = resume { handOff.stepsReplayed.add(1, ordering: .releasing) }
         preparer = SoundPreparer(mixer: mixer, from: position, logger: logger)
         return writeLeadIn(stopAsked)
     }

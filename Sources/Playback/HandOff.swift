@@ -21,6 +21,9 @@ final class HandOff: Sendable {
     let writePosition = Atomic<Int64>(0)
     /// The session frame being heard: written, less what the device holds.
     let heardPosition = Atomic<Int64>(0)
+    /// Times the session went back to a step's announcement once the device
+    /// was back; counted after `heardPosition` moved there.
+    let stepsReplayed = Atomic<Int>(0)
     /// Frames written to the device, lead-ins included, and what it held after the last write.
     let framesWritten = Atomic<Int64>(0)
     let queued = Atomic<Int>(0)

@@ -159,6 +159,11 @@ public final class PlayerControl: Sendable {
             breathOn: handOff.breathOn.load(ordering: .relaxed))
     }
 
+    /// Times the session went back to a step's announcement after the
+    /// device was lost, so the step is announced again; read it before
+    /// `status` to see the step it went back to.
+    public var stepsReplayed: Int { handOff.stepsReplayed.load(ordering: .acquiring) }
+
     /// Whether the device was lost and is not back yet.
     public var isWaitingForDevice: Bool {
         counters.losses.load(ordering: .relaxed) > counters.reopens.load(ordering: .relaxed)

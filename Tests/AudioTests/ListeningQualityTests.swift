@@ -28,7 +28,7 @@ import Timing
     func inhalesSwellAndExhalesFadeSmoothly(pattern: String) throws {
         let rate = 48_000
         let bank = try SoundBank(sampleRate: rate, voiceFolder: Repository.voiceFolder)
-        let options = SessionOptions(sampleRate: rate, breathing: try #require(BreathPattern(parsing: pattern)))
+        let options = SessionOptions(sampleRate: rate, breathing: BreathPattern(parsing: pattern))
         let timeline = try Timeline(routine: BuiltInRoutines.backTension, options: options, sounds: bank)
         let mixer = try Mixer(timeline: timeline, bank: bank, settings: MixSettings(muted: [.voice, .chime], channels: 1))
         let breaths = timeline.cues.filter { $0.kind == .breathInhale || $0.kind == .breathExhale }

@@ -22,6 +22,14 @@ import Timing
         _ opener: ScriptedOpener, waits: RecordedWaits = RecordedWaits(), logs: CollectedLogs = CollectedLogs(),
         giveUpAfter: Duration = .seconds(600), stopAt stopCall: Int = .max
     ) throws -> PlaybackSummary {
+        try playWithControl(opener, waits: waits, logs: logs, giveUpAfter: giveUpAfter, stopAt: stopCall).summary
+    }
+
+    /// `play`, with the control handle the session had, to read after it.
+    func playWithControl(
+        _ opener: ScriptedOpener, waits: RecordedWaits = RecordedWaits(), logs: CollectedLogs = CollectedLogs(),
+        giveUpAfter: Duration = .seconds(600), stopAt stopCall: Int = .max
+    ) throws -> (summary: PlaybackSummary, control: PlayerControl) {
         let stream = try DeviceStream(
             request: DeviceRequest(device: "scripted"), opener: opener, logger: logs.logger, giveUpAfter: giveUpAfter,
             wait: waits.wait)
@@ -29,10 +37,11 @@ import Timing
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: giveUpAfter),
             source: session.source, logger: logs.logger)
         var calls = 0
-        return try player.run {
+        let summary = try player.run {
             calls += 1
             return calls > stopCall
         }
+        return (summary, player.control)
     }
 
     @Test func underrunsAndSuspendsLoseNothing() throws {
@@ -78,7 +87,7 @@ import Timing
         let opener = ScriptedOpener(deviceFaults: [[700: ENODEV]])
         let waits = RecordedWaits()
         let logs = CollectedLogs()
-        let summary = try play(opener, waits: waits, logs: logs)
+        let (summary, control) = try playWithControl(opener, waits: waits, logs: logs)
         #expect(summary.reopens == 1)
         #expect(waits.waits == [.milliseconds(500)])
         let (first, second) = (opener.devices[0], opener.devices[1])
@@ -100,6 +109,8 @@ import Timing
         #expect(Int64(lostAt) > timeline.steps[step].start)
         let replayed = timeline.cues.filter { $0.frame >= resume && $0.frame < Int64(lostAt) }
         #expect(replayed.first?.kind == .voice)
+        // The control side is told, so a plain terminal prints the step's line again.
+        #expect(control.stepsReplayed == 1)
         #expect(logs.count(atLeast: .warning) == 1)
     }
 

@@ -107,7 +107,7 @@ final class Box {
         process.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
         process.arguments = ["serve", "--config", config, "-v"]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        FileManager.default.createFile(atPath: folder + "/serve.log", contents: nil)
+        #expect(FileManager.default.createFile(atPath: folder + "/serve.log", contents: nil))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/serve.log"))
         process.standardOutput = process.standardError
         try process.run()
