@@ -97,7 +97,14 @@ extension KernelDeviceTests {
         let history = try String(contentsOfFile: folder + "/history.json", encoding: .utf8)
         #expect(history.split(separator: "\n").count == 1 && history.contains(#""stopped":true"#), "\(history)")
 
-        let heard = try RealTime.rawSamples(folder + "/heard.raw")
+        try expectReadyThenSessionUpToTheStop(heardIn: folder + "/heard.raw", plan: plan, expected: expected)
+    }
+
+    /// What a box's card received, from before it started: its spoken
+    /// "ready", silence, then the session from a button's press up to a stop,
+    /// every cue before the stop on its frame, nothing beyond full scale.
+    private func expectReadyThenSessionUpToTheStop(heardIn path: String, plan: RealTime.Plan, expected: [Float]) throws {
+        let heard = try RealTime.rawSamples(path)
         #expect(heard.allSatisfy { abs($0) < 1 })
         // First the box says it is ready; the session is what comes after the silence that follows.
         // Sounds that begin after 2 s of silence: "ready", then the session.
@@ -117,6 +124,45 @@ extension KernelDeviceTests {
         early.cues = plan.cues.filter { $0.frame + 9600 < lastLoud - start }
         #expect(early.cues.count >= 3 && early.cues.count < plan.cues.count, "\(early.cues.count) of \(plan.cues.count) cues before the stop")
         try RealTime.expectEveryCue(of: early, from: expected, heardIn: heard, offset: start)
+    }
+}
+
+extension KernelDeviceTests {
+    /// The box as installed: `make install-built` and `systemctl enable` in
+    /// the guest, then a boot with systemd as PID 1. The service reaches
+    /// READY by itself and says "ready" on the card; a button starts a
+    /// session, a held press stops it; the unit's sandbox lets it reach the
+    /// card and the button, its journal holds no terminal codes, and
+    /// systemd stops it cleanly.
+    @Test func theInstalledServiceBootsAndAButtonPlaysIt() throws {
+        let folder = Repository.temporaryFolder("stretchcue-vm")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder, hold: 20)
+        let (plan, expected) = try RealTime.rendered(routine, in: folder)
+        try FileManager.default.copyItem(atPath: Repository.root + "/Tests/VM/button.py", toPath: folder + "/button.py")
+
+        let run = try VM.run("systemd-box", in: folder, program: [routine, Repository.root])
+        #expect(run.status == 0, "the scenario failed: \(run.log)")
+        let ready = try String(contentsOfFile: folder + "/ready.txt", encoding: .utf8)
+        #expect(ready.contains("StatusText=idle; waiting to be told to start"), "\(ready)")
+        let figures = ready.split(separator: "\n").reduce(into: [String: Double]()) { figures, line in
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let value = Double(parts[1]) { figures[String(parts[0])] = value / 1e6 }
+        }
+        if let started = figures["ExecMainStartTimestampMonotonic"], let active = figures["ActiveEnterTimestampMonotonic"] {
+            print(String(format: "VM: the service was READY %.1f s after boot, %.0f ms after it started", active, (active - started) * 1000))
+        }
+        #expect(try String(contentsOfFile: folder + "/started.status", encoding: .utf8).hasPrefix("playing, Short"))
+        #expect(try String(contentsOfFile: folder + "/stopped.status", encoding: .utf8).hasPrefix("idle"))
+        let journal = try String(contentsOfFile: folder + "/journal.txt", encoding: .utf8)
+        #expect(journal.contains("using its keys KEY_PLAYPAUSE") && journal.contains("0 underruns"), "\(journal)")
+        #expect(!journal.contains("\u{1B}"), "terminal codes in the journal: \(journal)")
+        let stopped = try String(contentsOfFile: folder + "/stopped.txt", encoding: .utf8)
+        #expect(stopped.contains("Result=success") && stopped.contains("ExecMainStatus=0"), "\(stopped)")
+        let history = try String(contentsOfFile: folder + "/history.json", encoding: .utf8)
+        #expect(history.split(separator: "\n").count == 1 && history.contains(#""stopped":true"#), "\(history)")
+
+        try expectReadyThenSessionUpToTheStop(heardIn: folder + "/heard.raw", plan: plan, expected: expected)
     }
 }
 
@@ -194,7 +240,7 @@ enum VM {
         process.arguments = [Repository.root + "/Tests/VM/scenarios/\(name).sh", folder]
         try process.run()
         process.waitUntilExit()
-        let log = ["scenario.log", "play.log", "console.log"].compactMap {
+        let log = ["setup.log", "scenario.log", "play.log", "console.log"].compactMap {
             try? String(contentsOfFile: folder + "/" + $0, encoding: .utf8)
         }.joined(separator: "\n")
         return (process.terminationStatus, log)

@@ -11,7 +11,9 @@
 #
 # SCENARIO: a shell script run as root in the guest, in OUT (shared, read
 # and write) as its working folder; OUT also receives the guest's console
-# (console.log). MODULE ARGS: extra modules to load with their options,
+# (console.log). One with "# vm-boot: systemd" runs as a service of a
+# systemd booted on a writable copy of the root, after running itself with
+# the argument "setup" there before the boot (see init). MODULE ARGS: extra modules to load with their options,
 # e.g. "snd-aloop pcm_substreams=1". Exits with the scenario's exit status
 # (written by the guest to OUT/status), 2 when the VM could not run it.
 #
@@ -28,7 +30,7 @@ fail() { echo "vm.sh: $*" >&2; exit 2; }
 
 # What the harness itself needs from Debian.
 missing=""
-for tool in qemu-system-x86_64:qemu-system-x86 busybox:busybox-static modprobe:kmod socat:socat; do
+for tool in qemu-system-x86_64:qemu-system-x86 busybox:busybox-static modprobe:kmod socat:socat udevadm:udev make:make; do
     command -v "${tool%%:*}" >/dev/null || missing="$missing ${tool#*:}"
 done
 if [ -n "$missing" ]; then
@@ -55,7 +57,7 @@ vmlinuz="$cache/kernel/boot/vmlinuz-$version"
 [ -e "$vmlinuz" ] || fail "no kernel in $cache/kernel"
 
 # The initramfs: busybox, the modules 9p and the sound cards need, and /init.
-modules="virtio_pci 9p 9pnet_virtio xhci_pci snd-aloop snd-usb-audio snd-hda-intel uinput evdev virtio_blk ext4"
+modules="virtio_pci 9p 9pnet_virtio overlay xhci_pci snd-aloop snd-usb-audio snd-hda-intel uinput evdev virtio_blk ext4"
 # Named by what goes in, so a changed /init or module list builds a new one.
 key=$( (cat "$(dirname "$0")/init"; echo "$modules") | md5sum | cut -c1-12)
 initramfs="$cache/initramfs-$version-$key.cpio"
@@ -81,6 +83,8 @@ mkdir -p "$out"
 cp "$scenario" "$out/scenario.sh"
 rm -f "$out/status" "$out/console.log"
 printf '%s\n' "$@" > "$out/modules"
+# How the guest boots: "systemd" after "# vm-boot:" boots systemd as PID 1 (see init).
+sed -n 's/^# vm-boot: *//p' "$scenario" | head -n 1 > "$out/boot"
 # Wall time allowed: the scenario's own limit, if it states one, else 5 minutes.
 limit=$(sed -n 's/^# vm-timeout: *\([0-9]*\).*/\1/p' "$scenario" | head -n 1)
 # Devices the scenario wants plugged in ($OUT: its folder), after "# vm-devices:".
