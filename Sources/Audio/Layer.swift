@@ -2,7 +2,7 @@ import Glibc
 
 import Timing
 
-/// The three layers of a mix, each with its own gain and mute.
+/// The layers of a mix, each with its own gain and mute.
 public enum Layer: String, CaseIterable, Sendable {
     /// Spoken prompts.
     case voice
@@ -10,6 +10,8 @@ public enum Layer: String, CaseIterable, Sendable {
     case chime
     /// The breathing tones.
     case breath
+    /// The background loop under the session (see `Ambient`).
+    case ambient
 
     /// The layer a cue's sound plays on.
     public init(_ kind: CueKind) {
@@ -33,15 +35,20 @@ public struct MixSettings: Equatable, Sendable {
     public var channels: Int
     /// Left-side prompts and chimes toward the left channel, right-side toward the right.
     public var panSides: Bool
+    /// The built-in soft noise as the ambient layer when no pack has an
+    /// ambient sound (a pack's plays whenever the layer is not muted).
+    public var ambientNoise: Bool
 
     public init(
-        gains: [Layer: Double] = [:], muted: Set<Layer> = [], master: Double = 0, channels: Int = 2, panSides: Bool = false
+        gains: [Layer: Double] = [:], muted: Set<Layer> = [], master: Double = 0, channels: Int = 2, panSides: Bool = false,
+        ambientNoise: Bool = false
     ) {
         self.gains = gains
         self.muted = muted
         self.master = master
         self.channels = channels
         self.panSides = panSides
+        self.ambientNoise = ambientNoise
     }
 
     /// Where a side's prompts and chimes sit with `panSides`: -1 is all left,
@@ -84,13 +91,15 @@ public struct LiveGains: Equatable, Sendable {
         self.master = master
     }
 
-    /// The factor for a layer, the master included.
+    /// The factor for a layer, the master included; the ambient layer
+    /// follows the master alone.
     @inline(__always)
     func factor(_ layer: Layer) -> Float {
         switch layer {
         case .voice: voice * master
         case .chime: chime * master
         case .breath: breath * master
+        case .ambient: master
         }
     }
 }

@@ -44,6 +44,7 @@ public final class Mixer: Sendable {
         case prompt(PromptRef, variant: Int)
         case chime(CueKind, variant: Int)
         case breath(CueKind, frames: Int64, joined: Bool)
+        case ambient
     }
 
     /// A slot: the frames `part` of a source's sound (all of them for a short one).
@@ -61,6 +62,8 @@ public final class Mixer: Sendable {
     private let entries: [Entry]
     /// The longest entry, to find every sound still playing at a frame.
     private let longest: Int64
+    /// The ambient layer's loop and gain over the session, when it plays.
+    private let ambient: (loop: AmbientLoop, envelope: AmbientEnvelope)?
     /// What each slot holds.
     private let pieces: [Piece]
     /// Each slot's entry starts, in order: when its sound plays next.
@@ -80,6 +83,7 @@ public final class Mixer: Sendable {
                 switch pieces[slot].source {
                 case .prompt(let prompt, _): prompt.description
                 case .chime(let kind, _), .breath(let kind, _, _): kind.rawValue
+                case .ambient: Layer.ambient.rawValue
                 }
             // A sound missed in several parts is named once.
             if !names.contains(name) { names.append(name) }
@@ -188,6 +192,17 @@ public final class Mixer: Sendable {
                     of: bank.frames(of: cue.kind, variant: variant), side: cue.side)
             }
         }
+        // The ambient loop, copy after copy, over the whole session.
+        let loop = settings.linearGain(.ambient) > 0 ? bank.ambientLoop(builtIn: settings.ambientNoise) : nil
+        if let loop {
+            for start in stride(from: Int64(0), to: timeline.frames, by: Int(loop.frames)) {
+                place(.ambient, .ambient, at: start, length: min(loop.frames, timeline.frames - start), of: loop.frames)
+            }
+        }
+        ambient = loop.map { loop in
+            let voice = entries.filter { $0.layer == .voice }.map { $0.start..<$0.start + $0.length }
+            return (loop, AmbientEnvelope(voice: voice, sessionFrames: timeline.frames, rate: timeline.sampleRate))
+        }
         entries.sort { $0.start < $1.start }
         self.entries = entries
         self.pieces = pieces
@@ -238,12 +253,23 @@ public final class Mixer: Sendable {
             let from = max(start, entry.start)
             let to = min(end, entry.start + playable)
             guard from < to else { continue }
+            let gain = entry.gain * gains.factor(entry.layer)
+            if entry.layer == .ambient, let envelope = ambient?.envelope {
+                sound.samples.withUnsafeBufferPointer { samples in
+                    for frame in from..<to {
+                        mix(
+                            samples, sound.channels, from: Int(frame - entry.start), count: 1, into: output,
+                            at: Int(frame - start), gain: gain * envelope.gain(at: frame), pan: entry.pan)
+                    }
+                }
+                continue
+            }
             // The cut's fade-out, in frames of this entry's sound.
             let fade = entry.cut.map { (from: Int($0.end - entry.start) - $0.length, length: $0.length) } ?? (Int(playable), 0)
             sound.samples.withUnsafeBufferPointer { samples in
                 add(
                     samples, channels: sound.channels, from: Int(from - entry.start), count: Int(to - from),
-                    into: output, at: Int(from - start), gain: entry.gain * gains.factor(entry.layer), pan: entry.pan,
+                    into: output, at: Int(from - start), gain: gain, pan: entry.pan,
                     fade: fade)
             }
         }
@@ -381,6 +407,9 @@ public final class Mixer: Sendable {
         case .prompt(let prompt, let variant): try bank.prompt(prompt, variant: variant, part: part)
         case .chime(let kind, let variant): try bank.sound(for: kind, variant: variant, part: part)
         case .breath(let kind, let frames, let joined): bank.breathSound(kind, frames: frames, joined: joined, part: part)
+        case .ambient:
+            // Laid out only with a loop.
+            try bank.ambientSound(ambient!.loop, part: part)
         }
     }
 

@@ -75,7 +75,9 @@ public struct PackCheck: Sendable {
         let sound = try SoundFile.read(path, rate: info.sampleRate)
         let loudness = try Loudness(of: sound, rate: info.sampleRate)
         cache.set(loudness.integrated, peak: loudness.peak, of: path)
-        let target = CueKind(rawValue: key).map(SoundBank.builtInLoudness) ?? Loudness.voiceTarget
+        let target =
+            key == Layer.ambient.rawValue
+            ? Ambient.loudnessTarget : CueKind(rawValue: key).map(SoundBank.builtInLoudness) ?? Loudness.voiceTarget
         let matched = (loudness.integrated.isFinite ? target - loudness.integrated : 0) + pack.gain + gain
         let quiet = Int16(32767 * 0.00316)  // -50 dBFS
         let frames = sound.frames
@@ -104,7 +106,7 @@ public struct PackCheck: Sendable {
         if file.clippedRuns > 0 {
             problems.append("\(place): \(name) is clipped in \(file.clippedRuns) place(s); expected a recording that stays under full scale")
         }
-        let isVoice = CueKind(rawValue: file.key) == nil && !file.key.hasPrefix("earcon.") && file.key != "ambient"
+        let isVoice = CueKind(rawValue: file.key) == nil && !file.key.hasPrefix("earcon.") && file.key != Layer.ambient.rawValue
         let allowed = isVoice ? 0.5 : 0.05
         if file.leading > allowed {
             problems.append("\(place): \(name) starts with \(file.leading.fixed(2)) s of silence; expected at most \(allowed.formatted) s (trim it)")

@@ -34,6 +34,8 @@ public final class SoundBank: SoundLengths, Sendable {
     /// The files found for each prompt (by its source) and each chime kind.
     private let found = Mutex<[PromptRef.Source: [FileSound]]>([:])
     private let foundChimes: [CueKind: [FileSound]]
+    /// The packs' ambient sound (its first variant), matched to `Ambient.loudnessTarget`.
+    private let ambientFile: FileSound?
     /// What the packs' loudness caches say, and what was measured since.
     private let loudness: PackLoudness
     /// Files being read part by part, open between parts.
@@ -61,6 +63,7 @@ public final class SoundBank: SoundLengths, Sendable {
             }
         }
         foundChimes = chimes
+        ambientFile = try Self.packSounds("ambient", target: Ambient.loudnessTarget, packs: packs, loudness: loudness)?.first
     }
 
     private static func readChimeFolder(_ folder: String) throws(SoundError) -> [CueKind: FileSound] {
@@ -132,6 +135,24 @@ public final class SoundBank: SoundLengths, Sendable {
     public func prompt(_ prompt: PromptRef, variant: Int = 0, part: Range<Int64>? = nil) throws(SoundError) -> Sound {
         let sounds = try variants(of: prompt)
         return try load(sounds[min(variant, sounds.count - 1)], part: part)
+    }
+
+    /// The ambient layer's loop: the packs' `ambient` sound, else the
+    /// built-in soft noise when `builtIn`; `nil` for none.
+    public func ambientLoop(builtIn: Bool) -> AmbientLoop? {
+        if let ambientFile {
+            return AmbientLoop(source: .file(ambientFile), rawFrames: ambientFile.info.frames(atRate: sampleRate), rate: sampleRate)
+        }
+        guard builtIn else { return nil }
+        return AmbientLoop(source: .noise, rawFrames: Int64(Ambient.noiseSeconds * Double(sampleRate)), rate: sampleRate)
+    }
+
+    /// The frames `part` of one copy of `loop`.
+    public func ambientSound(_ loop: AmbientLoop, part: Range<Int64>) throws(SoundError) -> Sound {
+        switch loop.source {
+        case .file(let file): try loop.sound(part: part) { range throws(SoundError) in try load(file, part: range) }
+        case .noise: try loop.sound(part: part) { range in SoftNoise.sound(range) }
+        }
     }
 
     /// `prompts` spoken one after another, mono, with `gap` seconds between

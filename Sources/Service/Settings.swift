@@ -47,8 +47,8 @@ public struct Settings: Sendable {
     /// The keys a config file may have.
     public static let keys = [
         "device", "buffer_ms", "lead_in_ms", "stall_timeout", "routine", "rounds", "hold", "pace", "breathing",
-        "halfway", "countdown", "gains", "mute", "pan_sides", "voice", "chimes", "packs", "volume", "socket", "socket_group",
-        "grab_inputs", "keymap", "hooks", "state_folder",
+        "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "voice", "chimes", "packs", "volume", "socket",
+        "socket_group", "grab_inputs", "keymap", "hooks", "state_folder",
     ]
 
     /// The defaults, with the socket and state folder placed as systemd
@@ -151,7 +151,7 @@ public struct Settings: Sendable {
             ("halfway", "\(options.halfwayChime)"), ("countdown", "\(options.countdown)"),
             ("gains", "{" + Layer.allCases.map { "\($0.rawValue): \((mix.gains[$0] ?? 0).formatted)" }.joined(separator: ", ") + "}"),
             ("mute", "[" + Layer.allCases.filter(mix.muted.contains).map(\.rawValue).joined(separator: ", ") + "]"),
-            ("pan_sides", "\(mix.panSides)"),
+            ("pan_sides", "\(mix.panSides)"), ("ambient_noise", "\(mix.ambientNoise)"),
             ("voice", voice.map(quoted) ?? "null"), ("chimes", chimes.map(quoted) ?? "null"),
             ("packs", "[" + packs.map(quoted).joined(separator: ", ") + "]"),
             ("volume", volume.formatted), ("socket", quoted(socket)), ("socket_group", socketGroup.map(quoted) ?? "null"),
@@ -211,6 +211,7 @@ private struct ConfigReader: YAMLReading {
             }
             settings.mix.muted = Set(layers)
         case "pan_sides": settings.mix.panSides = try flag(value, what: "pan_sides")
+        case "ambient_noise": settings.mix.ambientNoise = try flag(value, what: "ambient_noise")
         case "voice": settings.voice = try folder(value)
         case "chimes": settings.chimes = try folder(value)
         case "packs":

@@ -5,10 +5,10 @@ import Audio
 struct MixFlags: ParsableArguments {
     @Option(
         name: .customLong("gain"),
-        help: ArgumentHelp("A layer's gain in dB, LAYER=DB (layers: voice, chime, breath); repeatable.", valueName: "layer=db"))
+        help: ArgumentHelp("A layer's gain in dB, LAYER=DB (layers: voice, chime, breath, ambient); repeatable.", valueName: "layer=db"))
     var gainSettings: [String] = []
 
-    @Option(help: ArgumentHelp("Layers to leave out, comma separated: voice, chime, breath.", valueName: "layers"))
+    @Option(help: ArgumentHelp("Layers to leave out, comma separated: voice, chime, breath, ambient.", valueName: "layers"))
     var mute: String?
 
     @Flag(help: "Mix to one channel instead of two.")
@@ -16,6 +16,9 @@ struct MixFlags: ParsableArguments {
 
     @Flag(help: "Left-side prompts and chimes toward the left channel, right-side toward the right.")
     var panSides = false
+
+    @Flag(help: "A soft background noise under the session, ducked under the voice, when no pack brings an ambient sound.")
+    var ambientNoise = false
 
     func validate() throws { _ = try settings(over: MixSettings()) }
 
@@ -25,6 +28,7 @@ struct MixFlags: ParsableArguments {
         var settings = base
         settings.channels = mono ? 1 : 2
         settings.panSides = panSides || base.panSides
+        settings.ambientNoise = ambientNoise || base.ambientNoise
         if mute != nil { settings.muted = [] }
         let layers = Layer.allCases.map(\.rawValue).joined(separator: ", ")
         for setting in gainSettings {

@@ -83,6 +83,23 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["session.wav"])
     }
 
+    /// `--ambient-noise` lays the built-in bed under the session at about
+    /// -38 LUFS; `--gain ambient=` moves it and `--mute ambient` leaves it out.
+    @Test func ambientNoiseIsABedUnderTheSession() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let options = ["--pace", "4", "--hold", "8", "--mute", "voice,chime,breath"]
+        func loudness(_ extra: [String]) throws -> String {
+            let file = folder + "/bed.wav"
+            let render = try Program.run(["render"] + options + extra + ["-o", file])
+            #expect(render.status == 0, "\(render.error)")
+            return try Program.run(["loudness", file]).output
+        }
+        #expect(try loudness(["--ambient-noise"]).contains(": -38."))
+        #expect(try loudness(["--ambient-noise", "--gain", "ambient=-6"]).contains(": -44."))
+        #expect(try loudness(["--ambient-noise", "--mute", "voice,chime,breath,ambient"]).contains(": -inf LUFS"))
+    }
+
     @Test(arguments: [
         (["plan", "--rounds", "0"], "--rounds 0 is out of range"),
         (["plan", "--pace", "9"], "--pace 9 is out of range"),
