@@ -39,6 +39,11 @@ struct RealTimeTests {
     /// Issue 15: a 2:25 session of short prompts and many chimes, five times
     /// over; in none does any cue slip from its place. Thirteen minutes, so
     /// opt-in (`STRETCHCUE_LONG_REALTIME=1`); `.ci/test` sets it.
+    ///
+    /// With a 200 ms buffer, of which the sound server holds 100 ms: at the
+    /// default 100 ms (50 ms on the server) this shared VM's pauses (a
+    /// real-time thread woken up to 40 ms late) sometimes let the server run
+    /// dry for 3 ms, an underrun the summary counts (see issue 15).
     @Test(
         .enabled(if: ProcessInfo.processInfo.environment["STRETCHCUE_LONG_REALTIME"] == "1", "set STRETCHCUE_LONG_REALTIME=1"),
         arguments: 1...5)
@@ -50,7 +55,7 @@ struct RealTimeTests {
         #expect(Double(plan.frames) / 48_000 > 120)
 
         let recorder = try RealTime.record(to: folder + "/heard.raw")
-        let play = try Program.run(["play", routine, "-D", "pulse", "--lead-in-ms", "500"])
+        let play = try Program.run(["play", routine, "-D", "pulse", "--lead-in-ms", "500", "--buffer-ms", "200"])
         usleep(300_000)
         kill(recorder.processIdentifier, SIGKILL)
         recorder.waitUntilExit()
