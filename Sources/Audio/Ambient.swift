@@ -20,6 +20,9 @@ public enum Ambient {
     static let seamSeconds = 2.0
     /// The length of the built-in noise's loop.
     static let noiseSeconds = 30.0
+    /// The shortest ambient sound a pack may have: a shorter one would
+    /// repeat as a tone, not a background.
+    public static let shortestSeconds = 2.0
 }
 
 /// What the ambient layer loops: `frames` frames, each copy's start

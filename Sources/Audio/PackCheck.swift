@@ -111,6 +111,11 @@ public struct PackCheck: Sendable {
         if file.leading > allowed {
             problems.append("\(place): \(name) starts with \(file.leading.fixed(2)) s of silence; expected at most \(allowed.formatted) s (trim it)")
         }
+        let seconds = Double(file.info.frames) / Double(file.info.sampleRate)
+        if file.key == Layer.ambient.rawValue && seconds < Ambient.shortestSeconds {
+            problems.append(
+                "\(place): \(name) lasts \(seconds.fixed(2)) s, too short to loop; expected \(Int(Ambient.shortestSeconds)) s or more")
+        }
         if isVoice && file.trailing > 1 {
             problems.append("\(place): \(name) ends with \(file.trailing.fixed(2)) s of silence; expected at most 1 s (trim it)")
         }

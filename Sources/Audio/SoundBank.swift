@@ -63,7 +63,14 @@ public final class SoundBank: SoundLengths, Sendable {
             }
         }
         foundChimes = chimes
-        ambientFile = try Self.packSounds("ambient", target: Ambient.loudnessTarget, packs: packs, loudness: loudness)?.first
+        let ambient = try Self.packSounds("ambient", target: Ambient.loudnessTarget, packs: packs, loudness: loudness)?.first
+        if let ambient, ambient.info.frames(atRate: sampleRate) < Int64(Ambient.shortestSeconds * Double(sampleRate)) {
+            let seconds = Double(ambient.info.frames(atRate: sampleRate)) / Double(sampleRate)
+            throw SoundError(
+                file: ambient.path,
+                message: "an ambient sound of \(seconds.fixed(2)) s is too short to loop; expected \(Int(Ambient.shortestSeconds)) s or more")
+        }
+        ambientFile = ambient
     }
 
     private static func readChimeFolder(_ folder: String) throws(SoundError) -> [CueKind: FileSound] {

@@ -108,6 +108,23 @@ import Timing
         }
     }
 
+    /// A pack's ambient file too short to loop (1.5 s) is refused before
+    /// anything plays, the file named.
+    @Test func anAmbientTooShortToLoopIsRefused() throws {
+        let folder = Repository.temporaryFolder("stretchcue-ambient")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/blip", withIntermediateDirectories: true)
+        try WAV.writeTone(folder + "/blip/blip.wav", seconds: 1.5)
+        try "format: 1\nname: blip\nlicense: CC0-1.0\nsounds:\n  ambient: blip.wav\n"
+            .write(toFile: folder + "/blip/pack.yaml", atomically: true, encoding: .utf8)
+        let chain = try PackChain(["blip"], library: PackLibrary(folders: [folder]))
+        let error = #expect(throws: SoundError.self) {
+            try SoundBank(sampleRate: Self.rate, voiceFolder: Repository.voiceFolder, packs: chain)
+        }
+        #expect(error?.file.hasSuffix("/blip/blip.wav") == true)
+        #expect(error?.message == "an ambient sound of 1.50 s is too short to loop; expected 2 s or more", "\(String(describing: error))")
+    }
+
     /// Any range of a session with the bed renders as it does in the whole.
     @Test func aRangeRendersAsInTheWhole() throws {
         let mixer = try Mixer(timeline: timeline, bank: bank, settings: MixSettings(ambientNoise: true))

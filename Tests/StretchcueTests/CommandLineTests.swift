@@ -137,7 +137,9 @@ import Testing
     @Test func checkNamesEveryProblemAndExits2() throws {
         let folder = Repository.temporaryFolder("stretchcue-pack")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        // A chime with a second of silence before it, a clipped one (named twice), a typo and a routine it cannot cover.
+        // A chime with a second of silence before it, a clipped one (named twice), a typo, an ambient
+        // sound too short to loop and a routine it cannot cover.
+        try WAV.writeTone(folder + "/short.wav", seconds: 0.5)
         let late = [Int16](repeating: 0, count: 48_000) + (0..<4800).map { Int16(8000 * sin(Double($0) / 7)) }
         try WAV.write(folder + "/late.wav", samples: late, rate: 48_000, channels: 1)
         try WAV.write(folder + "/loud.wav", samples: (0..<4800).map { $0 % 100 < 50 ? 32767 : -32767 }, rate: 48_000, channels: 1)
@@ -149,13 +151,15 @@ import Testing
               chime.start: late.wav
               chime.end: loud.wav
               chime.ending: loud.wav
+              ambient: short.wav
             """.write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
         let routine = folder + "/mine.yaml"
         try "name: Mine\nposes:\n  - id: a\n    name: A\n    prompt: pose.unheard-of\n".write(toFile: routine, atomically: true, encoding: .utf8)
         let check = try Program.run(["packs", "check", folder, "--routine", routine])
         #expect(check.status == 2)
         let problems = check.error.split(separator: "\n")
-        #expect(problems.count == 5, "\(check.error)")
+        #expect(problems.count == 6, "\(check.error)")
+        #expect(problems.contains { $0.hasSuffix(":8:12: short.wav lasts 0.50 s, too short to loop; expected 2 s or more") })
         #expect(problems.contains { $0.hasSuffix(":5:16: late.wav starts with 1.00 s of silence; expected at most 0.05 s (trim it)") })
         #expect(problems.contains { $0.contains(":6:14: loud.wav is clipped in") })
         #expect(problems.contains { $0.contains(":7:17: no sound is called 'chime.ending'") })

@@ -49,6 +49,11 @@ extension KernelDeviceTests {
         #expect(output.components(separatedBy: "pose 1 of 2").count == 3, "the pose was not announced again: \(output)")
         let log = try String(contentsOfFile: folder + "/play.log", encoding: .utf8)
         #expect(log.contains("lost") && log.contains("is back"))
+        let times = try String(contentsOfFile: folder + "/replug.times", encoding: .utf8).split(separator: " ").compactMap {
+            Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        #expect(times.count == 2, "\(times)")
+        if times.count == 2 { print(String(format: "VM: the card's stream ran again %.2f s after the card was back", times[1] - times[0])) }
 
         let before = try WAV(path: folder + "/before.wav").samples
         let after = try WAV(path: folder + "/after.wav").samples

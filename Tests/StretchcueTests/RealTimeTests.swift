@@ -130,7 +130,11 @@ extension RealTimeTests {
         let pauseLasted = Date().timeIntervalSince(paused)
         Thread.sleep(forTimeInterval: 1.5)
         terminal.type("n")
-        Thread.sleep(forTimeInterval: 3)
+        // Until the second pose is heard (its status line says so), and
+        // the first second of its announcement with it.
+        let asked = Date()
+        while !terminal.output.contains("Pose 2/2"), Date().timeIntervalSince(asked) < 10 { usleep(50_000) }
+        Thread.sleep(forTimeInterval: 1.5)
         kill(player.processIdentifier, SIGTERM)
         player.waitUntilExit()
         usleep(300_000)

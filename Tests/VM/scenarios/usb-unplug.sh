@@ -24,4 +24,12 @@ player=$!
 until grep -q "pose 1 of" play.out || ! kill -0 "$player" 2>/dev/null; do sleep 0.1; done
 sleep 3
 touch pull-out
+# A figure: the guest's uptime when the card is back, and when its stream runs again.
+(
+    until ! grep -q "QEMU USB Audio" /proc/asound/cards; do sleep 0.05; done
+    until grep -q "QEMU USB Audio" /proc/asound/cards; do sleep 0.05; done
+    back=$(cut -d' ' -f1 /proc/uptime)
+    until grep -qs RUNNING /proc/asound/Audio/pcm0p/sub0/status; do sleep 0.05; done
+    echo "$back $(cut -d' ' -f1 /proc/uptime)" > replug.times
+) &
 wait "$player"
