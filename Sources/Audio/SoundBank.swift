@@ -56,14 +56,14 @@ public final class SoundBank: SoundLengths, Sendable {
         var chimes: [CueKind: [FileSound]] = [:]
         let folderFiles = try chimeFolder.map(Self.readChimeFolder) ?? [:]
         for kind in CueKind.allCases where !kind.isStretched {
-            if let sounds = try Self.packSounds(kind.rawValue, target: Self.builtInLoudness(kind), packs: packs, loudness: loudness) {
+            if let sounds = try Self.packSounds(kind.rawValue, target: { Self.builtInLoudness(kind) }, packs: packs, loudness: loudness) {
                 chimes[kind] = sounds
             } else if let file = folderFiles[kind] {
                 chimes[kind] = [file]
             }
         }
         foundChimes = chimes
-        let ambient = try Self.packSounds("ambient", target: Ambient.loudnessTarget, packs: packs, loudness: loudness)?.first
+        let ambient = try Self.packSounds("ambient", target: { Ambient.loudnessTarget }, packs: packs, loudness: loudness)?.first
         if let ambient, ambient.info.frames(atRate: sampleRate) < Int64(Ambient.shortestSeconds * Double(sampleRate)) {
             let seconds = Double(ambient.info.frames(atRate: sampleRate)) / Double(sampleRate)
             throw SoundError(
@@ -205,7 +205,7 @@ public final class SoundBank: SoundLengths, Sendable {
             case .file(let path):
                 sounds = [FileSound(path: path, info: try SoundFile.info(path), gain: 0)]
             case .voice(let id):
-                if let fromPack = try Self.packSounds(id, target: Loudness.voiceTarget, packs: packs, loudness: loudness) {
+                if let fromPack = try Self.packSounds(id, target: { Loudness.voiceTarget }, packs: packs, loudness: loudness) {
                     sounds = fromPack
                 } else if let path = Self.find(id, in: voiceFolder) {
                     sounds = [FileSound(path: path, info: try SoundFile.info(path), gain: 0)]
@@ -231,11 +231,13 @@ public final class SoundBank: SoundLengths, Sendable {
 
     /// The variants of `key` in the first pack that has it, each with the
     /// gain that brings it to `target` LUFS plus the pack's and its own;
-    /// `nil` when no pack has it.
+    /// `nil` when no pack has it. The target is asked for only then (a
+    /// chime's is measured, which costs more than the rest of a plan).
     private static func packSounds(
-        _ key: String, target: Double, packs: PackChain, loudness: PackLoudness
+        _ key: String, target: () -> Double, packs: PackChain, loudness: PackLoudness
     ) throws(SoundError) -> [FileSound]? {
         guard let (entry, pack) = packs.entry(key) else { return nil }
+        let target = target()
         var sounds: [FileSound] = []
         for variant in entry.variants {
             let info = try SoundFile.info(variant.path)
@@ -247,15 +249,23 @@ public final class SoundBank: SoundLengths, Sendable {
         return sounds
     }
 
-    /// The loudness of the built-in sound of a chime kind, which a pack's is matched to.
+    /// The loudness (LUFS) of the built-in sound of a chime kind, which a
+    /// pack's is matched to: measured once and written here, since measuring
+    /// them all would cost a session's start 70 ms (AudioTests checks the
+    /// figures against the sounds).
     public static func builtInLoudness(_ kind: CueKind) -> Double {
-        if let known = builtInMeasures.withLock({ $0[kind] }) { return known }
-        let measured = (try? Loudness(of: Chimes.sound(for: kind, rate: 48_000), rate: 48_000).integrated) ?? Loudness.voiceTarget
-        builtInMeasures.withLock { $0[kind] = measured }
-        return measured
+        switch kind {
+        case .bellStart: -23.04
+        case .chimeStart: -23.99
+        case .chimeHalfway: -27.20
+        case .tick: -41.41
+        case .chimeSwitch: -23.18
+        case .chimeEnd: -24.15
+        case .bellEnd: -23.63
+        // Stretched cues (the breathing tones) are made to length, never taken from a pack.
+        case .voice, .breathInhale, .breathExhale, .breathHold: Loudness.voiceTarget
+        }
     }
-
-    private static let builtInMeasures = Mutex<[CueKind: Double]>([:])
 }
 
 /// A sound file as the bank plays it: where, what its header says, and at what gain (dB).

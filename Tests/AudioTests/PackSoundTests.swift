@@ -50,6 +50,14 @@ import Timing
         #expect(abs(try Loudness(of: quiet.sound(for: .chimeStart), rate: 48_000).integrated - SoundBank.builtInLoudness(.chimeStart)) < 1)
     }
 
+    /// The built-in chimes' loudness the bank knows by heart is what they measure.
+    @Test func theBuiltInLoudnessIsWhatTheChimesMeasure() throws {
+        for kind in CueKind.allCases where !kind.isStretched {
+            let measured = try Loudness(of: Chimes.sound(for: kind, rate: 48_000), rate: 48_000).integrated
+            #expect(abs(measured - SoundBank.builtInLoudness(kind)) < 0.01, "\(kind.rawValue): \(measured) LUFS")
+        }
+    }
+
     @Test func aPacksGainGoesOnTopOfTheMatch() throws {
         _ = try pack("plain", sounds: ["side.left": ("left.wav", 0.25)])
         _ = try pack("softer", gain: -6, sounds: ["side.left": ("left.wav", 0.25)])
