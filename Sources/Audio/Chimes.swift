@@ -129,13 +129,13 @@ public enum Chimes {
                 let magnitude = pow(damping, Double(step))
                 return (magnitude * cos(omega * Double(step)), magnitude * sin(omega * Double(step)))
             }
-            let stride = 64
-            let fine = (0..<stride).map(direct)
-            let coarse = (0...(Sound.synthesisChunk / stride)).map { direct($0 * stride) }
+            let spacing = 64
+            let fine = (0..<spacing).map(direct)
+            let coarse = (0...(Sound.synthesisChunk / spacing)).map { direct($0 * spacing) }
             var re = [Double](repeating: 0, count: Sound.synthesisChunk + 1)
             var im = [Double](repeating: 0, count: Sound.synthesisChunk + 1)
             for step in 0...Sound.synthesisChunk {
-                let (a, b) = (coarse[step / stride], fine[step % stride])
+                let (a, b) = (coarse[step / spacing], fine[step % spacing])
                 re[step] = a.re * b.re - a.im * b.im
                 im[step] = a.re * b.im + a.im * b.re
             }

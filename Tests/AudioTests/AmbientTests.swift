@@ -6,20 +6,11 @@ import TestSupport
 import Testing
 import Timing
 
-/// The ambient layer on the built-in session: ducked under the voice,
-/// faded at the ends, looped without a click, the same in every render.
-@Suite struct AmbientTests {
-    static let rate = 48_000
-    let bank: SoundBank
-    let timeline: Timeline
-
-    init() throws {
-        bank = try SoundBank(sampleRate: Self.rate, voiceFolder: Repository.voiceFolder)
-        timeline = try Timeline(routine: BuiltInRoutines.backTension, options: SessionOptions(), sounds: bank)
-    }
-
+/// The mixer's ambient layer on the built-in session: ducked under the
+/// voice, faded at the ends, looped without a click, the same in every render.
+extension MixerTests {
     /// The level in dB of the left channel of `samples` (stereo).
-    func level(_ samples: ArraySlice<Float>) -> Double {
+    private func level(_ samples: ArraySlice<Float>) -> Double {
         let left = stride(from: samples.startIndex, to: samples.endIndex, by: 2).map { Double(samples[$0]) }
         return 10 * log10(left.reduce(0) { $0 + $1 * $1 } / Double(left.count))
     }
