@@ -48,8 +48,16 @@ public enum Earcon: Sendable, CaseIterable {
         }
     }
 
-    /// Peak level of every earcon: clear, and well under speech.
+    /// Peak level of every earcon: clear, and well under speech. A pack's
+    /// earcon is brought to it too.
     public static let peak: Float = 0.25
+
+    /// The longest earcon a pack may have: it answers a key, it is not a cue.
+    public static let longestSeconds = 1.5
+
+    /// What a pack's `sounds` calls this earcon: `earcon.pause`, ...
+    public var key: String { Self.keyPrefix + "\(self)" }
+    static let keyPrefix = "earcon."
 
     /// The earcon's sound at `rate`.
     public func sound(rate: Int) -> Sound {

@@ -32,7 +32,7 @@ public struct PackCheck: Sendable {
     /// The keys a pack may use besides prompt ids: every cue kind's sound, every earcon, the ambient loop.
     public static let soundKeys: Set<String> =
         Set(CueKind.allCases.filter { $0 != .voice }.map(\.rawValue))
-        .union(Earcon.allCases.map { "earcon.\($0)" }).union(["ambient"])
+        .union(Earcon.allCases.map(\.key)).union([Layer.ambient.rawValue])
 
     /// Checks `pack`: every file read and measured (the loudness written
     /// into `cache` for `--write`); `knownPrompts` are the prompt ids a
@@ -46,7 +46,7 @@ public struct PackCheck: Sendable {
         for (key, entry) in pack.sounds.sorted(by: { $0.key < $1.key }) {
             let place = "\(pack.manifest):\(entry.location.line):\(entry.location.column)"
             if !Self.soundKeys.contains(key) && !knownPrompts.contains(key) {
-                if key.hasPrefix("chime.") || key.hasPrefix("bell.") || key.hasPrefix("breath.") || key.hasPrefix("earcon.") {
+                if key.hasPrefix("chime.") || key.hasPrefix("bell.") || key.hasPrefix("breath.") || key.hasPrefix(Earcon.keyPrefix) {
                     problems.append("\(place): no sound is called '\(key)'; expected one of \(Self.soundKeys.sorted().joined(separator: ", "))")
                 } else {
                     unknownKeys.append(key)
@@ -75,10 +75,7 @@ public struct PackCheck: Sendable {
         let sound = try SoundFile.read(path, rate: info.sampleRate)
         let loudness = try Loudness(of: sound, rate: info.sampleRate)
         cache.set(loudness.integrated, peak: loudness.peak, of: path)
-        let target =
-            key == Layer.ambient.rawValue
-            ? Ambient.loudnessTarget : CueKind(rawValue: key).map(SoundBank.builtInLoudness) ?? Loudness.voiceTarget
-        let matched = (loudness.integrated.isFinite ? target - loudness.integrated : 0) + pack.gain + gain
+        let playing = SoundBank.playingGain(of: key, measured: loudness, adjustment: pack.gain + gain)
         let quiet = Int16(32767 * 0.00316)  // -50 dBFS
         let frames = sound.frames
         let channels = sound.channels
@@ -94,7 +91,7 @@ public struct PackCheck: Sendable {
         return File(
             key: key, path: path, info: info, loudness: loudness, leading: Double(first) / Double(info.sampleRate),
             trailing: Double(frames - 1 - last) / Double(info.sampleRate), clippedRuns: runs,
-            gain: min(matched, -1 - loudness.peak), held: matched > -1 - loudness.peak)
+            gain: playing.decibels, held: playing.held)
     }
 
     private static func problems(of file: File, at place: String) -> [String] {
@@ -106,7 +103,8 @@ public struct PackCheck: Sendable {
         if file.clippedRuns > 0 {
             problems.append("\(place): \(name) is clipped in \(file.clippedRuns) place(s); expected a recording that stays under full scale")
         }
-        let isVoice = CueKind(rawValue: file.key) == nil && !file.key.hasPrefix("earcon.") && file.key != Layer.ambient.rawValue
+        let isEarcon = file.key.hasPrefix(Earcon.keyPrefix)
+        let isVoice = CueKind(rawValue: file.key) == nil && !isEarcon && file.key != Layer.ambient.rawValue
         let allowed = isVoice ? 0.5 : 0.05
         if file.leading > allowed {
             problems.append("\(place): \(name) starts with \(file.leading.fixed(2)) s of silence; expected at most \(allowed.formatted) s (trim it)")
@@ -115,6 +113,10 @@ public struct PackCheck: Sendable {
         if file.key == Layer.ambient.rawValue && seconds < Ambient.shortestSeconds {
             problems.append(
                 "\(place): \(name) lasts \(seconds.fixed(2)) s, too short to loop; expected \(Int(Ambient.shortestSeconds)) s or more")
+        }
+        if isEarcon && seconds > Earcon.longestSeconds {
+            problems.append(
+                "\(place): \(name) lasts \(seconds.fixed(2)) s, too long to answer a key; expected \(Earcon.longestSeconds.formatted) s or less")
         }
         if isVoice && file.trailing > 1 {
             problems.append("\(place): \(name) ends with \(file.trailing.fixed(2)) s of silence; expected at most 1 s (trim it)")

@@ -1,3 +1,4 @@
+import Glibc
 import Packs
 import Routines
 import SystemCalls
@@ -36,6 +37,8 @@ public final class SoundBank: SoundLengths, Sendable {
     private let foundChimes: [CueKind: [FileSound]]
     /// The packs' ambient sound (its first variant), matched to `Ambient.loudnessTarget`.
     private let ambientFile: FileSound?
+    /// The packs' key earcons (each entry's first variant), matched in peak to the built-in ones.
+    private let earconFiles: [Earcon: FileSound]
     /// What the packs' loudness caches say, and what was measured since.
     private let loudness: PackLoudness
     /// Files being read part by part, open between parts.
@@ -56,14 +59,26 @@ public final class SoundBank: SoundLengths, Sendable {
         var chimes: [CueKind: [FileSound]] = [:]
         let folderFiles = try chimeFolder.map(Self.readChimeFolder) ?? [:]
         for kind in CueKind.allCases where !kind.isStretched {
-            if let sounds = try Self.packSounds(kind.rawValue, target: { Self.builtInLoudness(kind) }, packs: packs, loudness: loudness) {
+            if let sounds = try Self.packSounds(kind.rawValue, packs: packs, loudness: loudness) {
                 chimes[kind] = sounds
             } else if let file = folderFiles[kind] {
                 chimes[kind] = [file]
             }
         }
         foundChimes = chimes
-        let ambient = try Self.packSounds("ambient", target: { Ambient.loudnessTarget }, packs: packs, loudness: loudness)?.first
+        var earcons: [Earcon: FileSound] = [:]
+        for earcon in Earcon.allCases {
+            guard let file = try Self.packSounds(earcon.key, packs: packs, loudness: loudness)?.first else { continue }
+            let seconds = Double(file.info.frames) / Double(file.info.sampleRate)
+            guard seconds <= Earcon.longestSeconds else {
+                throw SoundError(
+                    file: file.path,
+                    message: "an earcon of \(seconds.fixed(2)) s is too long to answer a key; expected \(Earcon.longestSeconds.formatted) s or less")
+            }
+            earcons[earcon] = file
+        }
+        earconFiles = earcons
+        let ambient = try Self.packSounds(Layer.ambient.rawValue, packs: packs, loudness: loudness)?.first
         if let ambient, ambient.info.frames(atRate: sampleRate) < Int64(Ambient.shortestSeconds * Double(sampleRate)) {
             let seconds = Double(ambient.info.frames(atRate: sampleRate)) / Double(sampleRate)
             throw SoundError(
@@ -162,6 +177,13 @@ public final class SoundBank: SoundLengths, Sendable {
         }
     }
 
+    /// The sound that answers a key: the packs' `earcon.NAME` file when
+    /// there is one, the built-in earcon otherwise.
+    public func earcon(_ earcon: Earcon) throws(SoundError) -> Sound {
+        guard let file = earconFiles[earcon] else { return earcon.sound(rate: sampleRate) }
+        return try load(file, part: nil)
+    }
+
     /// `prompts` spoken one after another, mono, with `gap` seconds between
     /// them. A prompt that cannot be had is left out: a spoken status with a
     /// word missing beats none at all.
@@ -205,7 +227,7 @@ public final class SoundBank: SoundLengths, Sendable {
             case .file(let path):
                 sounds = [FileSound(path: path, info: try SoundFile.info(path), gain: 0)]
             case .voice(let id):
-                if let fromPack = try Self.packSounds(id, target: { Loudness.voiceTarget }, packs: packs, loudness: loudness) {
+                if let fromPack = try Self.packSounds(id, packs: packs, loudness: loudness) {
                     sounds = fromPack
                 } else if let path = Self.find(id, in: voiceFolder) {
                     sounds = [FileSound(path: path, info: try SoundFile.info(path), gain: 0)]
@@ -229,24 +251,36 @@ public final class SoundBank: SoundLengths, Sendable {
         PromptRef.fileExtensions.lazy.map { "\(folder)/\(name).\($0)" }.first(where: Files.exists)
     }
 
-    /// The variants of `key` in the first pack that has it, each with the
-    /// gain that brings it to `target` LUFS plus the pack's and its own;
-    /// `nil` when no pack has it. The target is asked for only then (a
-    /// chime's is measured, which costs more than the rest of a plan).
-    private static func packSounds(
-        _ key: String, target: () -> Double, packs: PackChain, loudness: PackLoudness
-    ) throws(SoundError) -> [FileSound]? {
+    /// The variants of `key` in the first pack that has it, each at the
+    /// gain `playingGain` gives it; `nil` when no pack has it.
+    private static func packSounds(_ key: String, packs: PackChain, loudness: PackLoudness) throws(SoundError) -> [FileSound]? {
         guard let (entry, pack) = packs.entry(key) else { return nil }
-        let target = target()
         var sounds: [FileSound] = []
         for variant in entry.variants {
             let info = try SoundFile.info(variant.path)
             let measure = try loudness.of(variant.path, in: pack.folder)
-            // Matched, then adjusted as the pack says, never beyond -1 dBFS.
-            let matched = (measure.integrated.isFinite ? target - measure.integrated : 0) + pack.gain + variant.gain
-            sounds.append(FileSound(path: variant.path, info: info, gain: min(matched, -1 - measure.peak)))
+            let gain = playingGain(of: key, measured: measure, adjustment: pack.gain + variant.gain)
+            sounds.append(FileSound(path: variant.path, info: info, gain: gain.decibels))
         }
         return sounds
+    }
+
+    /// The gain (dB) a pack's sound for `key` plays at: matched to the
+    /// built-in sound of its kind (in loudness; an earcon, too short for
+    /// R128, in peak), then `adjustment` (the pack's and the entry's
+    /// `gain_db`), never beyond -1 dBFS (`held` when that cut it).
+    public static func playingGain(of key: String, measured: Loudness, adjustment: Double) -> (decibels: Double, held: Bool) {
+        let matched: Double
+        if key.hasPrefix(Earcon.keyPrefix) {
+            matched = 20 * log10(Double(Earcon.peak)) - measured.peak
+        } else {
+            let target =
+                key == Layer.ambient.rawValue
+                ? Ambient.loudnessTarget : CueKind(rawValue: key).map(builtInLoudness) ?? Loudness.voiceTarget
+            matched = measured.integrated.isFinite ? target - measured.integrated : 0
+        }
+        let ceiling = -1 - measured.peak
+        return (min(matched + adjustment, ceiling), matched + adjustment > ceiling)
     }
 
     /// The loudness (LUFS) of the built-in sound of a chime kind, which a

@@ -142,7 +142,7 @@ public final class PlayerControl: Sendable {
     /// it is heard. Each is synthesized when first used, here.
     private func play(_ earcon: Earcon, paused: Bool? = nil) {
         let posted = PostedEarcon(
-            sound: earcons.sound(earcon, rate: timeline.sampleRate),
+            sound: earcons.sound(earcon, rate: timeline.sampleRate, from: source),
             framesWritten: handOff.framesWritten.load(ordering: .relaxed),
             queued: handOff.queued.load(ordering: .relaxed), paused: paused)
         _ = handOff.post(.earcon(posted))
@@ -219,13 +219,13 @@ public final class PlayerControl: Sendable {
     }
 }
 
-/// Earcons synthesized when first asked for, at the rate asked for.
+/// Earcons made (or read from a pack) when first asked for, at the rate asked for.
 private final class EarconCache: Sendable {
     private let sounds = Mutex<[Int: [Earcon: Sound]]>([:])
 
-    func sound(_ earcon: Earcon, rate: Int) -> Sound {
+    func sound(_ earcon: Earcon, rate: Int, from source: any SessionSource) -> Sound {
         if let known = sounds.withLock({ $0[rate]?[earcon] }) { return known }
-        let made = earcon.sound(rate: rate)
+        let made = source.earcon(earcon, rate: rate)
         sounds.withLock { $0[rate, default: [:]][earcon] = made }
         return made
     }

@@ -15,4 +15,11 @@ public protocol SessionSource: Sendable {
     func mixer(for timeline: Timeline, channels: Int) throws -> Mixer
     /// `prompts` spoken one after another at `rate`, skipping any the voice pack lacks.
     func speech(_ prompts: [PromptRef], rate: Int) -> Sound
+    /// The sound that answers a key, at `rate`.
+    func earcon(_ earcon: Earcon, rate: Int) -> Sound
+}
+
+extension SessionSource {
+    /// The built-in earcon.
+    public func earcon(_ earcon: Earcon, rate: Int) -> Sound { earcon.sound(rate: rate) }
 }

@@ -36,6 +36,8 @@ final class RoutineSource: SessionSource {
     func speech(_ prompts: [PromptRef], rate: Int) -> Sound {
         (try? banks.bank(rate: rate).speech(prompts)) ?? .silence
     }
+
+    func earcon(_ earcon: Earcon, rate: Int) -> Sound { banks.earcon(earcon, rate: rate) }
 }
 
 /// A session that only says one prompt: spoken status on a box with no
@@ -67,6 +69,8 @@ final class PromptSource: SessionSource {
     }
 
     func speech(_ prompts: [PromptRef], rate: Int) -> Sound { .silence }
+
+    func earcon(_ earcon: Earcon, rate: Int) -> Sound { banks.earcon(earcon, rate: rate) }
 }
 
 /// One sound bank per sample rate, made when first needed, all from the
@@ -87,5 +91,10 @@ final class Banks: Sendable {
             seed: first.seed)
         banks.withLock { $0[rate] = bank }
         return bank
+    }
+
+    /// The packs' earcon (checked when the first bank was made), else the built-in one.
+    func earcon(_ earcon: Earcon, rate: Int) -> Sound {
+        (try? bank(rate: rate).earcon(earcon)) ?? earcon.sound(rate: rate)
     }
 }

@@ -156,5 +156,29 @@ import Timing
             }
         }
     }
-}
 
+    /// A pack's earcon answers the key in place of the built-in one, at the built-in earcons' peak.
+    @Test func aPacksEarconAnswersTheKeyAtTheEarconsLevel() throws {
+        _ = try pack("keys", sounds: ["earcon.pause": ("pause.wav", 0.9)])
+        let bank = try bank(["keys"])
+        let pause = try bank.earcon(.pause)
+        #expect(pause.frames == 72_000, "the pack's 1.5 s file, not the built-in 0.24 s: \(pause.frames) frames")
+        let peak = pause.samples.map { abs(Float($0)) / 32767 }.max() ?? 0
+        #expect(abs(peak - Earcon.peak) < 0.01, "peak \(peak)")
+        // The keys the pack does not have keep their built-in sound.
+        #expect(try bank.earcon(.resume).samples == Earcon.resume.sound(rate: 48_000).samples)
+    }
+
+    @Test func anEarconTooLongToAnswerAKeyIsRefusedBeforeAnythingPlays() throws {
+        let path = folder + "/slow"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try WAV.writeTone(path + "/next.wav", frequency: 440, amplitude: 0.5, seconds: 3)
+        try "format: 1\nname: slow\nlicense: CC0-1.0\nsounds:\n  earcon.next: next.wav\n".write(
+            toFile: path + "/pack.yaml", atomically: true, encoding: .utf8)
+        #expect {
+            try bank(["slow"])
+        } throws: { error in
+            "\(error)".contains("slow/next.wav") && "\(error)".contains("expected 1.5 s or less")
+        }
+    }
+}
