@@ -78,7 +78,7 @@ public struct Settings: Sendable {
     /// The process's environment.
     public static var environment: [String: String] {
         var result: [String: String] = [:]
-        for entry in ProcessEnvironment.current {
+        for entry in Spawn.environment {
             guard let equals = entry.firstIndex(of: "=") else { continue }
             result[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
         }

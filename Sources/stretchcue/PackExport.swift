@@ -1,5 +1,6 @@
 import Audio
 import Output
+import Packs
 import Routines
 import SystemCalls
 import Timing
@@ -29,23 +30,12 @@ enum PackExport {
             try sink.finish()
             lines.append("  \(kind.rawValue): chimes/\(kind.rawValue).wav")
         }
-        for (id, words) in prompts(voice + "/prompts.txt") {
+        for (id, words) in try PromptList(file: voice + "/prompts.txt").prompts.map({ ($0.id, $0.words) }) {
             guard let file = PromptRef.fileExtensions.lazy.map({ "\(id).\($0)" }).first(where: { Files.exists(voice + "/" + $0) })
             else { continue }
             try Files.replace(folder + "/voice/" + file, with: try Files.read(voice + "/" + file, limit: 50 << 20))
             lines.append("  \(id): {file: \("voice/\(file)".jsonQuoted), text: \(words.jsonQuoted)}")
         }
         try Files.replace(folder + "/pack.yaml", with: Array((lines.joined(separator: "\n") + "\n").utf8))
-    }
-
-    /// The prompts of a voice's `prompts.txt`: `ID | words` lines, in order.
-    static func prompts(_ path: String) -> [(id: String, words: String)] {
-        guard let bytes = try? Files.read(path, limit: 1 << 20) else { return [] }
-        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { line in
-            guard !line.hasPrefix("#"), let bar = line.firstIndex(of: "|") else { return nil }
-            let id = line[..<bar].filter { $0 != " " }
-            let words = line[line.index(after: bar)...].drop { $0 == " " }
-            return (String(id), String(words))
-        }
     }
 }

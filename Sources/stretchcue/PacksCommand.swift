@@ -10,7 +10,7 @@ extension Stretchcue {
     struct Packs: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the sound packs found, or check one.",
-            subcommands: [List.self, Check.self, Export.self], defaultSubcommand: List.self)
+            subcommands: [List.self, Check.self, Export.self, Speak.self], defaultSubcommand: List.self)
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(
@@ -97,7 +97,7 @@ extension Stretchcue {
                     let loaded = try reportingFailures { try Session.routine(named: routine) }
                     needed = Self.keys(of: loaded)
                 }
-                let known = Set(PackExport.prompts(sounds + "/voice/prompts.txt").map(\.id))
+                let known = Set(try reportingFailures { try PromptList(file: sounds + "/voice/prompts.txt") }.prompts.map(\.id))
                 var cache = LoudnessCache(folder: pack.folder)
                 let check = PackCheck(
                     pack: pack, chain: chain, knownPrompts: known.union(needed), needed: needed,

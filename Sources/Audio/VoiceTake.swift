@@ -1,0 +1,57 @@
+/// A spoken take (from a speech engine or a microphone) made ready for a
+/// voice pack: mono, the silence at both ends trimmed to a little air, and
+/// levelled to the voice's loudness target.
+public enum VoiceTake {
+    /// The rate voice packs are written at: speech needs no more.
+    public static let rate = 24_000
+    /// A 10 ms block quieter than this (RMS, -50 dBFS) is silence.
+    public static let silenceLevel: Float = 0.00316
+    /// Silence kept before the first word and after the last (seconds).
+    public static let air = 0.06
+
+    /// `take` (at `rate`) as mono, trimmed and levelled to
+    /// `Loudness.voiceTarget` (never beyond -1 dBFS); `nil` when it holds
+    /// nothing but silence.
+    public static func shape(_ take: Sound, rate: Int) throws(SoundError) -> Sound? {
+        let mono = monoFloats(take)
+        guard let spoken = spokenFrames(mono, rate: rate) else { return nil }
+        // The air around the words: what the take has, made up with silence where it has less.
+        let pad = Int(air * Double(rate))
+        let kept = max(0, spoken.lowerBound - pad)..<min(mono.count, spoken.upperBound + pad)
+        let before = [Float](repeating: 0, count: pad - (spoken.lowerBound - kept.lowerBound))
+        let after = [Float](repeating: 0, count: pad - (kept.upperBound - spoken.upperBound))
+        let edge = Fade.frames(milliseconds: 5, rate: rate)
+        func sound(gain: Float) -> Sound {
+            var sound = Sound(channels: 1, samples: (before + mono[kept] + after).map { Sound.quantize($0 * gain) })
+            sound.fade(in: edge, out: edge)
+            return sound
+        }
+        let loudness = try Loudness(of: sound(gain: 1), rate: rate)
+        guard loudness.integrated.isFinite else { return nil }
+        return sound(gain: Float(decibels: min(Loudness.voiceTarget - loudness.integrated, -1 - loudness.peak)))
+    }
+
+    /// The frames from the first 10 ms block louder than `silenceLevel` to
+    /// the end of the last; `nil` when there is none.
+    public static func spokenFrames(_ samples: [Float], rate: Int) -> Range<Int>? {
+        let block = max(1, rate / 100)
+        let loud = stride(from: 0, to: samples.count, by: block).filter { start in
+            blockLevel(samples[start..<min(samples.count, start + block)]) > silenceLevel
+        }
+        guard let first = loud.first, let last = loud.last else { return nil }
+        return first..<min(samples.count, last + block)
+    }
+
+    /// The RMS level of `samples`.
+    public static func blockLevel(_ samples: ArraySlice<Float>) -> Float {
+        guard !samples.isEmpty else { return 0 }
+        let energy = samples.reduce(Float(0)) { $0 + $1 * $1 }
+        return (energy / Float(samples.count)).squareRoot()
+    }
+
+    /// The channels of `sound` averaged, as floats in [-1, 1].
+    static func monoFloats(_ sound: Sound) -> [Float] {
+        guard sound.channels == 2 else { return sound.samples.map { Float($0) / Sound.fullScale } }
+        return (0..<sound.frames).map { (Float(sound.samples[2 * $0]) + Float(sound.samples[2 * $0 + 1])) / (2 * Sound.fullScale) }
+    }
+}
