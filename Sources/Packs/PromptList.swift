@@ -15,6 +15,12 @@ public struct PromptList: Sendable {
     public let file: String
     public let prompts: [Prompt]
 
+    /// The prompts `prompts`, as if read from `file`.
+    public init(file: String, prompts: [Prompt]) {
+        self.file = file
+        self.prompts = prompts
+    }
+
     /// The longest list read: far more than any voice has.
     static let sizeLimit = 1 << 20
 

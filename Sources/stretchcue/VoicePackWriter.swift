@@ -86,13 +86,19 @@ struct VoicePackWriter {
     /// Writes `take` (mono at `VoiceTake.rate`) as the prompt `id`'s file, and notes its loudness.
     mutating func write(_ take: Sound, for id: String) throws(Failure) {
         let path = path(of: id)
+        try Self.write(take, to: path)
+        if let loudness = try? Loudness(of: take, rate: VoiceTake.rate) {
+            cache.set(loudness.integrated, peak: loudness.peak, of: path)
+        }
+    }
+
+    /// Writes `take` (mono at `VoiceTake.rate`) to the WAV file `path`, replacing it whole.
+    static func write(_ take: Sound, to path: String) throws(Failure) {
         do {
             let sink = try FileSink(path: path, sampleRate: VoiceTake.rate, channels: 1)
             let floats = take.samples.map { Float($0) / Sound.fullScale }
             try floats.withUnsafeBufferPointer { try sink.write($0, frames: take.frames) }
             try sink.finish()
-            let loudness = try Loudness(of: take, rate: VoiceTake.rate)
-            cache.set(loudness.integrated, peak: loudness.peak, of: path)
         } catch {
             throw Failure("stretchcue: cannot write \(path): \(error)", .outputFailed)
         }

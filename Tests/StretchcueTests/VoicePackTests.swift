@@ -4,7 +4,8 @@ import TestSupport
 import Testing
 
 /// Voice packs made by the program: `packs speak` from text with a speech
-/// engine on the machine.
+/// engine on the machine, `packs record` from a microphone (here ALSA's
+/// file plugin, whose capture reads a file).
 @Suite struct VoicePackTests {
     let folder = Repository.temporaryFolder("stretchcue-voicepack")
 
@@ -99,5 +100,89 @@ import Testing
             #expect(result.error.contains(list + expected), "\(result.error)")
             #expect(!FileManager.default.fileExists(atPath: folder + "/never-\(index)"))
         }
+    }
+
+    /// Devices for `packs record`: `cap`, whose capture reads `spoken`
+    /// (mono 48 kHz) after half a second of silence and before 2.5 s of it,
+    /// and `tap`, which takes what is played.
+    func recordingDevices(_ spoken: [Int16]) throws -> [String: String] {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let silence = { (seconds: Double) in [Int16](repeating: 0, count: Int(seconds * 48_000)) }
+        let samples = silence(0.5) + spoken + silence(2.5)
+        try samples.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: folder + "/microphone.raw")) }
+        let configuration = folder + "/asoundrc"
+        try """
+            pcm.cap { type file; slave.pcm null; file "/dev/null"; infile "\(folder)/microphone.raw"; format raw }
+            pcm.tap { type file; slave.pcm null; file "\(folder)/tap.wav"; format wav }
+
+            """.write(toFile: configuration, atomically: true, encoding: .utf8)
+        return ["ALSA_CONFIG_PATH": "/usr/share/alsa/alsa.conf:\(configuration)"]
+    }
+
+    @Test func recordKeepsRedoesAndSkipsByKeyAndWritesTheSpokenTakeTrimmedAndLevelled() throws {
+        // A take 20 dB under the voice's level: the built-in "Left side." at 48 kHz.
+        let source = try SoundFile.read(Repository.voiceFolder + "/side.left.wav", rate: 48_000)
+        let environment = try recordingDevices(source.samples.map { Int16(Float($0) * 0.1) })
+        let list = folder + "/record.txt"
+        try "side.left | Left side.\nside.right | Now the right side.\nmy.own | Something of my own.\n"
+            .write(toFile: list, atomically: true, encoding: .utf8)
+        let pack = folder + "/mine"
+        let arguments = ["packs", "record", pack, "--prompts", list, "-D", "tap", "--capture", "cap"]
+        // The first prompt recorded twice and kept, the second skipped, the third kept.
+        let first = try Program.run(arguments, environment: environment, input: "r n ")
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.components(separatedBy: "space: keep").count == 5, "four takes heard back: \(first.output)")
+        #expect(first.output.hasSuffix("2 takes kept in \(pack)\n"), "\(first.output)")
+        let manifest = try String(contentsOfFile: pack + "/pack.yaml", encoding: .utf8)
+        #expect(manifest.contains("side.left: {file: \"side.left.wav\", text: \"Left side.\"}"), "\(manifest)")
+        #expect(manifest.contains("my.own: ") && !manifest.contains("side.right"), "\(manifest)")
+        #expect(!FileManager.default.fileExists(atPath: pack + "/side.right.wav"))
+
+        // The kept take is the spoken one: the same waveform, levelled to the voice, with 60 ms of air.
+        let take = try WAV(path: pack + "/side.left.wav")
+        #expect(take.sampleRate == 24_000 && take.channels == 1)
+        let loudness = try Loudness(ofFile: pack + "/side.left.wav")
+        #expect(abs(loudness.integrated - Loudness.voiceTarget) < 0.5, "\(loudness.integrated) LUFS")
+        let spoken = try SoundFile.read(Repository.voiceFolder + "/side.left.wav", rate: 24_000).samples.map { Float($0) / 32767 }
+        let words = try #require(VoiceTake.spokenFrames(spoken, rate: 24_000))
+        let recorded = take.samples
+        let recordedWords = try #require(VoiceTake.spokenFrames(recorded, rate: 24_000))
+        #expect(abs(recordedWords.count - words.count) <= 480, "\(recordedWords.count) frames of words against \(words.count)")
+        #expect(abs(recordedWords.lowerBound - Int(VoiceTake.air * 24_000)) <= 240, "air before: \(recordedWords.lowerBound)")
+        let similarity = Self.bestCorrelation(Array(recorded[recordedWords]), Array(spoken[words]), lags: -240...240)
+        #expect(similarity > 0.95, "correlation with what was spoken: \(similarity)")
+        #expect(try Program.run(["packs", "check", pack]).status == 0)
+
+        // Again: only the prompt without a take is offered; q stops and changes nothing.
+        let again = try Program.run(arguments, environment: environment, input: "q")
+        #expect(again.status == 0, "\(again.error)")
+        #expect(again.output.hasPrefix("[1/1] side.right: Now the right side.\n"), "\(again.output)")
+        #expect(try String(contentsOfFile: pack + "/pack.yaml", encoding: .utf8) == manifest)
+    }
+
+    @Test func recordWritesOnlyIntoAPackItMade() throws {
+        let environment = try recordingDevices([])
+        let exported = folder + "/exported"
+        #expect(try Program.run(["packs", "export", exported]).status == 0)
+        let refused = try Program.run(["packs", "record", exported, "-D", "tap", "--capture", "cap"], environment: environment, input: " ")
+        #expect(refused.status == 1 && refused.error.contains("not made by `stretchcue packs record`"), "\(refused.error)")
+        let unknown = try Program.run(["packs", "record", folder + "/new", "nope", "--capture", "cap"], environment: environment)
+        #expect(unknown.status == 2 && unknown.error.contains("no prompt 'nope'"), "\(unknown.error)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/new"))
+    }
+
+    /// The largest normalized correlation of `a` and `b` over `lags`.
+    static func bestCorrelation(_ a: [Float], _ b: [Float], lags: ClosedRange<Int>) -> Float {
+        lags.map { lag -> Float in
+            var products: Float = 0
+            var energyA: Float = 0
+            var energyB: Float = 0
+            for index in 0..<a.count where index + lag >= 0 && index + lag < b.count {
+                products += a[index] * b[index + lag]
+                energyA += a[index] * a[index]
+                energyB += b[index + lag] * b[index + lag]
+            }
+            return products / max(1e-9, (energyA * energyB).squareRoot())
+        }.max() ?? 0
     }
 }

@@ -14,8 +14,9 @@ public struct Program {
     public static let stateHome = Repository.temporaryFolder("stretchcue-state")
 
     /// Runs `stretchcue` with `arguments` and waits for it to end. Its output
-    /// goes to files, so a long plan cannot fill a pipe and block it.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// goes to files, so a long plan cannot fill a pipe and block it; its
+    /// standard input is `input`, or empty.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") throws -> Result {
         let folder = Repository.temporaryFolder("stretchcue-run")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         _ = FileManager.default.createFile(atPath: folder + "/out", contents: nil)
@@ -29,7 +30,8 @@ public struct Program {
             .merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = error
-        process.standardInput = FileHandle.nullDevice
+        try input.write(toFile: folder + "/in", atomically: true, encoding: .utf8)
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: folder + "/in"))
         try process.run()
         process.waitUntilExit()
         try output.close()

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Audio
+import Controls
+import Glibc
+import Packs
+import Routines
+import SystemCalls
+
+extension Stretchcue.Packs {
+    /// `stretchcue packs record`: a voice pack recorded by ear, eyes closed.
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record your own voice pack, prompt by prompt, eyes closed.",
+            discussion: """
+                For each prompt the text is said in the current voice (and printed), a short tone follows, and \
+                your take is recorded until you have been quiet for a second. It is trimmed, levelled to -20 LUFS \
+                and played back; then press space to keep it, r to record it again, n to skip it, q to stop. \
+                Each kept take is written whole, and pack.yaml after it, so a pack stopped at any point is \
+                complete for what it holds. Run it again to go on: prompts already recorded are skipped unless \
+                named. The prompts are the built-in voice's, those a routine needs (--routine), or a list of your \
+                own (--prompts, "ID | words" lines).
+                """)
+
+        @Argument(help: ArgumentHelp("The pack's folder: new, or one this command made.", valueName: "folder"))
+        var folder: String
+
+        @Argument(help: "Only these prompt ids (recorded again if they have a take).")
+        var ids: [String] = []
+
+        @Option(help: ArgumentHelp("A routine (name or file): record the prompts it needs.", valueName: "routine"))
+        var routine: String?
+
+        @Option(help: ArgumentHelp("A list of prompts to record instead of the built-in voice's.", valueName: "file"))
+        var prompts: String?
+
+        @Option(help: ArgumentHelp("The pack whose voice says each prompt first (repeatable; default the built-in voice).", valueName: "pack"))
+        var pack: [String] = []
+
+        @Option(name: [.customShort("D"), .long], help: "The ALSA device to play on (default: default).")
+        var device = "default"
+
+        @Option(help: ArgumentHelp("The ALSA device to record from (default: default).", valueName: "device"))
+        var capture = "default"
+
+        @Option(help: "The pack's name.")
+        var name = "My voice"
+
+        @Option(help: "Who is speaking.")
+        var author: String?
+
+        @Option(help: "The pack's language (BCP-47).")
+        var language = "en"
+
+        @Option(help: "The pack's licence (an SPDX id).")
+        var license = "CC-BY-4.0"
+
+        @Flag(name: .shortAndLong, help: "Log what the devices do.")
+        var verbose = false
+
+        func run() throws {
+            let sounds = try SoundsFolder.locate()
+            let list = try reportingFailures { try promptList(sounds: sounds) }
+            let unknown = ids.filter { id in !list.prompts.contains { $0.id == id } }
+            guard unknown.isEmpty else {
+                throw Failure("stretchcue: no prompt '\(unknown[0].escapingControlCharacters)' in \(list.file); expected one of the ids listed there", .invalidInput)
+            }
+            let voice = try reportingFailures {
+                try SoundBank(
+                    sampleRate: 48_000, voiceFolder: sounds + "/voice", packs: PackChain(pack, library: SoundsFolder.library(sounds)))
+            }
+            var writer = try VoicePackWriter(
+                folder: folder, list: list, maker: .record, name: name, author: author, license: license, language: language)
+            let recorder = TakeRecorder(playback: device, capture: capture, logger: Logging.make(verbose: verbose))
+            let work = try Speak.scratchFolder()
+            defer { Speak.remove(work) }
+            Interruption.catchSignals()
+            _ = Terminal.enterRawMode()
+            defer { Terminal.restore() }
+            let todo = list.prompts.filter { ids.isEmpty ? !Files.exists(writer.path(of: $0.id)) : ids.contains($0.id) }
+            if todo.isEmpty { TextOutput.standardOutput.line("every prompt has a take; name ids to record them again") }
+            var kept = 0
+            prompts: for (index, prompt) in todo.enumerated() {
+                TextOutput.standardOutput.line("[\(index + 1)/\(todo.count)] \(prompt.id): \(prompt.words)")
+                while true {
+                    try recorder.play { rate in
+                        let spoken = (try? SoundBank(sampleRate: rate, voiceFolder: voice.voiceFolder, packs: voice.packs)
+                            .prompt(.voice(prompt.id))).map(VoiceTake.mono) ?? []
+                        return spoken + [Float](repeating: 0, count: rate * 4 / 10) + TakeRecorder.startTone(rate: rate)
+                    }
+                    switch try recorder.record() {
+                    case .stopped:
+                        break prompts
+                    case .silent:
+                        TextOutput.standardOutput.line("  heard nothing. r: try again, n: skip, q: stop")
+                    case .spoken(let samples, let rate):
+                        guard let take = try reportingFailures({ try VoiceTake.shape(mono: samples, rate: rate) }) else { continue }
+                        let path = work + "/take.wav"
+                        try VoicePackWriter.write(take, to: path)
+                        let seconds = Double(take.frames) / Double(VoiceTake.rate)
+                        TextOutput.standardOutput.line("  \(seconds.fixed(2)) s. space: keep, r: again, n: skip, q: stop")
+                        try recorder.play { rate in try VoiceTake.mono(SoundFile.read(path, rate: rate)) }
+                        switch Self.key() {
+                        case " ", "\n", "\r":
+                            try writer.write(take, for: prompt.id)
+                            try writer.finish()
+                            kept += 1
+                            TextOutput.standardOutput.line("  kept")
+                            continue prompts
+                        case "n": continue prompts
+                        case "q": break prompts
+                        default: continue
+                        }
+                    }
+                    switch Self.key() {
+                    case "n": continue prompts
+                    case "q": break prompts
+                    default: continue
+                    }
+                }
+            }
+            TextOutput.standardOutput.line("\(kept) take\(kept == 1 ? "" : "s") kept in \(folder)")
+            if let signal = Interruption.caught { throw Failure.silent(Failure.code(for: signal)) }
+        }
+
+        /// The prompts to record: a list of the user's, the routine's, or the built-in voice's.
+        private func promptList(sounds: String) throws -> PromptList {
+            if let prompts { return try PromptList(file: prompts) }
+            let builtIn = try PromptList(file: sounds + "/voice/prompts.txt")
+            guard let routine else { return builtIn }
+            let needed = Set(Check.keys(of: try Session.routine(named: routine)))
+            return PromptList(file: builtIn.file, prompts: builtIn.prompts.filter { needed.contains($0.id) })
+        }
+
+        /// One key from standard input; `q` when it has ended or a signal came.
+        static func key() -> Character {
+            var byte: UInt8 = 0
+            var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            while Interruption.caught == nil {
+                guard poll(&input, 1, 100) != 0 else { continue }
+                let count = read(STDIN_FILENO, &byte, 1)
+                if count == 1 { return Character(Unicode.Scalar(byte)) }
+                if count < 0 && errno == EINTR { continue }
+                break
+            }
+            return "q"
+        }
+    }
+}
