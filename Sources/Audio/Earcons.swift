@@ -55,8 +55,13 @@ public enum Earcon: Sendable, CaseIterable {
     /// The longest earcon a pack may have: it answers a key, it is not a cue.
     public static let longestSeconds = 1.5
 
-    /// What a pack's `sounds` calls this earcon: `earcon.pause`, ...
-    public var key: String { Self.keyPrefix + "\(self)" }
+    /// What a pack's `sounds` calls this earcon: `earcon.pause`,
+    /// `earcon.breath-on`, ... (lower case, as every pack key is).
+    public var key: String {
+        Self.keyPrefix + "\(self)".reduce(into: "") { key, letter in
+            key += letter.isUppercase ? "-" + letter.lowercased() : String(letter)
+        }
+    }
     static let keyPrefix = "earcon."
 
     /// The earcon's sound at `rate`.

@@ -159,12 +159,13 @@ import Timing
 
     /// A pack's earcon answers the key in place of the built-in one, at the built-in earcons' peak.
     @Test func aPacksEarconAnswersTheKeyAtTheEarconsLevel() throws {
-        _ = try pack("keys", sounds: ["earcon.pause": ("pause.wav", 0.9)])
+        _ = try pack("keys", sounds: ["earcon.pause": ("pause.wav", 0.9), "earcon.breath-on": ("breath-on.wav", 0.1)])
         let bank = try bank(["keys"])
         let pause = try bank.earcon(.pause)
         #expect(pause.frames == 72_000, "the pack's 1.5 s file, not the built-in 0.24 s: \(pause.frames) frames")
         let peak = pause.samples.map { abs(Float($0)) / 32767 }.max() ?? 0
         #expect(abs(peak - Earcon.peak) < 0.01, "peak \(peak)")
+        #expect(try bank.earcon(.breathOn).frames == 72_000, "a key of two words is spelt as every pack key is")
         // The keys the pack does not have keep their built-in sound.
         #expect(try bank.earcon(.resume).samples == Earcon.resume.sound(rate: 48_000).samples)
     }
