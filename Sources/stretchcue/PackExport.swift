@@ -7,9 +7,11 @@ import Timing
 
 /// The built-in sounds written out as a pack (`stretchcue packs export`).
 enum PackExport {
+    /// Writes the chimes, the earcons and the voice of `voice` into the new `folder`, with a pack.yaml naming them.
     static func write(to folder: String, name: String, voice: String) throws {
         try Files.makeFolder(folder + "/chimes")
         try Files.makeFolder(folder + "/voice")
+        try Files.makeFolder(folder + "/earcons")
         var lines = [
             "# Stretchcue's built-in sounds as a pack: replace any file with your own,",
             "# remove the entries you keep built in, and check it: stretchcue packs check FOLDER",
@@ -22,13 +24,12 @@ enum PackExport {
             "sounds:",
         ]
         for kind in CueKind.allCases where !kind.isStretched {
-            let path = folder + "/chimes/\(kind.rawValue).wav"
-            let sound = Chimes.sound(for: kind, rate: 48_000)
-            let sink = try FileSink(path: path, sampleRate: 48_000, channels: 1)
-            let floats = sound.samples.map { Float($0) / Sound.fullScale }
-            try floats.withUnsafeBufferPointer { try sink.write($0, frames: sound.frames) }
-            try sink.finish()
+            try write(Chimes.sound(for: kind, rate: 48_000), to: folder + "/chimes/\(kind.rawValue).wav")
             lines.append("  \(kind.rawValue): chimes/\(kind.rawValue).wav")
+        }
+        for earcon in Earcon.allCases {
+            try write(earcon.sound(rate: 48_000), to: folder + "/earcons/\(earcon.key).wav")
+            lines.append("  \(earcon.key): earcons/\(earcon.key).wav")
         }
         for (id, words) in try PromptList(file: voice + "/prompts.txt").prompts.map({ ($0.id, $0.words) }) {
             guard let file = PromptRef.fileExtensions.lazy.map({ "\(id).\($0)" }).first(where: { Files.exists(voice + "/" + $0) })
@@ -37,5 +38,12 @@ enum PackExport {
             lines.append("  \(id): {file: \("voice/\(file)".jsonQuoted), text: \(words.jsonQuoted)}")
         }
         try Files.replace(folder + "/pack.yaml", with: Array((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    private static func write(_ sound: Sound, to path: String) throws {
+        let sink = try FileSink(path: path, sampleRate: 48_000, channels: sound.channels)
+        let floats = sound.samples.map { Float($0) / Sound.fullScale }
+        try floats.withUnsafeBufferPointer { try sink.write($0, frames: sound.frames) }
+        try sink.finish()
     }
 }

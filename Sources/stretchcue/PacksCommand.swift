@@ -10,7 +10,7 @@ extension Stretchcue {
     struct Packs: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the sound packs found, or check one.",
-            subcommands: [List.self, Check.self, Export.self, Speak.self, Record.self], defaultSubcommand: List.self)
+            subcommands: [List.self, Check.self, Export.self, Preview.self, Speak.self, Record.self], defaultSubcommand: List.self)
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(

@@ -70,7 +70,12 @@ extension Stretchcue.Packs {
             }
             var writer = try VoicePackWriter(
                 folder: folder, list: list, maker: .record, name: name, author: author, license: license, language: language)
-            let recorder = TakeRecorder(playback: device, capture: capture, logger: Logging.make(verbose: verbose))
+            let recorder = TakeRecorder(capture: capture)
+            let player = try ClipPlayer(device: device, logger: Logging.make(verbose: verbose))
+            let rate = player.rate
+            let voiceAtRate = try reportingFailures {
+                rate == voice.sampleRate ? voice : try SoundBank(sampleRate: rate, voiceFolder: voice.voiceFolder, packs: voice.packs)
+            }
             let work = try Speak.scratchFolder()
             defer { Speak.remove(work) }
             Interruption.catchSignals()
@@ -82,11 +87,9 @@ extension Stretchcue.Packs {
             prompts: for (index, prompt) in todo.enumerated() {
                 TextOutput.standardOutput.line("[\(index + 1)/\(todo.count)] \(prompt.id): \(prompt.words)")
                 while true {
-                    try recorder.play { rate in
-                        let spoken = (try? SoundBank(sampleRate: rate, voiceFolder: voice.voiceFolder, packs: voice.packs)
-                            .prompt(.voice(prompt.id))).map(VoiceTake.mono) ?? []
-                        return spoken + [Float](repeating: 0, count: rate * 4 / 10) + TakeRecorder.startTone(rate: rate)
-                    }
+                    let spoken = (try? voiceAtRate.prompt(.voice(prompt.id))) ?? .silence
+                    try player.play([spoken, ClipPlayer.silence(0.4, rate: rate), TakeRecorder.startTone(rate: rate)])
+                    try player.drain()
                     switch try recorder.record() {
                     case .stopped:
                         break prompts
@@ -98,7 +101,8 @@ extension Stretchcue.Packs {
                         try VoicePackWriter.write(take, to: path)
                         let seconds = Double(take.frames) / Double(VoiceTake.rate)
                         TextOutput.standardOutput.line("  \(seconds.fixed(2)) s. space: keep, r: again, n: skip, q: stop")
-                        try recorder.play { rate in try VoiceTake.mono(SoundFile.read(path, rate: rate)) }
+                        try player.play([try reportingFailures { try SoundFile.read(path, rate: rate) }])
+                        try player.drain()
                         switch Self.key() {
                         case " ", "\n", "\r":
                             try writer.write(take, for: prompt.id)

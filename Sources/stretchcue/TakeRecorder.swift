@@ -1,16 +1,11 @@
 import Audio
 import Glibc
-import Logging
 import Output
-import Playback
 
-/// The sound side of `packs record`: plays a prompt and a start tone,
-/// records from an ALSA capture device until the speaker has been quiet for
-/// a second, and plays a take back.
+/// Records a take for `packs record` from an ALSA capture device, until
+/// the speaker has been quiet for a second.
 struct TakeRecorder {
-    let playback: String
     let capture: String
-    let logger: Logger
 
     /// Silence after the words that ends a take.
     static let endingSilence = 1.0
@@ -27,35 +22,6 @@ struct TakeRecorder {
         case silent
         /// A signal asked to stop.
         case stopped
-    }
-
-    /// Plays the mono sounds `sounds` makes at the device's rate, one after
-    /// another, and returns once the device has played them out.
-    func play(_ sounds: (Int) throws -> [Float]) throws(Failure) {
-        let stream: DeviceStream
-        do {
-            stream = try DeviceStream(
-                request: DeviceRequest(device: playback, sampleRate: 48_000, channels: 2), opener: ALSAOpener(logger: logger),
-                logger: logger, giveUpAfter: .seconds(5), wait: Interruption.sleep)
-        } catch {
-            throw Failure("stretchcue: cannot open \(error)", .deviceUnavailable)
-        }
-        defer { stream.finish() }
-        let format = stream.format
-        var mono = try reportingFailures { try sounds(format.sampleRate) }
-        // The buffer's worth of silence behind, so the end is heard before the device stops.
-        mono += [Float](repeating: 0, count: format.bufferFrames)
-        let frames = mono.count
-        let interleaved = (0..<frames * format.channels).map { mono[$0 / format.channels] }
-        var bytes = [UInt8](repeating: 0, count: frames * format.bytesPerFrame)
-        interleaved.withUnsafeBufferPointer { input in
-            bytes.withUnsafeMutableBytes { format.sampleFormat.encode(input, into: $0.baseAddress!) }
-        }
-        let wakeUp = WakeUp()
-        let outcome = bytes.withUnsafeBytes { raw in
-            stream.write(raw.baseAddress!, frames: frames, wakeUp: wakeUp) { _ in Interruption.caught != nil }
-        }
-        guard outcome != .lost else { throw Failure("stretchcue: the audio device '\(playback)' was lost", .deviceUnavailable) }
     }
 
     /// Records one take.
@@ -106,13 +72,13 @@ struct TakeRecorder {
     }
 
     /// A short, soft tone that says "speak now": 880 Hz for 150 ms.
-    static func startTone(rate: Int) -> [Float] {
+    static func startTone(rate: Int) -> Sound {
         let frames = rate * 15 / 100
         let edge = Fade.frames(milliseconds: 10, rate: rate)
-        return (0..<frames).map { frame in
+        return Sound(channels: 1, samples: (0..<frames).map { frame in
             let fromEdge = min(frame, frames - 1 - frame)
             let envelope = fromEdge < edge ? Fade.gain(fromEdge, of: edge) : 1
-            return 0.25 * envelope * Float(sin(2 * Double.pi * 880 * Double(frame) / Double(rate)))
-        }
+            return Sound.quantize(0.25 * envelope * Float(sin(2 * Double.pi * 880 * Double(frame) / Double(rate))))
+        })
     }
 }
