@@ -22,7 +22,9 @@ public enum StatusText {
             parts.append(status.frame >= status.frames ? "Done" : "Starting")
         }
         parts.append("\(Timeline.clock(seconds: status.sessionSecondsLeft)) left")
-        if status.volume != 0 { parts.append("vol \(status.volume > 0 ? "+" : "")\(Int(status.volume)) dB") }
+        // (A card's control may sit a hair off the step it was set to.)
+        let volume = Int(status.volume.rounded())
+        if volume != 0 { parts.append("vol \(volume > 0 ? "+" : "")\(volume) dB") }
         if !status.breathOn { parts.append("breath off") }
         if status.paused { parts.append("PAUSED") }
         return parts.joined(separator: "  ")
@@ -46,7 +48,7 @@ public enum StatusText {
     public static func commandLine(_ command: Command, after status: LiveStatus) -> String {
         switch command {
         case .togglePause: status.paused ? "Paused" : "Resumed"
-        case .volumeUp, .volumeDown: "Volume \(Int(status.volume)) dB"
+        case .volumeUp, .volumeDown: "Volume \(Int(status.volume.rounded())) dB"
         case .toggleBreath: status.breathOn ? "Breathing tones on" : "Breathing tones off"
         case .whereAmI: stepLine(status) ?? "Not in a pose"
         case .stop: "Stopping"

@@ -59,13 +59,15 @@ public final class AudioLoop {
         position = timeline.frame(of: start)
         handOff.writePosition.store(position, ordering: .relaxed)
         handOff.heardPosition.store(position, ordering: .relaxed)
-        handOff.volumeSteps.store(Int((settings.volume / PlayerControl.volumeStep).rounded()), ordering: .relaxed)
+        if settings.hardwareVolume == nil {
+            handOff.volumeSteps.store(Int((settings.volume / PlayerControl.volumeStep).rounded()), ordering: .relaxed)
+        }
         mixer = try source.mixer(for: timeline, channels: stream.format.channels)
         buffers = PeriodBuffers(stream.format)
         renderer = Self.renderer(for: stream.format, settings)
         control = PlayerControl(
             handOff: handOff, timeline: timeline, channels: stream.format.channels, source: source,
-            counters: stream.counters, logger: logger)
+            counters: stream.counters, hardwareVolume: settings.hardwareVolume, logger: logger)
     }
 
     /// Plays the whole session, or until `shouldStop` says so (checked every

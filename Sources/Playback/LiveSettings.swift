@@ -1,3 +1,4 @@
+import Output
 import Timing
 
 /// How a live session starts, stops and recovers.
@@ -15,16 +16,21 @@ public struct LiveSettings: Sendable {
     /// The master volume the session starts at, in dB (a box keeps its
     /// volume from one session to the next).
     public var volume: Double
+    /// The sound card's own volume control, which the volume keys drive
+    /// instead of scaling the samples (`volume` is then left to the card:
+    /// the control keeps its level from one session to the next).
+    public var hardwareVolume: HardwareVolume?
 
     public init(
         leadIn: Duration = .seconds(1), giveUpAfter: Duration = .seconds(600), fadeIn: Duration = .milliseconds(30),
-        fadeOut: Duration = .milliseconds(60), volume: Double = 0
+        fadeOut: Duration = .milliseconds(60), volume: Double = 0, hardwareVolume: HardwareVolume? = nil
     ) {
         self.leadIn = leadIn
         self.giveUpAfter = giveUpAfter
         self.fadeIn = fadeIn
         self.fadeOut = fadeOut
         self.volume = volume
+        self.hardwareVolume = hardwareVolume
     }
 }
 

@@ -21,6 +21,8 @@ public final class PlayerControl: Sendable {
     private let handOff: HandOff
     private let source: any SessionSource
     private let counters: StreamCounters
+    /// The card's volume control the volume keys drive, if any (else the samples are scaled).
+    private let hardwareVolume: HardwareVolume?
     private let logger: Logger
     /// The earcons made so far.
     private let earcons = EarconCache()
@@ -43,11 +45,12 @@ public final class PlayerControl: Sendable {
 
     init(
         handOff: HandOff, timeline: Timeline, channels: Int, source: any SessionSource, counters: StreamCounters,
-        logger: Logger
+        hardwareVolume: HardwareVolume? = nil, logger: Logger
     ) {
         self.handOff = handOff
         self.source = source
         self.counters = counters
+        self.hardwareVolume = hardwareVolume
         self.logger = logger
         state = Mutex(State(transport: Self.transport(timeline, source: source), channels: channels))
     }
@@ -63,8 +66,12 @@ public final class PlayerControl: Sendable {
             handOff.paused.store(paused, ordering: .relaxed)
             play(paused ? .pause : .resume, paused: paused)
         case .volumeUp, .volumeDown:
-            let now = handOff.volume
             let step = command == .volumeUp ? Self.volumeStep : -Self.volumeStep
+            if let hardwareVolume {
+                changeVolume(of: hardwareVolume, by: step)
+                break
+            }
+            let now = handOff.volume
             let changed = min(max(now + step, Self.volumeRange.lowerBound), Self.volumeRange.upperBound)
             handOff.volumeSteps.store(Int((changed / Self.volumeStep).rounded()), ordering: .relaxed)
             play(changed == now ? .refused : .volume)
@@ -138,6 +145,21 @@ public final class PlayerControl: Sendable {
         }
     }
 
+    /// Moves the card's volume control by `step` dB, within its range and ours.
+    private func changeVolume(of control: HardwareVolume, by step: Double) {
+        let now = control.decibels
+        let range = max(control.range.lowerBound, Self.volumeRange.lowerBound)...min(control.range.upperBound, Self.volumeRange.upperBound)
+        let changed = min(max(now + step, range.lowerBound), range.upperBound)
+        guard abs(changed - now) > 0.01 else { return play(.refused) }
+        do {
+            try control.set(decibels: changed)
+            play(.volume)
+        } catch {
+            logger.warning("cannot set the volume: \(error)")
+            play(.refused)
+        }
+    }
+
     /// Sends an earcon to the audio thread, noting when, to measure how soon
     /// it is heard. Each is synthesized when first used, here.
     private func play(_ earcon: Earcon, paused: Bool? = nil) {
@@ -155,7 +177,7 @@ public final class PlayerControl: Sendable {
     public var status: LiveStatus {
         LiveStatus(
             timeline: timeline, frame: handOff.heardPosition.load(ordering: .relaxed),
-            paused: handOff.paused.load(ordering: .relaxed), volume: handOff.volume,
+            paused: handOff.paused.load(ordering: .relaxed), volume: hardwareVolume?.decibels ?? handOff.volume,
             breathOn: handOff.breathOn.load(ordering: .relaxed))
     }
 

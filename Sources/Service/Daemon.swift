@@ -314,6 +314,13 @@ public final class Daemon {
     private var liveSettings: LiveSettings {
         var live = settings.live
         live.volume = volume
+        if let control = settings.mixerControl {
+            do {
+                live.hardwareVolume = try HardwareVolume(device: settings.device, control: control)
+            } catch {
+                logger.warning("cannot use the mixer control: \(error); the volume keys scale the samples instead")
+            }
+        }
         return live
     }
 

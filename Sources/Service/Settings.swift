@@ -29,6 +29,9 @@ public struct Settings: Sendable {
     public var packs: [String] = []
     /// The master volume a box starts at, in dB.
     public var volume = 0.0
+    /// The sound card's volume control the volume keys drive instead of
+    /// scaling the samples (`Digital`, `PCM`, `Master`...).
+    public var mixerControl: String?
     /// The control socket, and the group that may use it besides this user and root.
     public var socket: String
     public var socketGroup: String?
@@ -47,7 +50,7 @@ public struct Settings: Sendable {
     /// The keys a config file may have.
     public static let keys = [
         "device", "buffer_ms", "lead_in_ms", "stall_timeout", "routine", "rounds", "hold", "pace", "breathing",
-        "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "voice", "chimes", "packs", "volume", "socket",
+        "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "voice", "chimes", "packs", "volume", "mixer_control", "socket",
         "socket_group", "grab_inputs", "keymap", "hooks", "state_folder",
     ]
 
@@ -154,7 +157,7 @@ public struct Settings: Sendable {
             ("pan_sides", "\(mix.panSides)"), ("ambient_noise", "\(mix.ambientNoise)"),
             ("voice", voice.map(quoted) ?? "null"), ("chimes", chimes.map(quoted) ?? "null"),
             ("packs", "[" + packs.map(quoted).joined(separator: ", ") + "]"),
-            ("volume", volume.formatted), ("socket", quoted(socket)), ("socket_group", socketGroup.map(quoted) ?? "null"),
+            ("volume", volume.formatted), ("mixer_control", mixerControl.map(quoted) ?? "null"), ("socket", quoted(socket)), ("socket_group", socketGroup.map(quoted) ?? "null"),
             ("grab_inputs", "\(grabInputs)"), ("state_folder", quoted(stateFolder)),
         ]
         let keys = keymap.actions.sorted { $0.key < $1.key }.map { "\(KeyNames.name($0.key)): \(quoted($0.value.request.line))" }
@@ -220,6 +223,7 @@ private struct ConfigReader: YAMLReading {
                 return pack.contains("/") ? try folder(node) : pack
             }
         case "volume": settings.volume = try number(value, in: PlayerControl.volumeRange, what: "volume")
+        case "mixer_control": settings.mixerControl = try text(value)
         case "socket":
             let path = try text(value)
             guard path.hasPrefix("/") else { throw error(at: value, "the socket must be an absolute path; found \(value.described)") }

@@ -97,10 +97,17 @@ extension Stretchcue {
                         + "one, or `stretchcue render -o session.wav`.", .deviceUnavailable)
             }
             mixSettings.channels = stream.format.channels
+            var live = LiveSettings(leadIn: .milliseconds(leadInMs), giveUpAfter: .seconds(giveUpAfter))
+            if let control = device.mixerControl ?? settings.mixerControl {
+                do {
+                    live.hardwareVolume = try HardwareVolume(device: stream.request.device, control: control)
+                } catch {
+                    throw Failure("stretchcue: cannot use the mixer control: \(error)", .deviceUnavailable)
+                }
+            }
             let player = try reportingFailures {
                 try AudioLoop(
-                    stream: stream,
-                    settings: LiveSettings(leadIn: .milliseconds(leadInMs), giveUpAfter: .seconds(giveUpAfter)),
+                    stream: stream, settings: live,
                     source: RoutineSource(session: prepared, options: options, mix: mixSettings),
                     logger: logger, startingAt: start)
             }
@@ -162,6 +169,9 @@ struct DeviceFlags: ParsableArguments {
 
     @Option(help: ArgumentHelp("A sample format to insist on: s16, s24 (sent as s32), s32 or float.", valueName: "format"))
     var sampleFormat: SampleFormat?
+
+    @Option(help: ArgumentHelp("The card's volume control for the volume keys (Digital, PCM, Master...), instead of scaling the samples.", valueName: "name"))
+    var mixerControl: String?
 
     func validate() throws {
         if let bufferMs, !(10...2000).contains(bufferMs) {

@@ -374,3 +374,62 @@ enum Alignment {
         stride(from: 0, to: samples.count, by: 2).first { abs(samples[$0]) > 0.01 }.map { $0 / 2 }
     }
 }
+
+extension RealTimeTests {
+    /// With `--mixer-control`, the volume keys move the card's own control
+    /// (here the sound server's `Master`, through ALSA's mixer API), not the samples.
+    @Test func theVolumeKeysDriveTheCardsControlWithMixerControl() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        defer { _ = try? RealTime.pactl(["set-sink-volume", RealTime.sink!, "100%"]) }
+        let routine = try LiveRoutines.write(to: folder, hold: 8)
+        let missing = try Program.run(["play", routine, "-D", "pulse", "--mixer-control", "Nowhere"])
+        #expect(missing.status == 3 && missing.error.contains("no playback volume control named 'Nowhere'"), "\(missing.error)")
+
+        let terminal = try PseudoTerminal()
+        let player = Process()
+        player.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
+        player.arguments = ["play", routine, "-D", "pulse", "--lead-in-ms", "0", "--mixer-control", "Master"]
+        player.standardInput = FileHandle(fileDescriptor: terminal.slave)
+        player.standardOutput = FileHandle(fileDescriptor: terminal.slave)
+        player.standardError = FileHandle.nullDevice
+        try player.run()
+        defer { if player.isRunning { kill(player.processIdentifier, SIGKILL) } }
+        func waitFor(_ text: String) -> Bool {
+            let asked = Date()
+            while !terminal.output.contains(text) {
+                guard Date().timeIntervalSince(asked) < 10 else { return false }
+                usleep(20_000)
+            }
+            return true
+        }
+        #expect(waitFor("Pose 1/2"), "\(terminal.output)")
+        // Down five times, each taken before the next: 2 dB a step.
+        for step in 1...5 {
+            terminal.type("\u{1B}[B")
+            #expect(waitFor("vol -\(2 * step) dB"), "step \(step): \(terminal.output.suffix(300))")
+        }
+        kill(player.processIdentifier, SIGTERM)
+        player.waitUntilExit()
+        #expect(player.terminationStatus == 0)
+        // The control has no dB scale, so -10 dB is a tenth of its range's power: 10^(-10/20) of 65536.
+        let volume = try RealTime.pactl(["get-sink-volume", RealTime.sink!])
+        let raw = volume.split(separator: " ").compactMap { Int($0) }.first
+        #expect(raw.map { abs($0 - 20_724) <= 2 } == true, "\(volume)")
+    }
+}
+
+extension RealTime {
+    /// Runs `pactl` with `arguments`; its output.
+    static func pactl(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pactl")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self)
+    }
+}
