@@ -24,6 +24,8 @@ public final class HardwareVolume: Sendable {
         /// The raw range, and whether the control has a dB scale.
         let raw: ClosedRange<Int>
         let hasDecibels: Bool
+        /// Where the control was last moved to, before rounding to its steps.
+        var intended: Double?
 
         deinit { snd_mixer_close(mixer) }
     }
@@ -76,30 +78,63 @@ public final class HardwareVolume: Sendable {
     public var decibels: Double {
         element.withLock { element in
             snd_mixer_handle_events(element.mixer)
-            if element.hasDecibels {
-                var value = 0
-                return snd_mixer_selem_get_playback_dB(element.element, SND_MIXER_SCHN_FRONT_LEFT, &value) == 0
-                    ? Double(value) / 100 : range.lowerBound
-            }
-            var value = 0
-            snd_mixer_selem_get_playback_volume(element.element, SND_MIXER_SCHN_FRONT_LEFT, &value)
-            let fraction = Double(value - element.raw.lowerBound) / Double(max(1, element.raw.count - 1))
-            return fraction > 0 ? max(range.lowerBound, 20 * log10(fraction)) : range.lowerBound
+            return current(element)
         }
     }
 
-    /// Sets every channel to `decibels` (within `range`), rounded down to a step the control has.
-    public func set(decibels: Double) throws(DeviceError) {
-        let wanted = min(max(decibels, range.lowerBound), range.upperBound)
-        let result = element.withLock { element in
-            if element.hasDecibels {
-                return ("snd_mixer_selem_set_playback_dB_all", snd_mixer_selem_set_playback_dB_all(element.element, Int((wanted * 100).rounded()), -1))
-            }
-            let fraction = pow(10, wanted / 20)
+    /// Moves the control `step` dB from where it was last moved to (or from
+    /// where it is, if something else has moved it since), within `limits`
+    /// and its own range, to its nearest step: so steps that do not fall on
+    /// the control's own add up without drifting. `false` when it is at the
+    /// end already.
+    public func move(by step: Double, within limits: ClosedRange<Double>) throws(DeviceError) -> Bool {
+        let range = max(limits.lowerBound, range.lowerBound)...min(limits.upperBound, range.upperBound)
+        let result: (function: String, code: Int32)? = element.withLock { element in
+            snd_mixer_handle_events(element.mixer)
+            let now = current(element)
+            let from = element.intended.flatMap { abs($0 - now) < 0.5 ? $0 : nil } ?? now
+            let target = min(max(from + step, range.lowerBound), range.upperBound)
+            guard abs(target - from) > 0.01 else { return nil }
+            element.intended = target
+            return set(element, decibels: target)
+        }
+        guard let result else { return false }
+        try ALSADevice.call(result.function, mixerName, result.code)
+        return true
+    }
+
+    private func current(_ element: borrowing Element) -> Double {
+        var value = 0
+        if element.hasDecibels {
+            return snd_mixer_selem_get_playback_dB(element.element, SND_MIXER_SCHN_FRONT_LEFT, &value) == 0
+                ? Double(value) / 100 : range.lowerBound
+        }
+        snd_mixer_selem_get_playback_volume(element.element, SND_MIXER_SCHN_FRONT_LEFT, &value)
+        let fraction = Double(value - element.raw.lowerBound) / Double(max(1, element.raw.count - 1))
+        return fraction > 0 ? max(range.lowerBound, 20 * log10(fraction)) : range.lowerBound
+    }
+
+    /// Sets every channel to the control's step nearest `decibels`; the call made and what it returned.
+    private func set(_ element: borrowing Element, decibels: Double) -> (function: String, code: Int32) {
+        guard element.hasDecibels else {
+            let fraction = pow(10, decibels / 20)
             let value = element.raw.lowerBound + Int((fraction * Double(element.raw.count - 1)).rounded())
             return ("snd_mixer_selem_set_playback_volume_all", snd_mixer_selem_set_playback_volume_all(element.element, value))
         }
-        try ALSADevice.call(result.0, mixerName, result.1)
+        let wanted = Int((decibels * 100).rounded())
+        // The raw values just below and just above, and the one whose dB is nearer.
+        let candidates = [-1, 1].compactMap { direction -> (value: Int, distance: Int)? in
+            var value = 0
+            var reached = 0
+            guard snd_mixer_selem_ask_playback_dB_vol(element.element, wanted, Int32(direction), &value) == 0,
+                snd_mixer_selem_ask_playback_vol_dB(element.element, value, &reached) == 0
+            else { return nil }
+            return (value, abs(reached - wanted))
+        }
+        guard let nearest = candidates.min(by: { $0.distance < $1.distance }) else {
+            return ("snd_mixer_selem_set_playback_dB_all", snd_mixer_selem_set_playback_dB_all(element.element, wanted, -1))
+        }
+        return ("snd_mixer_selem_set_playback_volume_all", snd_mixer_selem_set_playback_volume_all(element.element, nearest.value))
     }
 
     /// The mixer (control device) of a PCM name.

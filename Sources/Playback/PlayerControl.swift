@@ -147,13 +147,8 @@ public final class PlayerControl: Sendable {
 
     /// Moves the card's volume control by `step` dB, within its range and ours.
     private func changeVolume(of control: HardwareVolume, by step: Double) {
-        let now = control.decibels
-        let range = max(control.range.lowerBound, Self.volumeRange.lowerBound)...min(control.range.upperBound, Self.volumeRange.upperBound)
-        let changed = min(max(now + step, range.lowerBound), range.upperBound)
-        guard abs(changed - now) > 0.01 else { return play(.refused) }
         do {
-            try control.set(decibels: changed)
-            play(.volume)
+            play(try control.move(by: step, within: Self.volumeRange) ? .volume : .refused)
         } catch {
             logger.warning("cannot set the volume: \(error)")
             play(.refused)

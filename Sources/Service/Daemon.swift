@@ -229,6 +229,15 @@ public final class Daemon {
             if case .playing(let playing) = phase, let control = playing.thread.control {
                 for _ in 0..<steps { control.perform(decibels > 0 ? .volumeUp : .volumeDown) }
                 volume = control.status.volume
+            } else if let card = liveSettings.hardwareVolume {
+                // Idle with the card's own control: it is the volume, and it keeps it.
+                let step = Double(decibels > 0 ? steps : -steps) * PlayerControl.volumeStep
+                do {
+                    _ = try card.move(by: step, within: PlayerControl.volumeRange)
+                } catch {
+                    throw ControlError("cannot set the volume: \(error)")
+                }
+                volume = card.decibels
             } else {
                 let changed = volume + Double(decibels > 0 ? steps : -steps) * PlayerControl.volumeStep
                 volume = min(max(changed, PlayerControl.volumeRange.lowerBound), PlayerControl.volumeRange.upperBound)

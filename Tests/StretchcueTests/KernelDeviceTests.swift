@@ -232,17 +232,44 @@ extension KernelDeviceTests {
     }
 }
 
+extension KernelDeviceTests {
+    /// `mixer_control` on a kernel driver's control with a dB scale: the box
+    /// turned down over its socket, idle and then playing, moves snd-dummy's
+    /// `Master` down as far, and its status says where the control is.
+    @Test func theBoxTurnsTheCardsOwnVolumeControl() throws {
+        let folder = Repository.temporaryFolder("stretchcue-vm")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder, hold: 20)
+        let run = try VM.run("mixer", in: folder, program: [routine], modules: ["snd-dummy"])
+        #expect(run.status == 0, "the scenario failed: \(run.log)")
+        func decibels(_ file: String) throws -> Double? {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            return text.split(separator: "[").first { $0.hasSuffix("dB]") || $0.contains("dB]") }
+                .flatMap { Double($0.prefix { $0 != "d" }) }
+        }
+        let before = try #require(try decibels("mixer.before"), "amixer said nothing of Master")
+        let idle = try #require(try decibels("mixer.idle"), "amixer said nothing of Master")
+        let after = try #require(try decibels("mixer.after"), "amixer said nothing of Master")
+        // Steps of 2 dB on a control of 0.3 dB steps, each to the nearest step, adding up without drift.
+        #expect(abs(before + 20) < 0.5 && abs(idle - (before - 2)) < 0.16, "\(before) dB, then idle \(idle) dB")
+        #expect(abs(after - (before - 8)) < 0.16, "\(before) dB, then \(after) dB")
+        let status = try String(contentsOfFile: folder + "/volume.status", encoding: .utf8)
+        #expect(status.contains("volume \(after.formatted) dB"), "\(status)")
+    }
+}
+
 /// Running a scenario of Tests/VM in a VM.
 enum VM {
     /// Runs `Tests/VM/scenarios/NAME.sh` with `folder` as its shared folder,
-    /// `stretchcue` given `arguments`; returns the harness's exit status and
+    /// `stretchcue` given `arguments`, the kernel `modules` loaded (each
+    /// with its options); returns the harness's exit status and
     /// what the scenario and the guest's console said.
-    static func run(_ name: String, in folder: String, program arguments: [String]) throws -> (status: Int32, log: String) {
+    static func run(_ name: String, in folder: String, program arguments: [String], modules: [String] = []) throws -> (status: Int32, log: String) {
         try (Repository.products + "/stretchcue\n").write(toFile: folder + "/program", atomically: true, encoding: .utf8)
         try (arguments.joined(separator: "\n") + "\n").write(toFile: folder + "/arguments", atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Repository.root + "/Tests/VM/vm.sh")
-        process.arguments = [Repository.root + "/Tests/VM/scenarios/\(name).sh", folder]
+        process.arguments = [Repository.root + "/Tests/VM/scenarios/\(name).sh", folder] + modules
         try process.run()
         process.waitUntilExit()
         let log = ["setup.log", "scenario.log", "play.log", "console.log"].compactMap {
