@@ -1,5 +1,6 @@
 import Glibc
 
+import Routines
 import Timing
 
 /// The layers of a mix, each with its own gain and mute.
@@ -68,7 +69,7 @@ public struct MixSettings: Equatable, Sendable {
     }
 
     /// Layer gains a user may set, in dB.
-    public static let gainRange = -60.0...12.0
+    public static let gainRange = RoutineLimits.gain
 }
 
 extension Float {

@@ -22,6 +22,12 @@ public struct Routine: Equatable, Sendable {
     /// Sound packs the routine plays with (names, or paths made absolute
     /// from the routine file's folder), after any given on the command line.
     public var packs: [String] = []
+    /// Gains in dB by layer name (`voice`, `chime`, `breath`, `ambient`):
+    /// how the routine's author balances its sounds; a config's and the
+    /// command line's gains go over them.
+    public var gains: [String: Double] = [:]
+    /// The layers `gains` may name (the mixer's, which `AudioTests` checks).
+    public static let layers = ["voice", "chime", "breath", "ambient"]
     /// The poses of one round, in order.
     public var poses: [Pose]
 

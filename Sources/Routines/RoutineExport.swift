@@ -13,6 +13,8 @@ extension Routine {
         if let intro { lines.append("intro: \(quoted(intro.description))") }
         if let outro { lines.append("outro: \(quoted(outro.description))") }
         if !packs.isEmpty { lines.append("packs: [\(packs.map(quoted).joined(separator: ", "))]") }
+        let layerGains = Routine.layers.compactMap { layer in gains[layer].map { "\(layer): \($0.formatted)" } }
+        if !layerGains.isEmpty { lines.append("gains: {\(layerGains.joined(separator: ", "))}") }
         lines.append("poses:")
         for pose in poses {
             lines.append("  - id: \(quoted(pose.id))")

@@ -18,4 +18,6 @@ public enum RoutineLimits {
     public static let poses = 1...100
     /// The pace factor: 2 is twice as fast, 0.5 half as fast.
     public static let pace = 0.25...4.0
+    /// A layer's gain, in dB.
+    public static let gain = -60.0...12.0
 }

@@ -59,7 +59,7 @@ private struct RoutineReader: YAMLReading {
     let file: String
     let folder: String
 
-    static let routineKeys = ["name", "rounds", "hold", "settle", "rest", "breathing", "intro", "outro", "packs", "poses"]
+    static let routineKeys = ["name", "rounds", "hold", "settle", "rest", "breathing", "intro", "outro", "packs", "gains", "poses"]
     static let poseKeys = [
         "id", "name", "prompt", "hold", "breaths", "sides", "side_prompts", "breathing", "on_inhale",
         "on_exhale", "release",
@@ -79,6 +79,12 @@ private struct RoutineReader: YAMLReading {
             routine.packs = try list(value, what: "packs") { node throws(InputError) in
                 let pack = try text(node)
                 return pack.contains("/") && !pack.hasPrefix("/") ? folder + "/" + pack : pack
+            }
+        }
+        if let value = fields["gains"] {
+            let gains = try mapping(value, what: "layer gains", keys: Routine.layers)
+            for (layer, gain) in gains.pairs {
+                routine.gains[layer.text!] = try number(gain, in: RoutineLimits.gain, what: "a gain in dB")
             }
         }
 

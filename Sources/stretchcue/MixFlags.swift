@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audio
+import Routines
 
 /// Layer gains and mutes, on `render` and `play`.
 struct MixFlags: ParsableArguments {
@@ -22,10 +23,11 @@ struct MixFlags: ParsableArguments {
 
     func validate() throws { _ = try settings(over: MixSettings()) }
 
-    /// The mixer settings: the config's (`base`), with these flags over them
-    /// (a gain given replaces the layer's, a mute list the config's).
-    func settings(over base: MixSettings) throws -> MixSettings {
-        var settings = base
+    /// The mixer settings: the routine's gains, the config's settings
+    /// (`base`) over them, and these flags over both (a gain given replaces
+    /// the layer's, a mute list the config's).
+    func settings(over base: MixSettings, routine: Routine? = nil) throws -> MixSettings {
+        var settings = base.withGains(of: routine)
         settings.channels = mono ? 1 : 2
         settings.panSides = panSides || base.panSides
         settings.ambientNoise = ambientNoise || base.ambientNoise
@@ -46,6 +48,17 @@ struct MixFlags: ParsableArguments {
                 throw ValidationError("--mute '\(name)' is not a layer; expected one of: \(layers)")
             }
             settings.muted.insert(layer)
+        }
+        return settings
+    }
+}
+
+extension MixSettings {
+    /// These settings, with the routine's gain for each layer they set none for.
+    func withGains(of routine: Routine?) -> MixSettings {
+        var settings = self
+        for (name, gain) in routine?.gains ?? [:] {
+            if let layer = Layer(rawValue: name), settings.gains[layer] == nil { settings.gains[layer] = gain }
         }
         return settings
     }

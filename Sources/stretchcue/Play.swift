@@ -81,7 +81,7 @@ extension Stretchcue {
             } else {
                 prepared = try reportingFailures { try Session(session, settings) }
             }
-            var mixSettings = try mix.settings(over: settings.mix)
+            var mixSettings = try mix.settings(over: settings.mix, routine: prepared.routine)
             ALSAMessages.route(to: logger)
             Interruption.catchSignals()
 

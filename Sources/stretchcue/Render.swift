@@ -31,7 +31,7 @@ extension Stretchcue {
             try reportingFailures {
                 let prepared = try Session(session, settings)
                 let mixer = try Mixer(
-                    timeline: prepared.timeline, bank: prepared.bank, settings: try mix.settings(over: settings.mix))
+                    timeline: prepared.timeline, bank: prepared.bank, settings: try mix.settings(over: settings.mix, routine: prepared.routine))
                 let sink = try FileSink(
                     path: output, sampleRate: prepared.timeline.sampleRate, channels: mixer.settings.channels,
                     format: format)

@@ -43,7 +43,7 @@ extension Stretchcue {
                     let session = try Session(
                         routine: routine, options: options, voice: settings.voice, chimes: settings.chimes,
                         packs: settings.packs)
-                    var mix = settings.mix
+                    var mix = settings.mix.withGains(of: session.routine)
                     mix.channels = 2
                     return (RoutineSource(session: session, options: options, mix: mix), session.routine.name)
                 },

@@ -162,6 +162,11 @@ extension MixerTests {
             }
         }
     }
+
+    /// A routine names its layers' gains by the mixer's layer names.
+    @Test func theRoutineKnowsTheMixersLayers() {
+        #expect(Routine.layers == Layer.allCases.map(\.rawValue))
+    }
 }
 
 /// Rendering a range into an array.

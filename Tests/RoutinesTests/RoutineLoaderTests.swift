@@ -23,6 +23,7 @@ import Testing
             rest: 2
             breathing: "3:1:5:1"
             intro: intro.back-tension
+            gains: {chime: -3, ambient: -6.5}
             poses:
               - id: twist
                 name: Seated Twist
@@ -45,9 +46,11 @@ import Testing
         #expect(routine.rest == 2)
         #expect(routine.breathing == BreathPattern(inhale: 3, holdIn: 1, exhale: 5, holdOut: 1))
         #expect(routine.outro == nil)
+        #expect(routine.gains == ["chime": -3, "ambient": -6.5])
+        #expect(try load(routine.yaml) == routine, "the gains are exported too")
         let twist = routine.poses[0]
         #expect(twist.prompt.source == .file(Repository.root + "/Sounds/voice/pose.cobra.wav"))
-        #expect(twist.prompt.location == SourceLocation(file: "mine.yaml", line: 11, column: 13))
+        #expect(twist.prompt.location == SourceLocation(file: "mine.yaml", line: 12, column: 13))
         #expect(twist.length == .hold(45))
         #expect(twist.sides == [.right, .left])
         #expect(twist.sidePrompts == [.right: .voice("side.right")])
@@ -73,6 +76,8 @@ import Testing
         ("name: x\nname: y\nposes: []\n", 2, 1, "key 'name' appears twice"),
         ("name: &n x\nposes: *n\n", 2, 8, "aliases"),
         ("name: x\nbreathing: \"4:6:8\"\nposes: []\n", 2, 12, "breathing must be \"IN:OUT\""),
+        ("name: x\ngains: {bells: -3}\nposes: []\n", 2, 9, "unknown key 'bells' in layer gains; expected one of: voice, chime, breath, ambient"),
+        ("name: x\ngains: {chime: 20}\nposes: []\n", 2, 16, "a gain in dB of 20 is out of range; expected -60 to 12"),
     ])
     func badRoutinesPointAtTheirMistake(yaml: String, line: Int, column: Int, message: String) {
         #expect {

@@ -100,6 +100,28 @@ import Testing
         #expect(try loudness(["--ambient-noise", "--mute", "voice,chime,breath,ambient"]).contains(": -inf LUFS"))
     }
 
+    /// A routine's `gains` balance its layers; the config's and `--gain` go over them.
+    @Test func aRoutinesGainsAreTheBaseTheFlagsGoOver() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let plain = try LiveRoutines.write(to: folder)
+        let softer = folder + "/softer.yaml"
+        try (String(contentsOfFile: plain, encoding: .utf8) + "\ngains: {chime: -10}\n")
+            .write(toFile: softer, atomically: true, encoding: .utf8)
+        func loudness(_ routine: String, _ extra: [String] = []) throws -> Double? {
+            let file = folder + "/chimes.wav"
+            let render = try Program.run(["render", routine, "--mute", "voice,breath", "-o", file] + extra)
+            #expect(render.status == 0, "\(render.error)")
+            let line = try Program.run(["loudness", file]).output
+            return line.split(separator: " ").firstIndex(of: "LUFS,").flatMap { Double(line.split(separator: " ")[$0 - 1]) }
+        }
+        let base = try #require(try loudness(plain))
+        let routineGain = try #require(try loudness(softer))
+        let overridden = try #require(try loudness(softer, ["--gain", "chime=0"]))
+        #expect(abs(base - routineGain - 10) < 0.2, "\(base) against \(routineGain) LUFS")
+        #expect(abs(base - overridden) < 0.05, "\(base) against \(overridden) LUFS")
+    }
+
     @Test(arguments: [
         (["plan", "--rounds", "0"], "--rounds 0 is out of range"),
         (["plan", "--pace", "9"], "--pace 9 is out of range"),
