@@ -216,6 +216,37 @@ public final class SoundBank: SoundLengths, Sendable {
         return sound
     }
 
+    // MARK: Where sounds come from
+
+    /// Where the sound of a cue kind comes from, in a few words (for `-v`):
+    /// a pack and its files, the chime folder's file, or built in.
+    public func origin(of kind: CueKind) -> String {
+        if kind.isStretched { return "built in (made to the breath's length)" }
+        if let fromPack = packOrigin(kind.rawValue) { return fromPack }
+        return foundChimes[kind]?.first.map { "chime folder, \($0.path)" } ?? "built in"
+    }
+
+    /// Where a prompt comes from: a pack and its files, the voice folder's file, or the routine's own file.
+    public func origin(of prompt: PromptRef) -> String {
+        switch prompt.source {
+        case .file(let path): return "the routine's file, \(path)"
+        case .voice(let id):
+            if let fromPack = packOrigin(id) { return fromPack }
+            return Self.find(id, in: voiceFolder).map { "voice folder, \($0)" } ?? "missing"
+        }
+    }
+
+    /// Where a key's earcon comes from.
+    public func origin(of earcon: Earcon) -> String { packOrigin(earcon.key) ?? "built in" }
+
+    /// The pack the ambient loop comes from, if one has it.
+    public var ambientOrigin: String? { packOrigin(Layer.ambient.rawValue) }
+
+    private func packOrigin(_ key: String) -> String? {
+        guard let (entry, pack) = packs.entry(key) else { return nil }
+        return "pack '\(pack.name)', " + entry.variants.map(\.path).joined(separator: ", ")
+    }
+
     // MARK: Finding sounds
 
     /// The files a prompt names (its variants, from a pack), found once.

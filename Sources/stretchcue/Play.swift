@@ -81,6 +81,7 @@ extension Stretchcue {
             } else {
                 prepared = try reportingFailures { try Session(session, settings) }
             }
+            for line in prepared.soundOrigins { logger.debug("sound \(line)") }
             var mixSettings = try mix.settings(over: settings.mix, routine: prepared.routine)
             ALSAMessages.route(to: logger)
             Interruption.catchSignals()

@@ -19,6 +19,9 @@ extension Stretchcue {
         @Option(help: ArgumentHelp("Sample format: s16, s24, s32 or float.", valueName: "format"))
         var format: SampleFormat = .s16
 
+        @Flag(name: .shortAndLong, help: "Say where each sound comes from (a pack, a folder, built in).")
+        var verbose = false
+
         func validate() throws {
             let type = output.split(separator: ".").last.map { $0.lowercased() } ?? ""
             guard output.contains("."), FileSink.extensions[type] != nil else {
@@ -30,6 +33,7 @@ extension Stretchcue {
             let settings = try session.settings()
             try reportingFailures {
                 let prepared = try Session(session, settings)
+                if verbose { TextOutput.standardError.write(prepared.soundOrigins.map { "sound \($0)\n" }.joined()) }
                 let mixer = try Mixer(
                     timeline: prepared.timeline, bank: prepared.bank, settings: try mix.settings(over: settings.mix, routine: prepared.routine))
                 let sink = try FileSink(

@@ -33,6 +33,23 @@ struct Session {
         timeline = try Timeline(routine: routine, options: options, sounds: bank)
     }
 
+    /// Where each sound of the session comes from, one `KEY: ORIGIN` line
+    /// per sound in the order the session first plays it (for `-v`).
+    var soundOrigins: [String] {
+        var seen: Set<String> = []
+        var lines: [String] = []
+        for cue in timeline.cues {
+            let key = cue.prompt.map(\.description) ?? cue.kind.rawValue
+            guard seen.insert(key).inserted else { continue }
+            lines.append("\(key): " + (cue.prompt.map(bank.origin(of:)) ?? bank.origin(of: cue.kind)))
+        }
+        if let ambient = bank.ambientOrigin { lines.append("ambient: \(ambient)") }
+        for earcon in Earcon.allCases where bank.origin(of: earcon) != "built in" {
+            lines.append("\(earcon.key): \(bank.origin(of: earcon))")
+        }
+        return lines
+    }
+
     /// A built-in routine by name, or a routine file by path.
     static func routine(named name: String) throws -> Routine {
         if let builtIn = BuiltInRoutines.named(name) { return builtIn }

@@ -188,6 +188,19 @@ import Testing
         #expect(problems.contains { $0.contains("the routine needs 'pose.unheard-of'") })
     }
 
+    /// `-v` says where each sound comes from: the first pack that has it, else the voice folder or built in.
+    @Test func verboseSaysWhereEachSoundComesFrom() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let render = try Program.run(["render", "--pack", "wood", "--hold", "5", "-v", "-o", folder + "/wood.wav"])
+        #expect(render.status == 0, "\(render.error)")
+        let lines = render.error.split(separator: "\n").map(String.init)
+        #expect(lines.first == "sound bell.start: pack 'Soft wood', \(Repository.root)/Sounds/packs/wood/bell.start.wav", "\(lines)")
+        #expect(lines.contains("sound pose.cobra: voice folder, \(Repository.voiceFolder)/pose.cobra.wav"), "\(lines)")
+        #expect(lines.contains("sound breath.inhale: built in (made to the breath's length)"), "\(lines)")
+        #expect(lines.filter { $0.hasPrefix("sound chime.start:") }.count == 1, "each sound once")
+    }
+
     @Test func aRenderWithAPackIsThePlayOfTheSameAndExportMakesAPackThatChecks() throws {
         let folder = Repository.temporaryFolder("stretchcue-pack")
         defer { try? FileManager.default.removeItem(atPath: folder) }
