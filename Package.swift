@@ -83,3 +83,16 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer harnesses (Tests/Fuzz), only when asked for: Tests/Fuzz/run.sh
+// builds them instrumented for the fuzzer and linked with its driver.
+if Context.environment["STRETCHCUE_FUZZ"] != nil {
+    let harnesses: [(String, Target.Dependency)] = [
+        ("FuzzRoutine", "Routines"), ("FuzzPack", "Packs"), ("FuzzConfig", "Service"), ("FuzzSoundFile", "Audio"),
+        ("FuzzControlLine", "Service"), ("FuzzKeys", "Controls"), ("FuzzInputEvents", "Service"),
+    ]
+    package.targets.append(.target(name: "FuzzDriver", path: "Tests/Fuzz/Harnesses/FuzzDriver"))
+    package.targets += harnesses.map { name, library in
+        .executableTarget(name: name, dependencies: ["FuzzDriver", library], path: "Tests/Fuzz/Harnesses/\(name)")
+    }
+}

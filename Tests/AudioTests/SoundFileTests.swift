@@ -55,6 +55,18 @@ import Testing
             return message.hasPrefix(path + ": not a readable sound file (sf_open: ")
         }
     }
+
+    /// Found by FuzzSoundFile: an Ogg Vorbis file whose headers are cut
+    /// short. libsndfile refuses it (and leaks its Vorbis state doing so,
+    /// see Tests/Fuzz/lsan.supp); the program names the file.
+    @Test func aMalformedVorbisHeaderIsRefusedNamingTheFile() throws {
+        let path = Repository.root + "/Tests/Fuzz/Findings/FuzzSoundFile/malformed-vorbis-header.ogg"
+        #expect {
+            try SoundFile.read(path, rate: 48_000)
+        } throws: { error in
+            (error as? SoundError)?.description == path + ": not a readable sound file (sf_open: Supported file format but file is malformed.)"
+        }
+    }
 }
 
 /// Sound files made for tests through libsndfile.
