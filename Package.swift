@@ -96,3 +96,10 @@ if Context.environment["STRETCHCUE_FUZZ"] != nil {
         .executableTarget(name: name, dependencies: ["FuzzDriver", library], path: "Tests/Fuzz/Harnesses/\(name)")
     }
 }
+
+// The mixer's in-process benchmark (Tests/Benchmarks/mixer-benchmark.sh), only when asked for.
+if Context.environment["STRETCHCUE_BENCH"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "MixerBenchmark", dependencies: ["Audio", "Routines", "Timing"], path: "Tests/Benchmarks/MixerBenchmark"))
+}

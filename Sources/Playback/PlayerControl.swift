@@ -156,7 +156,7 @@ public final class PlayerControl: Sendable {
     }
 
     /// Sends an earcon to the audio thread, noting when, to measure how soon
-    /// it is heard. Each is synthesized when first used, here.
+    /// it is heard. Each is made (or read from its pack) when first used, here.
     private func play(_ earcon: Earcon, paused: Bool? = nil) {
         let posted = PostedEarcon(
             sound: earcons.sound(earcon, rate: timeline.sampleRate, from: source),

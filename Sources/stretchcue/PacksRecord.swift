@@ -70,56 +70,30 @@ extension Stretchcue.Packs {
             }
             var writer = try VoicePackWriter(
                 folder: folder, list: list, maker: .record, name: name, author: author, license: license, language: language)
-            let recorder = TakeRecorder(capture: capture)
             let player = try ClipPlayer(device: device, logger: Logging.make(verbose: verbose))
-            let rate = player.rate
             let voiceAtRate = try reportingFailures {
-                rate == voice.sampleRate ? voice : try SoundBank(sampleRate: rate, voiceFolder: voice.voiceFolder, packs: voice.packs)
+                player.rate == voice.sampleRate
+                    ? voice : try SoundBank(sampleRate: player.rate, voiceFolder: voice.voiceFolder, packs: voice.packs)
             }
             let work = try Speak.scratchFolder()
             defer { Speak.remove(work) }
             Interruption.catchSignals()
             _ = Terminal.enterRawMode()
             defer { Terminal.restore() }
+            let takes = ByEar(player: player, recorder: TakeRecorder(capture: capture), voice: voiceAtRate, takeFile: work + "/take.wav")
             let todo = list.prompts.filter { ids.isEmpty ? !Files.exists(writer.path(of: $0.id)) : ids.contains($0.id) }
             if todo.isEmpty { TextOutput.standardOutput.line("every prompt has a take; name ids to record them again") }
             var kept = 0
             prompts: for (index, prompt) in todo.enumerated() {
                 TextOutput.standardOutput.line("[\(index + 1)/\(todo.count)] \(prompt.id): \(prompt.words)")
-                while true {
-                    let spoken = (try? voiceAtRate.prompt(.voice(prompt.id))) ?? .silence
-                    try player.play([spoken, ClipPlayer.silence(0.4, rate: rate), TakeRecorder.startTone(rate: rate)])
-                    try player.drain()
-                    switch try recorder.record() {
-                    case .stopped:
-                        break prompts
-                    case .silent:
-                        TextOutput.standardOutput.line("  heard nothing. r: try again, n: skip, q: stop")
-                    case .spoken(let samples, let rate):
-                        guard let take = try reportingFailures({ try VoiceTake.shape(mono: samples, rate: rate) }) else { continue }
-                        let path = work + "/take.wav"
-                        try VoicePackWriter.write(take, to: path)
-                        let seconds = Double(take.frames) / Double(VoiceTake.rate)
-                        TextOutput.standardOutput.line("  \(seconds.fixed(2)) s. space: keep, r: again, n: skip, q: stop")
-                        try player.play([try reportingFailures { try SoundFile.read(path, rate: rate) }])
-                        try player.drain()
-                        switch Self.key() {
-                        case " ", "\n", "\r":
-                            try writer.write(take, for: prompt.id)
-                            try writer.finish()
-                            kept += 1
-                            TextOutput.standardOutput.line("  kept")
-                            continue prompts
-                        case "n": continue prompts
-                        case "q": break prompts
-                        default: continue
-                        }
-                    }
-                    switch Self.key() {
-                    case "n": continue prompts
-                    case "q": break prompts
-                    default: continue
-                    }
+                switch try reportingFailures({ try takes.take(of: prompt) }) {
+                case .keep(let take):
+                    try writer.write(take, for: prompt.id)
+                    try writer.finish()
+                    kept += 1
+                    TextOutput.standardOutput.line("  kept")
+                case .skip: continue
+                case .stop: break prompts
                 }
             }
             TextOutput.standardOutput.line("\(kept) take\(kept == 1 ? "" : "s") kept in \(folder)")
@@ -135,18 +109,66 @@ extension Stretchcue.Packs {
             return PromptList(file: builtIn.file, prompts: builtIn.prompts.filter { needed.contains($0.id) })
         }
 
-        /// One key from standard input; `q` when it has ended or a signal came.
-        static func key() -> Character {
-            var byte: UInt8 = 0
-            var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            while Interruption.caught == nil {
-                guard poll(&input, 1, 100) != 0 else { continue }
-                let count = read(STDIN_FILENO, &byte, 1)
-                if count == 1 { return Character(Unicode.Scalar(byte)) }
-                if count < 0 && errno == EINTR { continue }
-                break
+        /// Recording one prompt by ear: its words said in the current voice,
+        /// the start tone, the take recorded, levelled and played back, and
+        /// the speaker's answer, until a take is kept or the prompt skipped.
+        struct ByEar {
+            let player: ClipPlayer
+            let recorder: TakeRecorder
+            /// The current voice, at the player's rate.
+            let voice: SoundBank
+            /// Where a take is written to be played back.
+            let takeFile: String
+
+            enum Outcome {
+                case keep(Sound)
+                case skip
+                case stop
             }
-            return "q"
+
+            func take(of prompt: PromptList.Prompt) throws -> Outcome {
+                let rate = player.rate
+                while true {
+                    let words = (try? voice.prompt(.voice(prompt.id))) ?? .silence
+                    try player.play([words, ClipPlayer.silence(0.4, rate: rate), TakeRecorder.startTone(rate: rate)])
+                    try player.drain()
+                    var take: Sound?
+                    switch try recorder.record() {
+                    case .stopped: return .stop
+                    case .silent: take = nil
+                    case .spoken(let samples, let captureRate): take = try VoiceTake.shape(mono: samples, rate: captureRate)
+                    }
+                    if let take {
+                        try VoicePackWriter.write(take, to: takeFile)
+                        let seconds = Double(take.frames) / Double(VoiceTake.rate)
+                        TextOutput.standardOutput.line("  \(seconds.fixed(2)) s. space: keep, r: again, n: skip, q: stop")
+                        try player.play([try SoundFile.read(takeFile, rate: rate)])
+                        try player.drain()
+                    } else {
+                        TextOutput.standardOutput.line("  heard nothing. r: try again, n: skip, q: stop")
+                    }
+                    switch Self.key() {
+                    case " ", "\n", "\r": if let take { return .keep(take) }
+                    case "n": return .skip
+                    case "q": return .stop
+                    default: break
+                    }
+                }
+            }
+
+            /// One key from standard input; `q` when it has ended or a signal came.
+            static func key() -> Character {
+                var byte: UInt8 = 0
+                var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+                while Interruption.caught == nil {
+                    guard poll(&input, 1, 100) != 0 else { continue }
+                    let count = read(STDIN_FILENO, &byte, 1)
+                    if count == 1 { return Character(Unicode.Scalar(byte)) }
+                    if count < 0 && errno == EINTR { continue }
+                    break
+                }
+                return "q"
+            }
         }
     }
 }

@@ -58,7 +58,7 @@ import Testing
 
     /// Found by FuzzSoundFile: an Ogg Vorbis file whose headers are cut
     /// short. libsndfile refuses it (and leaks its Vorbis state doing so,
-    /// see Tests/Fuzz/lsan.supp); the program names the file.
+    /// see Tests/Sanitizers/leaks.supp); the program names the file.
     @Test func aMalformedVorbisHeaderIsRefusedNamingTheFile() throws {
         let path = Repository.root + "/Tests/Fuzz/Findings/FuzzSoundFile/malformed-vorbis-header.ogg"
         #expect {

@@ -9,7 +9,7 @@
 #   FuzzSoundFile    sound files through libsndfile, resampled with libsoxr
 # A crash, a hang over 10 s, a leak or over 2 GB of memory is a finding: its
 # input is kept in the output folder, to become a regression test (inputs of
-# past findings are in Tests/Fuzz/Findings; lsan.supp lists the leaks that
+# past findings are in Tests/Fuzz/Findings; Tests/Sanitizers/leaks.supp lists the leaks that
 # are the system libraries').
 #
 # Usage: Tests/Fuzz/run.sh [--seconds N] [--out DIR] [--merge] [HARNESS...]
@@ -61,7 +61,7 @@ found=0
 printf '%-16s %8s %12s %10s %8s %s\n' harness seconds executions "exec/s" corpus findings
 for harness in "${harnesses[@]}"; do
     mkdir -p "$out/$harness/new" "$out/$harness/findings"
-    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/Tests/Fuzz/lsan.supp" "$bin/$harness" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/Tests/Sanitizers/leaks.supp" "$bin/$harness" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$out/$harness/findings/" -print_final_stats=1 \
         "$out/$harness/new" "Tests/Fuzz/Corpus/$harness" >"$out/$harness/log" 2>&1 || true
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$harness/log" | tail -n 1)

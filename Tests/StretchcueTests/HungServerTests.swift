@@ -15,12 +15,7 @@ struct HungServerTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let routine = try LiveRoutines.write(to: folder, hold: 8)
         let terminal = try PseudoTerminal()
-        let player = Process()
-        player.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
-        player.arguments = ["play", routine, "-D", "pulse", "--lead-in-ms", "500", "--stall-timeout", "30"]
-        player.standardInput = FileHandle(fileDescriptor: terminal.slave)
-        player.standardOutput = FileHandle(fileDescriptor: terminal.slave)
-        try player.run()
+        let player = try terminal.start(["play", routine, "-D", "pulse", "--lead-in-ms", "500", "--stall-timeout", "30"])
         Thread.sleep(forTimeInterval: 4)
         let server = try RealTime.serverProcess()
         kill(server, SIGSTOP)

@@ -112,14 +112,10 @@ extension RealTimeTests {
         let modesBefore = terminal.modes
 
         let recorder = try RealTime.record(to: folder + "/heard.raw")
-        let player = Process()
-        player.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
-        player.arguments = ["play", routine, "-D", "pulse", "--lead-in-ms", "500", "-v"] + layers
-        player.standardInput = FileHandle(fileDescriptor: terminal.slave)
-        player.standardOutput = FileHandle(fileDescriptor: terminal.slave)
         #expect(FileManager.default.createFile(atPath: folder + "/log", contents: nil))
-        player.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log"))
-        try player.run()
+        let player = try terminal.start(
+            ["play", routine, "-D", "pulse", "--lead-in-ms", "500", "-v"] + layers,
+            errors: try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/log")))
 
         // Into the first pose's hold, pause for about two seconds, resume, skip to the next pose.
         Thread.sleep(forTimeInterval: 5)
@@ -387,13 +383,7 @@ extension RealTimeTests {
         #expect(missing.status == 3 && missing.error.contains("no playback volume control named 'Nowhere'"), "\(missing.error)")
 
         let terminal = try PseudoTerminal()
-        let player = Process()
-        player.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
-        player.arguments = ["play", routine, "-D", "pulse", "--lead-in-ms", "0", "--mixer-control", "Master"]
-        player.standardInput = FileHandle(fileDescriptor: terminal.slave)
-        player.standardOutput = FileHandle(fileDescriptor: terminal.slave)
-        player.standardError = FileHandle.nullDevice
-        try player.run()
+        let player = try terminal.start(["play", routine, "-D", "pulse", "--lead-in-ms", "0", "--mixer-control", "Master"])
         defer { if player.isRunning { kill(player.processIdentifier, SIGKILL) } }
         func waitFor(_ text: String) -> Bool {
             let asked = Date()

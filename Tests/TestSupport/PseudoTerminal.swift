@@ -41,6 +41,19 @@ public final class PseudoTerminal: @unchecked Sendable {
         _ = write(master, &bytes, bytes.count)
     }
 
+    /// Starts `stretchcue` with `arguments` at this terminal (its standard
+    /// input and output; its standard error into `errors`, else nowhere).
+    public func start(_ arguments: [String], errors: FileHandle = .nullDevice) throws -> Process {
+        let program = Process()
+        program.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
+        program.arguments = arguments
+        program.standardInput = FileHandle(fileDescriptor: slave)
+        program.standardOutput = FileHandle(fileDescriptor: slave)
+        program.standardError = errors
+        try program.run()
+        return program
+    }
+
     /// Everything the program has written so far.
     public var output: String { lock.withLock { String(decoding: received, as: UTF8.self) } }
 
