@@ -43,7 +43,7 @@ import Testing
         let pack = try Pack.load(folder: path)
         #expect(pack.name == "Bowls" && pack.author == "Someone" && pack.license == "CC-BY-4.0" && pack.language == "en-GB")
         #expect(pack.gain == -2 && pack.inherits.isEmpty && pack.sounds.count == 4)
-        let real = try #require(realpath(path, nil).map { String(cString: $0) })
+        let real = try #require(Self.realPath(path))
         #expect(pack.sounds["bell.start"]?.variants == [PackEntry.Variant(path: real + "/bowl.wav", gain: 0, weight: 1)])
         #expect(pack.sounds["chime.start"]?.variants.first?.path == real + "/a.wav")
         #expect(pack.sounds["chime.start"]?.variants.first?.gain == 1.5)
@@ -180,7 +180,7 @@ import Testing
 
     @Test func theLoudnessCacheReadsBackAndForgetsAChangedFile() throws {
         let path = try pack("bowls", Self.good)
-        let real = try #require(realpath(path, nil).map { String(cString: $0) })
+        let real = try #require(Self.realPath(path))
         var cache = LoudnessCache(folder: real)
         cache.set(-23.5, peak: -6.25, of: real + "/a.wav")
         try cache.save()
@@ -189,5 +189,12 @@ import Testing
         #expect(again.measure(of: real + "/b.wav") == nil)
         try WAV.writeTone(real + "/a.wav", seconds: 0.3)
         #expect(LoudnessCache(folder: real).measure(of: real + "/a.wav") == nil)
+    }
+
+    /// `path` with every link resolved (realpath's buffer freed).
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }

@@ -44,6 +44,8 @@ import Timing
             for command in commands[call - leadInWrites] ?? [] { player.control.perform(command) }
         }
         let summary = try player.run { false }
+        // The commands' closure holds the player, which holds the device: let go of it.
+        device.onWrite = nil
         let tail = device.format.bufferFrames * 2
         #expect(device.written.suffix(tail).allSatisfy { $0 == 0 }, "the end is not played out in silence")
         return (Array(device.written.dropFirst(leadIn * 2).dropLast(tail)), summary, player)

@@ -190,6 +190,8 @@ import Timing
         // The user presses q during the second wait for the device.
         waits.onWait = { if $0 == 2 { player.control.perform(.stop) } }
         let summary = try player.run { false }
+        waits.onWait = nil  // it holds the player, which holds the waits
+
         #expect(summary.stopped)
         #expect(waits.waits == [.milliseconds(500), .seconds(1)])
     }
