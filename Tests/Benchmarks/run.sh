@@ -20,7 +20,11 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 mode=${1:-}
 case $mode in
---quick) benchmarks=("Tests/Benchmarks/render-and-plan.sh 5" "Tests/Benchmarks/startup.sh") ;;
+--quick)
+    benchmarks=("Tests/Benchmarks/render-and-plan.sh 5" "Tests/Benchmarks/startup.sh")
+    # Not kept waiting for a quiet machine: these figures are a report, not a verdict.
+    export BENCH_MAX_WAIT=${BENCH_MAX_WAIT:-10}
+    ;;
 --full)
     benchmarks=("Tests/Benchmarks/render-and-plan.sh" "Tests/Benchmarks/startup.sh" "Tests/Benchmarks/mixer-benchmark.sh"
         "Tests/Benchmarks/play-vs-aplay.sh"
