@@ -29,7 +29,7 @@ def check(what, value, ok, target):
 
 
 offset = session_start(rendered, heard, rate)
-found, not_found = find_cues(plan, rendered, heard, offset)
+found, not_found = find_cues(plan, rendered, heard, offset, search_seconds=0.25)
 errors = [error for _, error in found]
 errors_abs = np.abs(errors) if errors else np.array([np.inf])
 print(f"cues: {len(plan['cues'])} planned, {len(errors)} found; session at frame {offset} of the recording")
