@@ -97,7 +97,7 @@ python3 - "$tmp/plan.json" "$tmp/session.wav" "$tmp/play.raw" "$tmp/naive.raw" <
 import os, sys
 import numpy as np
 sys.path.insert(0, os.path.join(os.getcwd(), "Tests/Benchmarks"))
-from cues import find_cues, load_plan, load_raw, load_render
+from cues import find_cues, load_plan, load_raw, load_render, session_start
 
 plan = load_plan(sys.argv[1])
 rate = plan["sampleRate"]
@@ -108,13 +108,8 @@ print(f"{'scheduler':<10} {'cues found':>11} {'median error':>13} {'worst error'
 verdict = 0
 for name, path in (("play", sys.argv[3]), ("naive", sys.argv[4])):
     heard = load_raw(path)
-    # The first cue's sound, found in the first 10 s: where the run began.
-    first = rendered[: rate // 5]
-    search = heard[: 10 * rate]
-    scores = np.correlate(search, first, mode="valid")
-    energy = np.concatenate(([0.0], np.cumsum(search * search)))
-    norms = np.sqrt(np.maximum(energy[len(first):] - energy[: len(energy) - len(first)], 1e-18)) * np.linalg.norm(first)
-    offset = int(np.argmax(scores / norms))
+    # Where the run began: the session's first two seconds, found in the first 10 s.
+    offset = session_start(rendered, heard, rate, within_seconds=10)
     found, not_found = find_cues(plan, rendered, heard, offset, search_seconds=1.0, kinds=kinds, threshold=0.8)
     errors = np.array([e for _, e in found]) if found else np.array([np.inf])
     drift = found[-1][1] if found else float("nan")
