@@ -111,8 +111,9 @@ for name, path in (("play", sys.argv[3]), ("naive", sys.argv[4])):
     # Where the run began: the session's first two seconds, found in the first 10 s.
     offset = session_start(rendered, heard, rate, within_seconds=10)
     found, not_found = find_cues(plan, rendered, heard, offset, search_seconds=1.0, kinds=kinds, threshold=0.8)
-    errors = np.array([e for _, e in found]) if found else np.array([np.inf])
-    drift = found[-1][1] if found else float("nan")
+    # Counted from the run's first cue, so neither is charged for starting up.
+    errors = np.array([e - found[0][1] for _, e in found]) if found else np.array([np.inf])
+    drift = found[-1][1] - found[0][1] if found else float("nan")
     print(f"{name:<10} {len(found):>5}/{planned:<5} {np.median(np.abs(errors)):>10.3f} ms {np.max(np.abs(errors)):>9.3f} ms {drift:>+14.3f} ms")
     if name == "play" and (not_found or np.max(np.abs(errors)) > 2):
         verdict = 1
