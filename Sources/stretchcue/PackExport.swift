@@ -24,11 +24,11 @@ enum PackExport {
             "sounds:",
         ]
         for kind in CueKind.allCases where !kind.isStretched {
-            try write(Chimes.sound(for: kind, rate: 48_000), to: folder + "/chimes/\(kind.rawValue).wav")
+            try FileSink.write(Chimes.sound(for: kind, rate: 48_000), sampleRate: 48_000, to: folder + "/chimes/\(kind.rawValue).wav")
             lines.append("  \(kind.rawValue): chimes/\(kind.rawValue).wav")
         }
         for earcon in Earcon.allCases {
-            try write(earcon.sound(rate: 48_000), to: folder + "/earcons/\(earcon.key).wav")
+            try FileSink.write(earcon.sound(rate: 48_000), sampleRate: 48_000, to: folder + "/earcons/\(earcon.key).wav")
             lines.append("  \(earcon.key): earcons/\(earcon.key).wav")
         }
         for (id, words) in try PromptList(file: voice + "/prompts.txt").prompts.map({ ($0.id, $0.words) }) {
@@ -38,12 +38,5 @@ enum PackExport {
             lines.append("  \(id): {file: \("voice/\(file)".jsonQuoted), text: \(words.jsonQuoted)}")
         }
         try Files.replace(folder + "/pack.yaml", with: Array((lines.joined(separator: "\n") + "\n").utf8))
-    }
-
-    private static func write(_ sound: Sound, to path: String) throws {
-        let sink = try FileSink(path: path, sampleRate: 48_000, channels: sound.channels)
-        let floats = sound.samples.map { Float($0) / Sound.fullScale }
-        try floats.withUnsafeBufferPointer { try sink.write($0, frames: sound.frames) }
-        try sink.finish()
     }
 }

@@ -82,11 +82,8 @@ enum SpeechEngine: String, CaseIterable, ExpressibleByArgument {
             let rate = try SoundFile.info(sentence).sampleRate
             let whole = try SoundFile.read(sentence, rate: rate)
             let frames = Int(bounds[0] * Double(rate))..<min(whole.frames, Int(bounds[1] * Double(rate)))
-            let word = whole.samples[frames.lowerBound * whole.channels..<frames.upperBound * whole.channels]
-            let sink = try FileSink(path: output, sampleRate: rate, channels: whole.channels)
-            let floats = word.map { Float($0) / Sound.fullScale }
-            try floats.withUnsafeBufferPointer { try sink.write($0, frames: frames.count) }
-            try sink.finish()
+            let word = Sound(channels: whole.channels, samples: Array(whole.samples[frames.lowerBound * whole.channels..<frames.upperBound * whole.channels]))
+            try FileSink.write(word, sampleRate: rate, to: output)
         } catch {
             throw Failure("stretchcue: cannot cut the word \"\(word)\" out of festival's sentence: \(error)", .outputFailed)
         }

@@ -95,10 +95,7 @@ struct VoicePackWriter {
     /// Writes `take` (mono at `VoiceTake.rate`) to the WAV file `path`, replacing it whole.
     static func write(_ take: Sound, to path: String) throws(Failure) {
         do {
-            let sink = try FileSink(path: path, sampleRate: VoiceTake.rate, channels: 1)
-            let floats = take.samples.map { Float($0) / Sound.fullScale }
-            try floats.withUnsafeBufferPointer { try sink.write($0, frames: take.frames) }
-            try sink.finish()
+            try FileSink.write(take, sampleRate: VoiceTake.rate, to: path)
         } catch {
             throw Failure("stretchcue: cannot write \(path): \(error)", .outputFailed)
         }
