@@ -27,6 +27,14 @@ until ctl status > /dev/null 2>&1; do
 done
 ctl watch > watch.log 2>&1 &
 watcher=$!
+# The watcher's first line (the box idle) before asking it to play, so the
+# log shows the whole story whichever process the guest runs first.
+tries=0
+until [ -s watch.log ]; do
+    tries=$((tries + 1))
+    [ "$tries" -le 600 ] || { echo "late-dac.sh: the watcher never answered" >&2; exit 1; }
+    sleep 0.1
+done
 ctl start > start.out
 touch plug-in
 tries=0
