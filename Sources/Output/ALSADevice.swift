@@ -46,21 +46,22 @@ final class ALSADevice: PCMDevice {
         }
         pcm = handle
         isServer = snd_pcm_type(handle) == SND_PCM_TYPE_IOPLUG
+        let type = snd_pcm_type(handle)
+        let keepsTime = type != SND_PCM_TYPE_FILE && type != SND_PCM_TYPE_NULL
         do {
-            // A sound server's plugin (PulseAudio, PipeWire) keeps its whole
-            // buffer full whatever we ask: ask it for only the part we would keep filled.
-            var asked = request
-            if isServer { asked.bufferMilliseconds = max(10, request.bufferMilliseconds / 2) }
-            var granted = try Self.negotiate(handle, asked, byPeriodSize: false)
-            if granted.bufferFrames < 2 * granted.periodFrames {
-                logger.debug("buffer of \(granted.bufferFrames) frames is under two periods; asking by period size")
-                granted = try Self.negotiate(handle, asked, byPeriodSize: true)
+            var granted: DeviceFormat
+            if request.rewindMilliseconds > 0, keepsTime, !isServer, let deep = Self.deepBuffer(handle, request) {
+                granted = deep
+            } else {
+                if request.rewindMilliseconds > 0, keepsTime, !isServer {
+                    logger.debug("\(request.device) cannot rewind; keeping \(request.bufferMilliseconds) ms queued")
+                    snd_pcm_hw_free(handle)
+                }
+                granted = try Self.shallowBuffer(handle, request, isServer: isServer, logger: logger)
+                granted.keepsTime = keepsTime
+                try Self.configureSoftware(handle, granted, request.device)
+                try Self.call("snd_pcm_prepare", request.device, snd_pcm_prepare(handle))
             }
-            if isServer { granted.fillFrames = granted.bufferFrames }
-            let type = snd_pcm_type(handle)
-            granted.keepsTime = type != SND_PCM_TYPE_FILE && type != SND_PCM_TYPE_NULL
-            try Self.configureSoftware(handle, granted, request.device)
-            try Self.call("snd_pcm_prepare", request.device, snd_pcm_prepare(handle))
             let count = snd_pcm_poll_descriptors_count(handle)
             try Self.call("snd_pcm_poll_descriptors_count", request.device, count)
             pollers = .allocate(capacity: Int(count) + 1)
@@ -122,6 +123,24 @@ final class ALSADevice: PCMDevice {
 
     func drop() { snd_pcm_drop(pcm) }
 
+    func rewindable() -> Int {
+        // Where the card is now: without asking it (snd_pcm_avail), ALSA
+        // answers from where it was at the last write, and a rewind of
+        // that much is refused.
+        guard snd_pcm_avail(pcm) >= 0 else { return 0 }
+        let frames = snd_pcm_rewindable(pcm)
+        let margin = Self.rewindMarginMilliseconds * format.sampleRate / 1000
+        return max(0, Int(frames) - margin)
+    }
+
+    func rewind(_ frames: Int) -> Bool {
+        let rewound = snd_pcm_rewind(pcm, snd_pcm_uframes_t(frames))
+        guard rewound != frames else { return true }
+        // Part of it: put the stream back where it was.
+        if rewound > 0 { snd_pcm_forward(pcm, snd_pcm_uframes_t(rewound)) }
+        return false
+    }
+
     func close() {
         guard !closed else { return }
         closed = true
@@ -129,6 +148,57 @@ final class ALSADevice: PCMDevice {
     }
 
     // MARK: Negotiation
+
+    /// Periods of a buffer kept full: a rewind goes back whole periods, so
+    /// what a key brings is heard within the rewind margin and one period.
+    static let rewindPeriods = 12
+    /// Frames left in front of the card when rewinding, in milliseconds:
+    /// what its DMA may already have fetched.
+    static let rewindMarginMilliseconds = 20
+
+    /// The buffer the request asks for when nothing is rewound. A sound
+    /// server's plugin (PulseAudio, PipeWire) keeps its whole buffer full
+    /// whatever we ask: it is asked for only the part we would keep filled.
+    private static func shallowBuffer(_ pcm: OpaquePointer, _ request: DeviceRequest, isServer: Bool, logger: Logger)
+        throws(DeviceError) -> DeviceFormat
+    {
+        var asked = request
+        if isServer { asked.bufferMilliseconds = max(10, request.bufferMilliseconds / 2) }
+        var granted = try negotiate(pcm, asked, byPeriodSize: false)
+        if granted.bufferFrames < 2 * granted.periodFrames {
+            logger.debug("buffer of \(granted.bufferFrames) frames is under two periods; asking by period size")
+            granted = try negotiate(pcm, asked, byPeriodSize: true)
+        }
+        if isServer { granted.fillFrames = granted.bufferFrames }
+        return granted
+    }
+
+    /// A buffer of `request.rewindMilliseconds` kept full, prepared, when
+    /// the device shows it can take frames back: one period of silence is
+    /// written (below the start threshold, so nothing plays) and rewound.
+    /// `nil` when it cannot (ALSA's rate converter, some plugins), after
+    /// which the device is set up again from scratch.
+    private static func deepBuffer(_ pcm: OpaquePointer, _ request: DeviceRequest) -> DeviceFormat? {
+        var asked = request
+        asked.bufferMilliseconds = request.rewindMilliseconds
+        asked.periods = rewindPeriods
+        guard var granted = try? negotiate(pcm, asked, byPeriodSize: false),
+            granted.bufferFrames >= 4 * granted.periodFrames
+        else { return nil }
+        granted.fillFrames = granted.bufferFrames
+        granted.rewinds = true
+        guard (try? configureSoftware(pcm, granted, request.device)) != nil, snd_pcm_prepare(pcm) == 0 else { return nil }
+        let silence = UnsafeMutableRawPointer.allocate(byteCount: granted.periodFrames * granted.bytesPerFrame, alignment: 16)
+        defer { silence.deallocate() }
+        silence.initializeMemory(as: UInt8.self, repeating: 0, count: granted.periodFrames * granted.bytesPerFrame)
+        let period = snd_pcm_sframes_t(granted.periodFrames)
+        let rewound =
+            snd_pcm_writei(pcm, silence, snd_pcm_uframes_t(period)) == period && snd_pcm_rewindable(pcm) >= period
+            && snd_pcm_rewind(pcm, snd_pcm_uframes_t(period)) == period
+        snd_pcm_drop(pcm)
+        guard rewound, snd_pcm_prepare(pcm) == 0 else { return nil }
+        return granted
+    }
 
     private static func negotiate(_ pcm: OpaquePointer, _ request: DeviceRequest, byPeriodSize: Bool) throws(DeviceError)
         -> DeviceFormat

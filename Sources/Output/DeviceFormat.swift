@@ -11,10 +11,15 @@ public struct DeviceRequest: Equatable, Sendable {
     public var periods: Int
     /// A sample format to insist on; `nil` takes the best the device offers natively.
     public var sampleFormat: SampleFormat?
+    /// On a device that can take back frames it was given (a sound card's
+    /// `hw:`), the buffer to keep full instead, in milliseconds: fewer
+    /// wake-ups, and a key is still heard at once, put in front by a
+    /// rewind. 0 never rewinds.
+    public var rewindMilliseconds: Int
 
     public init(
         device: String = "default", sampleRate: Int = 48_000, channels: Int = 2, bufferMilliseconds: Int = 100,
-        periods: Int = 4, sampleFormat: SampleFormat? = nil
+        periods: Int = 4, sampleFormat: SampleFormat? = nil, rewindMilliseconds: Int = 0
     ) {
         self.device = device
         self.sampleRate = sampleRate
@@ -22,6 +27,7 @@ public struct DeviceRequest: Equatable, Sendable {
         self.bufferMilliseconds = bufferMilliseconds
         self.periods = periods
         self.sampleFormat = sampleFormat
+        self.rewindMilliseconds = rewindMilliseconds
     }
 }
 
@@ -38,13 +44,17 @@ public struct DeviceFormat: Equatable, Sendable, CustomStringConvertible {
     /// Whether the device plays in real time; a file or the null device
     /// takes frames as fast as they come.
     public var keepsTime: Bool
+    /// Whether the device takes back frames it was given and not played yet
+    /// (`snd_pcm_rewind`): its whole buffer is then kept full.
+    public var rewinds: Bool
 
     /// `fillFrames` defaults to half the buffer, and two periods at least.
     public init(
         sampleRate: Int, channels: Int, sampleFormat: SampleFormat, periodFrames: Int, bufferFrames: Int,
-        fillFrames: Int? = nil, keepsTime: Bool = true
+        fillFrames: Int? = nil, keepsTime: Bool = true, rewinds: Bool = false
     ) {
         self.keepsTime = keepsTime
+        self.rewinds = rewinds
         self.sampleRate = sampleRate
         self.channels = channels
         self.sampleFormat = sampleFormat
@@ -60,5 +70,6 @@ public struct DeviceFormat: Equatable, Sendable, CustomStringConvertible {
         let milliseconds = bufferFrames * 1000 / max(1, sampleRate)
         return "\(sampleRate) Hz, \(channels) ch, \(sampleFormat.rawValue), period \(periodFrames) frames, "
             + "buffer \(bufferFrames) frames (\(milliseconds) ms), kept filled to \(fillFrames)"
+            + (rewinds ? ", rewinds" : "")
     }
 }

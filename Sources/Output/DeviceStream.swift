@@ -163,6 +163,32 @@ public final class DeviceStream {
         }
     }
 
+    /// Waits, for at most a period, until the device has room for a period
+    /// or `wakeUp` is signalled: on a device that rewinds, a period is made
+    /// just before it is written, and mail that wakes the loop is taken at
+    /// once. Whatever ended the wait, the next write goes on from there.
+    public func awaitRoom(wakeUp: WakeUp) {
+        guard let device else { return }
+        let period = Duration.milliseconds(max(1, format.periodFrames * 1000 / max(1, format.sampleRate)))
+        if device.waitForRoom(upTo: period, wakeUp: wakeUp) == .woken { wakeUp.clear() }
+    }
+
+    /// Frames written and not played yet that can be taken back now.
+    public var rewindable: Int { device?.rewindable() ?? 0 }
+
+    /// Takes back the newest `frames` frames written, all of them or none
+    /// (then nothing changed); the next write goes where the first of them was.
+    public func rewind(_ frames: Int) -> Bool {
+        guard let device, frames > 0 else { return false }
+        guard device.rewind(frames) else {
+            counters.refusedRewinds.add(1, ordering: .relaxed)
+            return false
+        }
+        counters.rewinds.add(1, ordering: .relaxed)
+        lastWrite = (.now, device.delay())
+        return true
+    }
+
     /// The longest a write waits on a silent device before asking `abandon` again.
     static let abandonCheck = Duration.milliseconds(50)
 
@@ -244,6 +270,10 @@ public final class StreamCounters: Sendable {
     /// Stalls of the feed: the next write came later than what the device
     /// held could cover, so it ran dry, though it may not have said so.
     public let stalls = Atomic<Int>(0)
+    /// Times frames written were taken back, to put a key's sound in front,
+    /// and times the device refused to.
+    public let rewinds = Atomic<Int>(0)
+    public let refusedRewinds = Atomic<Int>(0)
 
     public init() {}
 }

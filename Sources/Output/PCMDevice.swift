@@ -21,6 +21,17 @@ public protocol PCMDevice: AnyObject {
     func drop()
     /// Closes the device; it is not used again.
     func close()
+    /// Frames written and not played yet that can be taken back safely.
+    func rewindable() -> Int
+    /// Takes back the newest `frames` frames written, all of them or none;
+    /// the next write goes where the first of them was.
+    func rewind(_ frames: Int) -> Bool
+}
+
+extension PCMDevice {
+    /// A device that cannot take frames back.
+    public func rewindable() -> Int { 0 }
+    public func rewind(_ frames: Int) -> Bool { false }
 }
 
 /// How a wait for room ended.

@@ -14,6 +14,12 @@ import Timing
 /// the device is back it plays the lead-in and goes on from the current
 /// step's announcement (`Timeline.resumePoint`), so no cue is skipped.
 ///
+/// On a card that rewinds (`DeviceFormat.rewinds`) the whole deep buffer
+/// is kept full, each period made just before it is written; when mail or
+/// a stop comes, the periods queued in front of the listener are taken
+/// back (`RewindHistory`) and made again with it, so a key is heard within
+/// a period and the card's margin, not after the buffer.
+///
 /// Commands come from `control`, on another thread, through the `HandOff`
 /// alone: the loop takes them once a period, and while it plays it never
 /// locks, allocates, logs or waits on anything but the device. (After a
@@ -44,6 +50,11 @@ public final class AudioLoop {
     private var sessionFramesSinceOpen: Int64 = 0
     /// Sounds missed by the mixers played before the current one.
     private var missedEarlier = 0
+    /// On a device that rewinds, the periods it holds that can be made again.
+    private var history: RewindHistory
+    /// Things handed to the control thread so far: a period that let go of
+    /// one is not kept in the history, which would hold it.
+    private var retirements = 0
 
     /// Lays the session out for the device; it plays from `start` (a step's
     /// announcement, to go on where a session was), the beginning by default.
@@ -65,6 +76,7 @@ public final class AudioLoop {
         mixer = try source.mixer(for: timeline, channels: stream.format.channels)
         buffers = PeriodBuffers(stream.format)
         renderer = Self.renderer(for: stream.format, settings)
+        history = Self.history(for: stream.format)
         control = PlayerControl(
             handOff: handOff, timeline: timeline, channels: stream.format.channels, source: source,
             counters: stream.counters, hardwareVolume: settings.hardwareVolume, logger: logger)
@@ -100,8 +112,11 @@ public final class AudioLoop {
                 continue
             }
             if outcome == .abandoned { break }
+            // Made just before it is written, on a device that keeps a deep buffer.
+            if stream.format.rewinds { stream.awaitRoom(wakeUp: handOff.wakeUp) }
             // Asked before the mail is taken: a stop's earcon is posted before the stop.
             let stop = stopAsked()
+            if stream.format.rewinds && (!handOff.toAudio.isEmpty || (shouldStop() && !stopping)) { rewind() }
             takeMail()
             // A stop waits for its own earcon to be heard, then fades out.
             stopping = stopping || shouldStop() || (stop && renderer.overlays.earcon == nil)
@@ -128,7 +143,8 @@ public final class AudioLoop {
     private func playPeriod(stopping: Bool, _ stopAsked: @escaping () -> Bool) -> DeviceStream.Outcome {
         let count = Int(min(Int64(buffers.frames), mixer.timeline.frames - position))
         if stream.format.keepsTime {
-            preparer?.follow(position)
+            // Sounds behind the position too, as far as a rewind may go back.
+            preparer?.follow(max(0, position - Int64(stream.format.rewinds ? stream.format.bufferFrames : 0)))
         } else {
             // Faster than real time (a file): wait for sounds rather than play silence.
             preparer?.waitUntilReady(from: position, through: position + Int64(count))
@@ -139,6 +155,8 @@ public final class AudioLoop {
                 breath: handOff.breathOn.load(ordering: .relaxed) ? 1 : 0, master: Float(decibels: handOff.volume)),
             stopping: stopping)
         let speech = renderer.overlays.speech?.sound
+        let before = stream.format.rewinds ? renderer : nil
+        let retiredBefore = retirements
         let used = renderer.render(mixer, at: position, count: count, wishes: wishes, into: buffers)
         if renderer.overlays.speech == nil, let speech { retire(.sound(speech)) }
         if !renderer.isCrossfading, let done = outgoingPreparer {
@@ -150,11 +168,30 @@ public final class AudioLoop {
             stalled > self.abandonAfter && stopAsked()
         }
         if outcome == .written {
+            if let before, retirements == retiredBefore {
+                history.record(.init(position: position, frames: count, used: used, renderer: before))
+            }
             position += Int64(used)
             sessionFramesSinceOpen += Int64(used)
             published(written: count)
         }
         return outcome
+    }
+
+    /// Takes back the periods queued in front of the listener, as many as
+    /// the device can safely give back, and goes back to where the first
+    /// of them began: what comes next (a key's earcon, a jump, a stop) is
+    /// then heard within a period, not after the whole buffer.
+    private func rewind() {
+        let back = history.newest(within: stream.rewindable)
+        guard back.periods > 0, stream.rewind(back.frames) else { return }
+        let (first, used) = history.takeBack(back.periods)
+        renderer = first.renderer
+        position = first.position
+        framesWritten -= Int64(back.frames)
+        sessionFramesSinceOpen -= Int64(used)
+        handOff.writePosition.store(position, ordering: .relaxed)
+        published(written: 0)
     }
 
     /// How long a device may take nothing before a stop gives up on it:
@@ -181,6 +218,8 @@ public final class AudioLoop {
     private func takeMail() {
         var pending: Switch?
         while let mail = handOff.toAudio.pop() {
+            // The periods before it cannot be made again with what it brings.
+            history.clear()
             switch mail {
             case .earcon(let posted):
                 // Earcons stay in the control thread's cache: replacing one frees nothing here.
@@ -231,6 +270,9 @@ public final class AudioLoop {
     /// be freed there. (Should the control thread ever stop emptying its
     /// queue, the thing is freed here instead.)
     private func retire(_ notice: Notice) {
+        // The history may hold it too: let go of it here first, so the control thread frees it.
+        history.clear()
+        retirements += 1
         _ = handOff.toControl.push(notice)
     }
 
@@ -268,6 +310,7 @@ public final class AudioLoop {
         if format != before {
             buffers = PeriodBuffers(format)
             renderer = Self.renderer(for: format, settings)
+            history = Self.history(for: format)
         }
         renderer.startSilent()
         position = mixer.timeline.frame(of: resume)
@@ -299,6 +342,8 @@ public final class AudioLoop {
     /// started: waiting after the lead-in would leave a gap in the stream.
     private func writeLeadIn(_ stopAsked: @escaping () -> Bool) -> DeviceStream.Outcome {
         preparer?.waitUntilReady(from: position, through: position + Int64(buffers.frames))
+        // Nothing before the lead-in is made again.
+        history.clear()
         sessionFramesSinceOpen = 0
         let frames = Fade.frames(milliseconds: settings.leadIn.milliseconds, rate: stream.format.sampleRate)
         return writeSilence(frames: frames) { _ in stopAsked() }
@@ -325,6 +370,11 @@ public final class AudioLoop {
         while let mail = handOff.toAudio.pop() {
             if case .move(let next) = mail { next.preparer.stop() }
         }
+    }
+
+    /// Room for every period the device's buffer holds.
+    private static func history(for format: DeviceFormat) -> RewindHistory {
+        RewindHistory(capacity: format.rewinds ? format.bufferFrames / max(1, format.periodFrames) + 1 : 1)
     }
 
     private static func renderer(for format: DeviceFormat, _ settings: LiveSettings) -> PeriodRenderer {

@@ -40,7 +40,7 @@ public final class PlayerControl: Sendable {
         var switchesPosted = 0
         var lastTarget: Int64?
         /// The stream's counts last logged.
-        var logged = (underruns: 0, stalls: 0, suspends: 0)
+        var logged = (underruns: 0, stalls: 0, suspends: 0, refusedRewinds: 0)
     }
 
     init(
@@ -165,6 +165,13 @@ public final class PlayerControl: Sendable {
         _ = handOff.post(.earcon(posted))
     }
 
+    /// Makes (or reads from their pack) every earcon not made yet, so the
+    /// first press of each key is answered as soon as any later one. For
+    /// the thread that gives commands, once the session plays.
+    public func makeEarcons() {
+        for earcon in Earcon.allCases { _ = earcons.sound(earcon, rate: timeline.sampleRate, from: source) }
+    }
+
     /// The session as the control thread sees it, edits and all.
     public var timeline: Timeline { state.withLock { $0.transport.timeline } }
 
@@ -217,7 +224,8 @@ public final class PlayerControl: Sendable {
     private func logCounts() {
         let now = (
             underruns: counters.underruns.load(ordering: .relaxed), stalls: counters.stalls.load(ordering: .relaxed),
-            suspends: counters.suspends.load(ordering: .relaxed)
+            suspends: counters.suspends.load(ordering: .relaxed),
+            refusedRewinds: counters.refusedRewinds.load(ordering: .relaxed)
         )
         let last = state.withLock { state in
             defer { state.logged = now }
@@ -226,6 +234,9 @@ public final class PlayerControl: Sendable {
         if now.underruns > last.underruns { logger.notice("underrun \(now.underruns): the device ran dry and was restarted") }
         if now.stalls > last.stalls { logger.notice("stall \(now.stalls): the feed came later than the device could wait") }
         if now.suspends > last.suspends { logger.info("device suspended; resumed") }
+        if now.refusedRewinds > last.refusedRewinds {
+            logger.info("rewind \(now.refusedRewinds) refused by the device: a key waited for what was queued")
+        }
     }
 
     private static func transport(_ timeline: Timeline, source: any SessionSource) -> Transport {

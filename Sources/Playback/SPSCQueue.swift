@@ -38,6 +38,9 @@ final class SPSCQueue<Element: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// Whether there is nothing to take: for the consumer, as `pop` is.
+    var isEmpty: Bool { head.load(ordering: .relaxed) >= tail.load(ordering: .acquiring) }
+
     /// Takes the first element; `nil` when empty.
     func pop() -> Element? {
         let start = head.load(ordering: .relaxed)

@@ -15,6 +15,9 @@ import Timing
 public struct Settings: Sendable {
     public var device = "default"
     public var bufferMilliseconds = 100
+    /// On a card that can take back what it was given, the buffer kept
+    /// full instead, rewound for keys; 0 never rewinds.
+    public var rewindMilliseconds = 500
     public var leadInMilliseconds = 1000
     public var stallTimeout = 2.0
     /// The routine `start` plays when none is named.
@@ -49,7 +52,7 @@ public struct Settings: Sendable {
 
     /// The keys a config file may have.
     public static let keys = [
-        "device", "buffer_ms", "lead_in_ms", "stall_timeout", "routine", "rounds", "hold", "pace", "breathing",
+        "device", "buffer_ms", "rewind_ms", "lead_in_ms", "stall_timeout", "routine", "rounds", "hold", "pace", "breathing",
         "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "voice", "chimes", "packs", "volume", "mixer_control", "socket",
         "socket_group", "grab_inputs", "keymap", "hooks", "state_folder",
     ]
@@ -147,7 +150,8 @@ public struct Settings: Sendable {
     public var lines: [String] {
         func quoted(_ text: String) -> String { JSON.string(text).text }
         var values: [(String, String)] = [
-            ("device", quoted(device)), ("buffer_ms", "\(bufferMilliseconds)"), ("lead_in_ms", "\(leadInMilliseconds)"),
+            ("device", quoted(device)), ("buffer_ms", "\(bufferMilliseconds)"),
+            ("rewind_ms", "\(rewindMilliseconds)"), ("lead_in_ms", "\(leadInMilliseconds)"),
             ("stall_timeout", stallTimeout.formatted), ("routine", quoted(routine)),
             ("rounds", options.rounds.map { "\($0)" } ?? "null"), ("hold", options.hold?.formatted ?? "null"),
             ("pace", options.pace.formatted), ("breathing", options.breathing.map { quoted("\($0)") } ?? "null"),
@@ -185,6 +189,11 @@ private struct ConfigReader: YAMLReading {
         switch key {
         case "device": settings.device = try text(value)
         case "buffer_ms": settings.bufferMilliseconds = try integer(value, in: 10...2000, what: "buffer_ms")
+        case "rewind_ms":
+            settings.rewindMilliseconds = try integer(value, in: 0...2000, what: "rewind_ms")
+            guard settings.rewindMilliseconds == 0 || settings.rewindMilliseconds >= 100 else {
+                throw error(at: value, "rewind_ms must be 0 (never rewind) or 100 to 2000; found \(settings.rewindMilliseconds)")
+            }
         case "lead_in_ms": settings.leadInMilliseconds = try integer(value, in: 0...10_000, what: "lead_in_ms")
         case "stall_timeout": settings.stallTimeout = try seconds(value, in: 0.2...60, what: "stall_timeout")
         case "routine": settings.routine = try text(value)

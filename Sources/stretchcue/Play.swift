@@ -168,6 +168,9 @@ struct DeviceFlags: ParsableArguments {
     @Option(help: ArgumentHelp("The device buffer in ms (300-500 for Bluetooth speakers; default 100).", valueName: "ms"))
     var bufferMs: Int?
 
+    @Option(help: ArgumentHelp("On a card that can rewind (hw:), the buffer kept full, rewound for keys (default 500; 0: never, --buffer-ms then applies).", valueName: "ms"))
+    var rewindMs: Int?
+
     @Option(help: ArgumentHelp("A sample format to insist on: s16, s24 (sent as s32), s32 or float.", valueName: "format"))
     var sampleFormat: SampleFormat?
 
@@ -178,12 +181,16 @@ struct DeviceFlags: ParsableArguments {
         if let bufferMs, !(10...2000).contains(bufferMs) {
             throw ValidationError("--buffer-ms \(bufferMs) is out of range; expected 10 to 2000")
         }
+        if let rewindMs, rewindMs != 0, !(100...2000).contains(rewindMs) {
+            throw ValidationError("--rewind-ms \(rewindMs) is out of range; expected 0 (never rewind) or 100 to 2000")
+        }
     }
 
     /// What to ask the device for: these flags over the config's `settings`.
     func request(rate: Int, channels: Int, settings: Settings) -> DeviceRequest {
         DeviceRequest(
             device: device ?? settings.device, sampleRate: rate, channels: channels,
-            bufferMilliseconds: bufferMs ?? settings.bufferMilliseconds, periods: 4, sampleFormat: sampleFormat)
+            bufferMilliseconds: bufferMs ?? settings.bufferMilliseconds, periods: 4, sampleFormat: sampleFormat,
+            rewindMilliseconds: rewindMs ?? settings.rewindMilliseconds)
     }
 }

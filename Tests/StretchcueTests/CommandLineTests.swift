@@ -259,4 +259,21 @@ import Testing
         let broken = try Program.run(["plan"], environment: environment)
         #expect(broken.status == 2 && broken.error.hasPrefix(folder + "/stretchcue/config.yaml:1:7: a hold must be a number"), "\(broken.error)")
     }
+
+    /// The deep buffer's length: 0 or 100 to 2000 ms, in the config and on the command line.
+    @Test func aRewindBufferOutOfRangeIsOneLine() throws {
+        let folder = Repository.temporaryFolder("stretchcue-config")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/stretchcue", withIntermediateDirectories: true)
+        let config = folder + "/stretchcue/config.yaml"
+        try "rewind_ms: 50\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let checked = try Program.run(["config", "check", config])
+        #expect(checked.status == 2, "\(checked.output)\(checked.error)")
+        #expect(checked.error == config + ":1:12: rewind_ms must be 0 (never rewind) or 100 to 2000; found 50\n", "\(checked.error)")
+        try "rewind_ms: 0\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let shown = try Program.run(["config", "show", "--config", config])
+        #expect(shown.status == 0 && shown.output.contains("rewind_ms: 0  # \(config):1"), "\(shown.output)\(shown.error)")
+        let flag = try Program.run(["play", "--rewind-ms", "20"])
+        #expect(flag.status == 64 && flag.error.contains("--rewind-ms 20 is out of range"), "\(flag.error)")
+    }
 }
