@@ -51,6 +51,7 @@ public final class ControlLoop: @unchecked Sendable {
     }
 
     private func loop() {
+        player.makeEarcons()
         var decoder = KeyDecoder()
         // Steps before the one it starts in (a resumed session) are not announced.
         var lastStep = max(0, player.status.stepNumber - 1)

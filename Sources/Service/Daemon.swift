@@ -367,6 +367,7 @@ public final class Daemon {
         guard let control = playing.thread.control else { return }
         if !playing.announced {
             playing.announced = true
+            control.makeEarcons()
             hook(.start, playing)
         }
         if playing.keeper.follow(control) { hook(.pose, playing) }
