@@ -5,7 +5,8 @@ import Testing
 /// `play` on a kernel sound driver: a VM (Tests/VM/vm.sh) boots Debian's
 /// kernel with the `snd-aloop` card; what `play` writes to its `hw:`
 /// playback side is captured on its capture side, in real time on the
-/// card's own timer.
+/// card's own timer. The card rewinds, so `play` keeps its deep buffer
+/// full there.
 ///
 /// Opt-in (`STRETCHCUE_VM=1`, as `.ci/test` sets it): each scenario boots
 /// a VM, which takes a minute or two of software emulation.
@@ -21,6 +22,8 @@ struct KernelDeviceTests {
         let run = try VM.run("loopback", in: folder, program: ["short.yaml"] + options)
         #expect(run.status == 0, "the scenario failed: \(run.log)")
         let output = try String(contentsOfFile: folder + "/play.out", encoding: .utf8)
+        let log = try String(contentsOfFile: folder + "/play.log", encoding: .utf8)
+        #expect(log.contains("kept filled to") && log.contains(", rewinds"), "the card's buffer was not kept full: \(log)")
         let warnings = run.log.split(separator: "\n").filter { !$0.contains(" debug ") }
         #expect(output.contains("0 underruns, 0 stalls, 0 reopens") && !output.contains("missed"), "\(output)\(warnings)")
 
@@ -255,6 +258,36 @@ extension KernelDeviceTests {
         #expect(abs(after - (before - 8)) < 0.16, "\(before) dB, then \(after) dB")
         let status = try String(contentsOfFile: folder + "/volume.status", encoding: .utf8)
         #expect(status.contains("volume \(after.formatted) dB"), "\(status)")
+    }
+}
+
+extension KernelDeviceTests {
+    /// Keys on a card that rewinds: with every layer muted, eight `volume`
+    /// commands down the box's socket, each timed from outside to its
+    /// earcon's first frame on the loopback's capture side. With the 500 ms
+    /// buffer kept full and rewound, each is heard within 250 ms (the VM's
+    /// emulation and the capture's pipe included: a real box is faster;
+    /// without the rewind, it would be about 500 ms); with `rewind_ms: 0`,
+    /// the 100 ms buffer half full, likewise.
+    @Test func aKeyIsHeardInFrontOfTheDeepBuffer() throws {
+        let folder = Repository.temporaryFolder("stretchcue-vm")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder, hold: 8)
+        let run = try VM.run("keys", in: folder, program: [routine, Repository.root])
+        #expect(run.status == 0, "the scenario failed: \(run.log)")
+        for suffix in ["", "-0"] {
+            let log = try String(contentsOfFile: folder + "/serve\(suffix).log", encoding: .utf8)
+            #expect(log.contains(", rewinds") == suffix.isEmpty, "the buffer: \(log)")
+            let latencies = try String(contentsOfFile: folder + "/latencies\(suffix).txt", encoding: .utf8)
+                .split(separator: "\n").compactMap { Double($0) }
+            #expect(latencies.count == 8, "\(latencies)")
+            #expect(latencies.allSatisfy { $0 > 0 && $0 < 250 }, "command to earcon, ms: \(latencies)")
+            let sorted = latencies.sorted()
+            if let worst = sorted.last {
+                print(String(format: "VM: rewind_ms %@: command to earcon median %.1f ms, worst %.1f ms",
+                    suffix.isEmpty ? "500" : "0", sorted[sorted.count / 2], worst))
+            }
+        }
     }
 }
 
