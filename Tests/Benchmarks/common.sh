@@ -39,6 +39,13 @@ bench_build() {
     bin="$("${build[@]}" --show-bin-path)/stretchcue"
 }
 
+# bench_six_poses: prints the short routine the timing benchmarks play:
+# six poses held 8 s a side, short prompts (2:25).
+bench_six_poses() {
+    printf 'name: Six\nhold: 8\nsettle: 0.5\nrest: 0.5\nposes:\n'
+    for n in 1 2 3 4 5 6; do printf '  - id: p%s\n    name: P%s\n    prompt: side.left\n    sides: [left, right]\n' "$n" "$n"; done
+}
+
 # The 1-minute, 5-minute and 15-minute load averages.
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 # Whether the 1-minute load average is 1 or more.

@@ -41,10 +41,7 @@ trap 'exit 130' INT TERM
 routine=${1:-}
 if [[ -z $routine ]]; then
     routine="$tmp/six.yaml"
-    {
-        printf 'name: Six\nhold: 8\nsettle: 0.5\nrest: 0.5\nposes:\n'
-        for n in 1 2 3 4 5 6; do printf '  - id: p%s\n    name: P%s\n    prompt: side.left\n    sides: [left, right]\n' "$n" "$n"; done
-    } >"$routine"
+    bench_six_poses >"$routine"
 elif [[ -f $routine ]]; then
     routine=$(realpath "$routine")
 fi

@@ -11,12 +11,8 @@ import TestSupport
     let session: ShortSession
     init() throws { session = try ShortSession() }
 
-    /// The session is played with 250 ms kept queued; a key that makes a
-    /// sound and changes nothing else comes in the middle of the first
-    /// prompt. Its earcon is heard within two periods and the margin of
-    /// the device's place, not after the buffer; everything before and
-    /// after it is the session exactly as `render` makes it, in place.
-    @Test func aKeysEarconIsPutInFrontOfWhatIsQueued() throws {
+    /// The short session's loop on a rewinding device, with a 100 ms lead-in.
+    func loop() throws -> (DeviceStream, AudioLoop, RewindingDevice) {
         let opener = RewindingOpener()
         let stream = try DeviceStream(
             request: DeviceRequest(device: "rewinding"), opener: opener, logger: CollectedLogs().logger,
@@ -24,7 +20,16 @@ import TestSupport
         let player = try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: session.source,
             logger: CollectedLogs().logger)
-        let device = try #require(opener.device)
+        return (stream, player, try #require(opener.device))
+    }
+
+    /// The session is played with 250 ms kept queued; a key that makes a
+    /// sound and changes nothing else comes in the middle of the first
+    /// prompt. Its earcon is heard within two periods and the margin of
+    /// the device's place, not after the buffer; everything before and
+    /// after it is the session exactly as `render` makes it, in place.
+    @Test func aKeysEarconIsPutInFrontOfWhatIsQueued() throws {
+        let (stream, player, device) = try loop()
         var playedAtKey: Int?
         // The 80th write: well into the session, with the buffer full.
         device.onWrite = { call in
@@ -56,14 +61,7 @@ import TestSupport
     /// Ctrl-C (a stop with no earcon) in the middle of the session: the fade
     /// out starts where the listener is, not after the 250 ms queued.
     @Test func aStopFadesOutFromWhereTheListenerIs() throws {
-        let opener = RewindingOpener()
-        let stream = try DeviceStream(
-            request: DeviceRequest(device: "rewinding"), opener: opener, logger: CollectedLogs().logger,
-            giveUpAfter: .seconds(1), wait: { _, _ in true })
-        let player = try AudioLoop(
-            stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: session.source,
-            logger: CollectedLogs().logger)
-        let device = try #require(opener.device)
+        let (stream, player, device) = try loop()
         var playedAtStop: Int?
         device.onWrite = { call in
             if call == 80 { playedAtStop = device.played }
