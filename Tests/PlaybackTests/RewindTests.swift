@@ -30,6 +30,7 @@ import TestSupport
     /// after it is the session exactly as `render` makes it, in place.
     @Test func aKeysEarconIsPutInFrontOfWhatIsQueued() throws {
         let (stream, player, device) = try loop()
+        defer { device.onWrite = nil }  // it holds the device and the loop
         var playedAtKey: Int?
         // The 80th write: well into the session, with the buffer full.
         device.onWrite = { call in
@@ -62,6 +63,7 @@ import TestSupport
     /// out starts where the listener is, not after the 250 ms queued.
     @Test func aStopFadesOutFromWhereTheListenerIs() throws {
         let (stream, player, device) = try loop()
+        defer { device.onWrite = nil }  // it holds the device
         var playedAtStop: Int?
         device.onWrite = { call in
             if call == 80 { playedAtStop = device.played }
