@@ -20,6 +20,8 @@ let package = Package(
 
         // glibc's allocation policy, which Swift's Glibc module does not expose.
         .target(name: "CMalloc"),
+        // Linux interfaces Swift cannot see: input-device ioctls, signalfd, pipe and socket queues.
+        .target(name: "CLinux"),
         // System calls: retried when interrupted, failures named; atomic files.
         .target(name: "SystemCalls"),
         .target(name: "Routines", dependencies: ["CYAML", "SystemCalls"]),
@@ -30,15 +32,13 @@ let package = Package(
             name: "Audio", dependencies: ["Routines", "Timing", "Packs", "SystemCalls", "CSndFile", "CSoxr", "CEBUR128"]),
         .target(
             name: "Output",
-            dependencies: ["Audio", "SystemCalls", "CALSA", "CSndFile", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["Audio", "SystemCalls", "CALSA", "CSndFile", "CLinux", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Playback",
             dependencies: [
                 "Routines", "Timing", "Audio", "Output", "SystemCalls", .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "Controls", dependencies: ["Playback", "Timing", "SystemCalls"]),
-        // Linux interfaces Swift cannot see: input-device ioctls, signalfd.
-        .target(name: "CLinux"),
         .target(
             name: "Service",
             dependencies: [

@@ -4,6 +4,8 @@
 #include <linux/input.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
 #include <unistd.h>
 
 int stretchcue_input_key_bits(int descriptor, uint8_t *bits, int size) {
@@ -38,4 +40,19 @@ int stretchcue_next_signal(int descriptor) {
     struct signalfd_siginfo info;
     ssize_t got = read(descriptor, &info, sizeof info);
     return got == (ssize_t)sizeof info ? (int)info.ssi_signo : 0;
+}
+
+int stretchcue_pipe_queued(int descriptor) {
+    int bytes = 0;
+    return ioctl(descriptor, FIONREAD, &bytes) == 0 ? bytes : -1;
+}
+
+int stretchcue_resize_pipe(int descriptor, int bytes) {
+    (void)fcntl(descriptor, F_SETPIPE_SZ, bytes);
+    return fcntl(descriptor, F_GETPIPE_SZ);
+}
+
+int stretchcue_socket_unsent(int descriptor) {
+    int bytes = 0;
+    return ioctl(descriptor, SIOCOUTQ, &bytes) == 0 ? bytes : -1;
 }

@@ -2,17 +2,6 @@ import CALSA
 import Glibc
 import Logging
 
-/// Opens ALSA playback devices.
-public struct ALSAOpener: PCMOpener {
-    let logger: Logger
-
-    public init(logger: Logger) { self.logger = logger }
-
-    public func open(_ request: DeviceRequest) throws(DeviceError) -> any PCMDevice {
-        try ALSADevice(request, logger: logger)
-    }
-}
-
 /// One open ALSA playback PCM, negotiated and prepared, in non-blocking mode.
 ///
 /// The hardware parameters are asked for and then read back, never assumed:

@@ -47,14 +47,19 @@ public struct DeviceFormat: Equatable, Sendable, CustomStringConvertible {
     /// Whether the device takes back frames it was given and not played yet
     /// (`snd_pcm_rewind`): its whole buffer is then kept full.
     public var rewinds: Bool
+    /// Whether `PCMDevice.delay` says how much is queued before the
+    /// listener; a TCP connection to a Snapcast server cannot (what the
+    /// server has taken is out of sight), so a stall is found by time alone.
+    public var reportsDelay: Bool
 
     /// `fillFrames` defaults to half the buffer, and two periods at least.
     public init(
         sampleRate: Int, channels: Int, sampleFormat: SampleFormat, periodFrames: Int, bufferFrames: Int,
-        fillFrames: Int? = nil, keepsTime: Bool = true, rewinds: Bool = false
+        fillFrames: Int? = nil, keepsTime: Bool = true, rewinds: Bool = false, reportsDelay: Bool = true
     ) {
         self.keepsTime = keepsTime
         self.rewinds = rewinds
+        self.reportsDelay = reportsDelay
         self.sampleRate = sampleRate
         self.channels = channels
         self.sampleFormat = sampleFormat

@@ -156,7 +156,7 @@ public final class DeviceStream {
     /// device then held, or nothing left in it now, so it ran dry (a sound
     /// server may not say so).
     private func noteStall(_ device: any PCMDevice) {
-        guard let last = lastWrite, format.keepsTime else { return }
+        guard let last = lastWrite, format.keepsTime, format.reportsDelay else { return }
         let held = Duration.milliseconds(last.queued * 1000 / max(1, format.sampleRate))
         if ContinuousClock.now - last.time > held + Self.stallTolerance || device.delay() == 0 {
             counters.stalls.add(1, ordering: .relaxed)

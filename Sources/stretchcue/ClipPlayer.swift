@@ -13,7 +13,7 @@ final class ClipPlayer {
     init(device: String, logger: Logger) throws(Failure) {
         do {
             stream = try DeviceStream(
-                request: DeviceRequest(device: device, sampleRate: 48_000, channels: 2), opener: ALSAOpener(logger: logger),
+                request: DeviceRequest(device: device, sampleRate: 48_000, channels: 2), opener: DeviceOpener(logger: logger),
                 logger: logger, giveUpAfter: .seconds(5), wait: Interruption.sleep)
         } catch {
             throw Failure(

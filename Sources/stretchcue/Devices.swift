@@ -20,9 +20,14 @@ extension Stretchcue {
                 lines.append("\(pcm.name == device ? "*" : " ") \(pcm.name)")
                 if !pcm.description.isEmpty { lines.append("      \(pcm.description)") }
             }
-            if !pcms.contains(where: { $0.name == device }) {
+            let snapcast = device.hasPrefix(SnapcastTarget.prefix)
+            if !snapcast, !pcms.contains(where: { $0.name == device }) {
                 lines.append("* \(device)  (not listed by ALSA; play will try it as given)")
             }
+            lines.append("Snapcast servers, every room in sync (play -D ...; see README, \"A studio\"):")
+            if snapcast { lines.append("* \(device)") }
+            lines.append("  snapcast:pipe:PATH      the FIFO of snapserver's pipe source")
+            lines.append("  snapcast:tcp:HOST:PORT  snapserver's tcp source (mode=server)")
             lines.append("Sound cards:")
             let cards = DeviceList.cards()
             if cards.isEmpty { lines.append("  none found (use -D pulse, or stretchcue render -o FILE)") }

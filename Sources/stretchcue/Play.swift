@@ -90,7 +90,7 @@ extension Stretchcue {
             do {
                 stream = try DeviceStream(
                     request: device.request(rate: session.rate, channels: mixSettings.channels, settings: settings),
-                    opener: ALSAOpener(logger: logger), logger: logger, giveUpAfter: .seconds(giveUpAfter),
+                    opener: DeviceOpener(logger: logger), logger: logger, giveUpAfter: .seconds(giveUpAfter),
                     stallTimeout: .milliseconds(Int(stallTimeout * 1000)), wait: Interruption.sleep)
             } catch {
                 throw Failure(
@@ -162,7 +162,9 @@ extension Stretchcue.Play {
 
 /// Which device to play on and how to drive it.
 struct DeviceFlags: ParsableArguments {
-    @Option(name: [.customShort("D"), .long], help: "The ALSA device: default, pulse, hw:CARD=Name, plughw:1... (default: the config's, else default)")
+    @Option(
+        name: [.customShort("D"), .long, .customLong("output")],
+        help: "The ALSA device (default, pulse, hw:CARD=Name, plughw:1...) or a Snapcast server's source (snapcast:pipe:PATH, snapcast:tcp:HOST:PORT); default: the config's, else default")
     var device: String?
 
     @Option(help: ArgumentHelp("The device buffer in ms (300-500 for Bluetooth speakers; default 100).", valueName: "ms"))
@@ -178,6 +180,9 @@ struct DeviceFlags: ParsableArguments {
     var mixerControl: String?
 
     func validate() throws {
+        if let device {
+            do { _ = try SnapcastTarget.named(device) } catch { throw ValidationError("--device \(device): \(error.text)") }
+        }
         if let bufferMs, !(10...2000).contains(bufferMs) {
             throw ValidationError("--buffer-ms \(bufferMs) is out of range; expected 10 to 2000")
         }

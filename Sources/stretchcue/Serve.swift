@@ -52,7 +52,7 @@ extension Stretchcue {
                         request: DeviceRequest(
                             device: settings.device, sampleRate: settings.options.sampleRate, channels: settings.mix.channels,
                             bufferMilliseconds: settings.bufferMilliseconds, rewindMilliseconds: settings.rewindMilliseconds),
-                        opener: ALSAOpener(logger: logger), logger: logger, giveUpAfter: settings.live.giveUpAfter,
+                        opener: DeviceOpener(logger: logger), logger: logger, giveUpAfter: settings.live.giveUpAfter,
                         stallTimeout: .milliseconds(Int(settings.stallTimeout * 1000)),
                         wait: { duration, more in Interruption.sleep(duration) { more() || stopping() } })
                 },

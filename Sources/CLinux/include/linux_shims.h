@@ -5,8 +5,9 @@
 #include <stdint.h>
 
 /// Linux interfaces Swift's Glibc module does not show: the ioctls of input
-/// devices (request numbers made by macros) and signalfd. Each returns what
-/// the call returns, -1 with errno set on failure.
+/// devices (request numbers made by macros), signalfd, and what a pipe or a
+/// socket holds. Each returns what the call returns, -1 with errno set on
+/// failure.
 
 /// Reads the device's key bitmap (EVIOCGBIT(EV_KEY, size)) into `bits`.
 int stretchcue_input_key_bits(int descriptor, uint8_t *bits, int size);
@@ -28,5 +29,13 @@ int stretchcue_peer_user(int descriptor, unsigned int *user);
 int stretchcue_signal_descriptor(const sigset_t *signals);
 /// The number of the next signal waiting on such a descriptor, 0 when none is.
 int stretchcue_next_signal(int descriptor);
+
+/// Bytes written into a pipe and not read yet (FIONREAD).
+int stretchcue_pipe_queued(int descriptor);
+/// Asks for a pipe of `bytes` (F_SETPIPE_SZ); returns the size it has now
+/// (F_GETPIPE_SZ), whether the request was granted or not.
+int stretchcue_resize_pipe(int descriptor, int bytes);
+/// Bytes a TCP socket holds that the other end has not acknowledged (SIOCOUTQ).
+int stretchcue_socket_unsent(int descriptor);
 
 #endif
