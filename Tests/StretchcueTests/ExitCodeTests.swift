@@ -16,6 +16,26 @@ import Testing
         #expect(result.error.split(separator: "\n").count == 1 && result.error.contains("stretchcue devices"))
     }
 
+    /// A Snapcast source that is not there, or not a FIFO, is a device that
+    /// cannot be opened (3), named with its path; a name of neither form is a
+    /// usage error (64) that says what was expected.
+    @Test func aSnapcastSourceThatIsNotThereIs3AndAMisspeltOneIs64() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let missing = try Program.run(["play", "--hold", "1", "-D", "snapcast:pipe:\(folder)/nofifo"])
+        #expect(missing.status == 3, "\(missing.error)")
+        #expect(missing.error.split(separator: "\n").count == 1 && missing.error.contains("\(folder)/nofifo"))
+        #expect(FileManager.default.createFile(atPath: folder + "/file", contents: Data()))
+        let file = try Program.run(["play", "--hold", "1", "-D", "snapcast:pipe:\(folder)/file"])
+        #expect(file.status == 3 && file.error.contains("is not a FIFO"), "\(file.error)")
+        // Port 1 on the loopback: nothing listens there.
+        let refused = try Program.run(["play", "--hold", "1", "--output", "snapcast:tcp:127.0.0.1:1"])
+        #expect(refused.status == 3 && refused.error.contains("127.0.0.1:1"), "\(refused.error)")
+        let misspelt = try Program.run(["play", "--hold", "1", "-D", "snapcast:tcp:localhost"])
+        #expect(misspelt.status == 64, "\(misspelt.error)")
+        #expect(misspelt.error.contains("snapcast:pipe:PATH or snapcast:tcp:HOST:PORT"))
+    }
+
     /// `render` stopped by a signal exits 128 + its number and leaves
     /// neither the file nor its temporary beside it.
     @Test(arguments: [(SIGHUP, Int32(129)), (SIGINT, Int32(130)), (SIGTERM, Int32(143))])
