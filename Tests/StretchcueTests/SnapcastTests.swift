@@ -6,8 +6,8 @@ import Testing
 /// and two `snapclient`s playing into the test server's null sink, room A
 /// on its left channel and room B on its right (a mono remap sink each),
 /// recorded together from its monitor on one clock. Every cue is heard in
-/// both rooms within 2 ms of its place, and the rooms within 5 ms of each
-/// other.
+/// both rooms, within 2 ms of the plan's spacing from the cue before it,
+/// and the rooms within 5 ms of each other.
 ///
 /// Needs the PulseAudio server `.ci/test` starts, like the real-time suite,
 /// and `snapserver`/`snapclient` (`.ci/setup --test` installs them).
