@@ -106,14 +106,14 @@ final class SnapcastSink: PCMDevice {
         let total = frames * frameBytes - partialBytes
         guard total > 0 else { return 0 }
         let start = bytes + partialBytes
-        let written =
+        let (written, call) =
             switch target {
-            case .pipe: SystemCall.uninterrupted { Glibc.write(descriptor, start, total) }
-            case .tcp: SystemCall.uninterrupted { Glibc.send(descriptor, start, total, Int32(MSG_NOSIGNAL)) }
+            case .pipe: (SystemCall.uninterrupted { Glibc.write(descriptor, start, total) }, "write")
+            case .tcp: (SystemCall.uninterrupted { Glibc.send(descriptor, start, total, Int32(MSG_NOSIGNAL)) }, "send")
             }
         if written < 0 {
             if errno == EAGAIN { return 0 }
-            throw lost("write", errno)
+            throw lost(call, errno)
         }
         let done = partialBytes + written
         partialBytes = done % frameBytes
@@ -164,10 +164,7 @@ final class SnapcastSink: PCMDevice {
     /// real time).
     private static func openPipe(_ path: String, _ name: String) throws(DeviceError) -> (write: Int32, read: Int32) {
         let reader = SystemCall.uninterrupted { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
-        guard reader >= 0 else {
-            let code = errno
-            throw DeviceError(device: name, function: "open", code: code, text: "\(path): \(String(cString: strerror(code)))")
-        }
+        guard reader >= 0 else { throw failure(name, "open", errno, on: path) }
         var status = stat()
         guard fstat(reader, &status) == 0, status.st_mode & S_IFMT == S_IFIFO else {
             Glibc.close(reader)
@@ -177,9 +174,9 @@ final class SnapcastSink: PCMDevice {
         }
         let writer = SystemCall.uninterrupted { open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC) }
         guard writer >= 0 else {
-            let code = errno
+            let error = failure(name, "open", errno, on: path)
             Glibc.close(reader)
-            throw DeviceError(device: name, function: "open", code: code, text: "\(path): \(String(cString: strerror(code)))")
+            throw error
         }
         return (writer, reader)
     }
@@ -199,7 +196,7 @@ final class SnapcastSink: PCMDevice {
                 text: "\(host): \(String(cString: gai_strerror(looked)))")
         }
         defer { freeaddrinfo(found) }
-        var failure = ECONNREFUSED
+        var failed = ECONNREFUSED
         var address: UnsafeMutablePointer<addrinfo>? = found
         while let current = address {
             address = current.pointee.ai_next
@@ -207,7 +204,7 @@ final class SnapcastSink: PCMDevice {
                 current.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
                     | Int32(SOCK_CLOEXEC.rawValue), 0)
             guard descriptor >= 0 else {
-                failure = errno
+                failed = errno
                 continue
             }
             var size = Int32(clamping: sendBuffer)
@@ -215,15 +212,13 @@ final class SnapcastSink: PCMDevice {
             var on: Int32 = 1
             setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
             if let code = established(descriptor, current.pointee) {
-                failure = code
+                failed = code
                 Glibc.close(descriptor)
                 continue
             }
             return descriptor
         }
-        throw DeviceError(
-            device: name, function: "connect", code: failure,
-            text: "\(host):\(port): \(String(cString: strerror(failure)))")
+        throw Self.failure(name, "connect", failed, on: "\(host):\(port)")
     }
 
     /// Connects `descriptor` to `address`, waiting up to two seconds; the
@@ -245,8 +240,15 @@ final class SnapcastSink: PCMDevice {
     /// to a card would mean an underrun) is reported as a shut-down stream,
     /// so the device is taken for lost and reopened.
     private func lost(_ function: String, _ code: Int32) -> DeviceError {
-        let reported = code == EPIPE ? ESHUTDOWN : code
-        let text = code == EPIPE ? "the Snapcast server closed the connection" : String(cString: strerror(code))
-        return DeviceError(device: name, function: function, code: reported, text: text)
+        guard code == EPIPE else { return Self.failure(name, function, code) }
+        return DeviceError(device: name, function: function, code: ESHUTDOWN, text: "the Snapcast server closed the connection")
+    }
+
+    /// A failed call's error, saying what it was called on.
+    private static func failure(_ device: String, _ function: String, _ code: Int32, on subject: String? = nil)
+        -> DeviceError
+    {
+        let reason = String(cString: strerror(code))
+        return DeviceError(device: device, function: function, code: code, text: subject.map { "\($0): \(reason)" } ?? reason)
     }
 }
