@@ -181,7 +181,7 @@ struct DeviceFlags: ParsableArguments {
 
     func validate() throws {
         if let device {
-            do { _ = try SnapcastTarget.named(device) } catch { throw ValidationError("--device \(device): \(error.text)") }
+            do { _ = try SnapcastTarget.named(device) } catch { throw ValidationError("device \(device): \(error.text)") }
         }
         if let bufferMs, !(10...2000).contains(bufferMs) {
             throw ValidationError("--buffer-ms \(bufferMs) is out of range; expected 10 to 2000")
