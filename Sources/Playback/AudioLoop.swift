@@ -79,7 +79,7 @@ public final class AudioLoop {
         history = Self.history(for: stream.format)
         control = PlayerControl(
             handOff: handOff, timeline: timeline, channels: stream.format.channels, source: source,
-            counters: stream.counters, hardwareVolume: settings.hardwareVolume, logger: logger)
+            counters: stream.counters, hardwareVolume: settings.hardwareVolume, replies: settings.replies, logger: logger)
     }
 
     /// Plays the whole session, or until `shouldStop` says so (checked every
@@ -222,9 +222,10 @@ public final class AudioLoop {
             history.clear()
             switch mail {
             case .earcon(let posted):
-                // Earcons stay in the control thread's cache: replacing one frees nothing here.
-                renderer.overlays.earcon = (posted.sound, 0)
                 paused = posted.paused ?? paused
+                guard let sound = posted.sound else { continue }
+                // Earcons stay in the control thread's cache: replacing one frees nothing here.
+                renderer.overlays.earcon = (sound, 0)
                 let latency = Int(framesWritten - posted.framesWritten) + posted.queued
                 if latency > handOff.longestKeyLatency.load(ordering: .relaxed) {
                     handOff.longestKeyLatency.store(latency, ordering: .relaxed)

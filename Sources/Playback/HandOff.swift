@@ -76,7 +76,8 @@ enum Notice: Sendable {
 
 /// An earcon sent, and what the device held when its key came.
 struct PostedEarcon: Sendable {
-    var sound: Sound
+    /// `nil` when the earcon plays on a device of its own (`ReplyPlayer`) and only the pause comes here.
+    var sound: Sound?
     var framesWritten: Int64
     var queued: Int
     /// A pause (`true`) or resume that comes with this earcon.

@@ -20,6 +20,9 @@ public struct LiveSettings: Sendable {
     /// instead of scaling the samples (`volume` is then left to the card:
     /// the control keeps its level from one session to the next).
     public var hardwareVolume: HardwareVolume?
+    /// Where the answers to keys and buttons play when not in the session's
+    /// own stream (which a Snapcast studio hears late).
+    public var replies: ReplyPlayer?
 
     public init(
         leadIn: Duration = .seconds(1), giveUpAfter: Duration = .seconds(600), fadeIn: Duration = .milliseconds(30),

@@ -23,6 +23,8 @@ public final class PlayerControl: Sendable {
     private let counters: StreamCounters
     /// The card's volume control the volume keys drive, if any (else the samples are scaled).
     private let hardwareVolume: HardwareVolume?
+    /// The device of their own the answers to commands play on, if any.
+    private let replies: ReplyPlayer?
     private let logger: Logger
     /// The earcons made so far.
     private let earcons = EarconCache()
@@ -45,12 +47,13 @@ public final class PlayerControl: Sendable {
 
     init(
         handOff: HandOff, timeline: Timeline, channels: Int, source: any SessionSource, counters: StreamCounters,
-        hardwareVolume: HardwareVolume? = nil, logger: Logger
+        hardwareVolume: HardwareVolume? = nil, replies: ReplyPlayer? = nil, logger: Logger
     ) {
         self.handOff = handOff
         self.source = source
         self.counters = counters
         self.hardwareVolume = hardwareVolume
+        self.replies = replies
         self.logger = logger
         state = Mutex(State(transport: Self.transport(timeline, source: source), channels: channels))
     }
@@ -81,7 +84,12 @@ public final class PlayerControl: Sendable {
             play(on ? .breathOn : .breathOff)
         case .whereAmI:
             play(.status)
-            _ = handOff.post(.speech(source.speech(StatusSpeech.prompts(for: status), rate: timeline.sampleRate)))
+            let prompts = StatusSpeech.prompts(for: status)
+            if let replies {
+                replies.speech(source.speech(prompts, rate: replies.sampleRate), gain: Float(decibels: handOff.volume))
+            } else {
+                _ = handOff.post(.speech(source.speech(prompts, rate: timeline.sampleRate)))
+            }
         case .stop:
             play(.stop)
             // After the earcon's mail: the audio thread looks at this first, then at its mail.
@@ -156,10 +164,18 @@ public final class PlayerControl: Sendable {
     }
 
     /// Sends an earcon to the audio thread, noting when, to measure how soon
-    /// it is heard. Each is made (or read from its pack) when first used, here.
+    /// it is heard, or to the replies' device (and a pause or resume to the
+    /// audio thread). Each is made (or read from its pack) when first used, here.
     private func play(_ earcon: Earcon, paused: Bool? = nil) {
+        var sound: Sound?
+        if let replies {
+            replies.earcon(earcons.sound(earcon, rate: replies.sampleRate, from: source), gain: Float(decibels: handOff.volume))
+            guard paused != nil else { return }
+        } else {
+            sound = earcons.sound(earcon, rate: timeline.sampleRate, from: source)
+        }
         let posted = PostedEarcon(
-            sound: earcons.sound(earcon, rate: timeline.sampleRate, from: source),
+            sound: sound,
             framesWritten: handOff.framesWritten.load(ordering: .relaxed),
             queued: handOff.queued.load(ordering: .relaxed), paused: paused)
         _ = handOff.post(.earcon(posted))
@@ -169,7 +185,8 @@ public final class PlayerControl: Sendable {
     /// first press of each key is answered as soon as any later one. For
     /// the thread that gives commands, once the session plays.
     public func makeEarcons() {
-        for earcon in Earcon.allCases { _ = earcons.sound(earcon, rate: timeline.sampleRate, from: source) }
+        let rate = replies?.sampleRate ?? timeline.sampleRate
+        for earcon in Earcon.allCases { _ = earcons.sound(earcon, rate: rate, from: source) }
     }
 
     /// The session as the control thread sees it, edits and all.

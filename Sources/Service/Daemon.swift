@@ -28,15 +28,20 @@ public final class Daemon {
         public var openDevice: @Sendable (_ stopping: @escaping @Sendable () -> Bool) throws(DeviceError) -> DeviceStream
         /// A source that only says `prompt` (spoken status on a box with no screen); `nil` if it cannot.
         public var announcement: @Sendable (_ prompt: PromptRef) -> (any SessionSource)?
+        /// Opens the device the answers to commands play on, for a session
+        /// about to play; `nil`: they play in the session's stream.
+        public var openReplies: @Sendable () -> ReplyPlayer?
 
         public init(
             session: @escaping @Sendable (String, SessionOptions) throws -> (any SessionSource, String),
             openDevice: @escaping @Sendable (@escaping @Sendable () -> Bool) throws(DeviceError) -> DeviceStream,
-            announcement: @escaping @Sendable (PromptRef) -> (any SessionSource)?
+            announcement: @escaping @Sendable (PromptRef) -> (any SessionSource)?,
+            openReplies: @escaping @Sendable () -> ReplyPlayer? = { nil }
         ) {
             self.session = session
             self.openDevice = openDevice
             self.announcement = announcement
+            self.openReplies = openReplies
         }
     }
 
@@ -323,6 +328,7 @@ public final class Daemon {
     private var liveSettings: LiveSettings {
         var live = settings.live
         live.volume = volume
+        live.replies = parts.openReplies()
         if let control = settings.mixerControl {
             do {
                 live.hardwareVolume = try HardwareVolume(device: settings.device, control: control)

@@ -14,6 +14,9 @@ import Timing
 /// expected (`stretchcue config check`).
 public struct Settings: Sendable {
     public var device = "default"
+    /// Where the answers to keys and buttons play, when not in the session's
+    /// own stream (`ReplyDevice`); `nil`: as the device says.
+    public var earconDevice: String?
     public var bufferMilliseconds = 100
     /// On a card that can take back what it was given, the buffer kept
     /// full instead, rewound for keys; 0 never rewinds.
@@ -52,7 +55,7 @@ public struct Settings: Sendable {
 
     /// The keys a config file may have.
     public static let keys = [
-        "device", "buffer_ms", "rewind_ms", "lead_in_ms", "stall_timeout", "routine", "rounds", "hold", "pace", "breathing",
+        "device", "earcon_device", "buffer_ms", "rewind_ms", "lead_in_ms", "stall_timeout", "routine", "rounds", "hold", "pace", "breathing",
         "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "voice", "chimes", "packs", "volume", "mixer_control", "socket",
         "socket_group", "grab_inputs", "keymap", "hooks", "state_folder",
     ]
@@ -150,7 +153,8 @@ public struct Settings: Sendable {
     public var lines: [String] {
         func quoted(_ text: String) -> String { JSON.string(text).text }
         var values: [(String, String)] = [
-            ("device", quoted(device)), ("buffer_ms", "\(bufferMilliseconds)"),
+            ("device", quoted(device)), ("earcon_device", earconDevice.map(quoted) ?? "null"),
+            ("buffer_ms", "\(bufferMilliseconds)"),
             ("rewind_ms", "\(rewindMilliseconds)"), ("lead_in_ms", "\(leadInMilliseconds)"),
             ("stall_timeout", stallTimeout.formatted), ("routine", quoted(routine)),
             ("rounds", options.rounds.map { "\($0)" } ?? "null"), ("hold", options.hold?.formatted ?? "null"),
@@ -188,6 +192,7 @@ private struct ConfigReader: YAMLReading {
     private func read(_ key: String, _ value: YAMLNode, into settings: inout Settings) throws(InputError) {
         switch key {
         case "device": settings.device = try text(value)
+        case "earcon_device": settings.earconDevice = try text(value)
         case "buffer_ms": settings.bufferMilliseconds = try integer(value, in: 10...2000, what: "buffer_ms")
         case "rewind_ms":
             settings.rewindMilliseconds = try integer(value, in: 0...2000, what: "rewind_ms")

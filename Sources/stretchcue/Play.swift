@@ -106,6 +106,11 @@ extension Stretchcue {
                     throw Failure("stretchcue: cannot use the mixer control: \(error)", .deviceUnavailable)
                 }
             }
+            live.replies = ReplyDevice.open(
+                asked: device.earconDevice ?? settings.earconDevice, output: stream.request.device,
+                rate: stream.format.sampleRate, logger: logger)
+            // The last answer (the stop's earcon) is played out before the program ends.
+            defer { live.replies?.finish() }
             let player = try reportingFailures {
                 try AudioLoop(
                     stream: stream, settings: live,
@@ -166,6 +171,9 @@ struct DeviceFlags: ParsableArguments {
         name: [.customShort("D"), .long, .customLong("output")],
         help: "The ALSA device (default, pulse, hw:CARD=Name, plughw:1...) or a Snapcast server's source (snapcast:pipe:PATH, snapcast:tcp:HOST:PORT); default: the config's, else default")
     var device: String?
+
+    @Option(help: ArgumentHelp("Where key earcons and the spoken status play: an ALSA device, or `output` for the session's stream (default: `default` for a Snapcast output, else the output).", valueName: "device"))
+    var earconDevice: String?
 
     @Option(help: ArgumentHelp("The device buffer in ms (300-500 for Bluetooth speakers; default 100).", valueName: "ms"))
     var bufferMs: Int?

@@ -56,7 +56,12 @@ extension Stretchcue {
                         stallTimeout: .milliseconds(Int(settings.stallTimeout * 1000)),
                         wait: { duration, more in Interruption.sleep(duration) { more() || stopping() } })
                 },
-                announcement: { prompt in PromptSource(prompt, banks: spoken) })
+                announcement: { prompt in PromptSource(prompt, banks: spoken) },
+                openReplies: {
+                    ReplyDevice.open(
+                        asked: settings.earconDevice, output: settings.device, rate: settings.options.sampleRate,
+                        logger: logger)
+                })
             let daemon: Daemon
             do {
                 daemon = try Daemon(settings: settings, parts: parts, logger: logger)
@@ -77,8 +82,13 @@ struct ConfigFlags: ParsableArguments {
     @Option(help: ArgumentHelp("A config file, instead of the first found of \(Settings.configFiles().joined(separator: ", ")).", valueName: "file"))
     var config: String?
 
-    @Option(name: [.customShort("D"), .long], help: "The ALSA device, over the config's.")
+    @Option(
+        name: [.customShort("D"), .long, .customLong("output")],
+        help: "The ALSA device or Snapcast source (as play's), over the config's.")
     var device: String?
+
+    @Option(help: ArgumentHelp("Where command earcons and the spoken status play (as play's), over the config's.", valueName: "device"))
+    var earconDevice: String?
 
     @Option(help: ArgumentHelp("The control socket, over the config's.", valueName: "path"))
     var socket: String?
@@ -94,6 +104,10 @@ struct ConfigFlags: ParsableArguments {
         if let device {
             settings.device = device
             settings.setByCommandLine("device")
+        }
+        if let earconDevice {
+            settings.earconDevice = earconDevice
+            settings.setByCommandLine("earcon_device")
         }
         if let socket {
             settings.socket = socket

@@ -217,15 +217,15 @@ enum RealTime {
         return try JSONDecoder().decode(Plan.self, from: Data(result.output.utf8))
     }
 
-    /// Records the null sink's monitor as raw 16-bit stereo at 48 kHz into
-    /// `path` until killed. (Children of the test runner start with signals
-    /// blocked, so parec cannot be asked to stop politely.)
-    static func record(to path: String) throws -> Process {
+    /// Records the null sink's monitor (or `sink`'s) as raw 16-bit stereo at
+    /// 48 kHz into `path` until killed. (Children of the test runner start
+    /// with signals blocked, so parec cannot be asked to stop politely.)
+    static func record(to path: String, from sink: String = RealTime.sink!) throws -> Process {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/parec")
         process.arguments = [
-            "-d", "\(sink!).monitor", "--raw", "--format=s16le", "--rate=48000", "--channels=2", "--latency-msec=20",
+            "-d", "\(sink).monitor", "--raw", "--format=s16le", "--rate=48000", "--channels=2", "--latency-msec=20",
         ]
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try process.run()

@@ -89,12 +89,12 @@ final class Box {
     var config: String { folder + "/config.yaml" }
     private var process: Process?
 
-    /// A box with its own config; `extra` adds to it.
-    init(extra: String = "") throws {
+    /// A box with its own config, playing on `device` with `mute` muted; `extra` adds to it.
+    init(device: String = "pulse", leadInMs: Int = 500, mute: String = "[chime, breath]", extra: String = "") throws {
         try """
-            device: pulse
-            lead_in_ms: 500
-            mute: [chime, breath]
+            device: \(device)
+            lead_in_ms: \(leadInMs)
+            mute: \(mute)
             socket: \(socket)
             state_folder: \(folder)/state
 

@@ -88,6 +88,60 @@ struct SnapcastTests {
     }
 }
 
+extension SnapcastTests {
+    /// A studio's box: `serve` plays the session into the rooms through
+    /// Snapcast, and its answer to a request (the status earcon and the
+    /// spoken status of `where`) plays at once on the box's own device
+    /// (ALSA's `pulse`, into a sink of its own), not a second late in the
+    /// rooms, which hear every cue in its place, nothing ducked.
+    @Test func aBoxPlaysTheSessionInTheRoomsAndAnswersOnItsOwnDevice() throws {
+        let studioFolder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: studioFolder) }
+        let studio = try Studio(.pipe, in: studioFolder)
+        defer { studio.close() }
+        let speaker = try RealTime.pactl(["load-module", "module-null-sink", "sink_name=boxSpeaker", "rate=48000"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { _ = try? RealTime.pactl(["unload-module", speaker]) }
+        // A lead-in of 3 s, as for play: the rooms' clients settle their clocks first.
+        let box = try Box(device: studio.device, leadInMs: 3000, mute: "[]", extra: "earcon_device: pulse\n")
+        defer { box.tearDown() }
+        let routine = try LiveRoutines.write(to: box.folder)
+        let (plan, expected) = try RealTime.rendered(routine, in: box.folder)
+
+        let rooms = try RealTime.record(to: box.folder + "/rooms.raw")
+        let local = try RealTime.record(to: box.folder + "/box.raw", from: "boxSpeaker")
+        try box.start(environment: ["PULSE_SINK": "boxSpeaker"])
+        _ = try box.ctl("start", routine)
+        let firstHold = Double(plan.cues.first { $0.kind == "chime.start" }!.frame) / 48_000
+        try box.waitFor { $0.hasPrefix("playing") && box.position($0) > firstHold + 1 }
+        #expect(try box.ctl("where").hasPrefix("playing"))
+        try box.waitFor(limit: 60) { $0.hasPrefix("idle") }
+        try studio.waitForTheRooms(recording: box.folder + "/rooms.raw")
+        let log = try box.stop()
+        for recorder in [rooms, local] {
+            kill(recorder.processIdentifier, SIGKILL)
+            recorder.waitUntilExit()
+        }
+        #expect(log.contains("the answers to keys and buttons play on 'pulse'"), "\(log)")
+        #expect(log.contains("session played") && log.contains("0 underruns, 0 stalls, 0 reopens"), "\(log)")
+
+        let (roomA, roomB) = try Studio.rooms(box.folder + "/rooms.raw")
+        let reference = Studio.mono(expected)
+        _ = try Studio.places(of: plan, from: reference, heardIn: roomA, room: "A")
+        _ = try Studio.places(of: plan, from: reference, heardIn: roomB, room: "B")
+        let status = Earcons.sound(.status)
+        let heardLocally = try RealTime.rawSamples(box.folder + "/box.raw")
+        let boxLeft = stride(from: 0, to: heardLocally.count, by: 2).map { heardLocally[$0] }
+        #expect(Alignment.find(status, in: boxLeft, threshold: 0.8) != nil, "the box did not answer on its own device")
+        let roomLeft = stride(from: 0, to: roomA.count, by: 2).map { roomA[$0] }
+        #expect(Alignment.find(status, in: roomLeft, threshold: 0.8) == nil, "the answer was heard in the rooms")
+        // Nothing of the session on the box's own device: its first words are not there.
+        let firstWords = try #require(plan.cues.first { $0.kind == "voice" })
+        let words = stride(from: firstWords.frame * 2, to: (firstWords.frame + 24_000) * 2, by: 2).map { reference[$0] }
+        #expect(Alignment.find(words, in: boxLeft) == nil, "the session was heard on the box's own device")
+    }
+}
+
 /// A Snapcast server with one source and two rooms, each a snapclient
 /// playing into a mono remap sink on one side of the test server's sink.
 final class Studio: @unchecked Sendable {

@@ -1,0 +1,132 @@
+import Audio
+import Logging
+import Output
+import Synchronization
+
+/// Plays the answers to keys and buttons (earcons, the spoken status) on a
+/// device of their own, for a session heard late: a Snapcast studio's
+/// rooms play a second or more behind, and whoever pressed the key wants
+/// the answer now. A thread of its own writes them as they come, laid
+/// over one another as the session's overlays are, then a buffer of
+/// silence so they are played out; between answers the device runs dry.
+public final class ReplyPlayer: Sendable {
+    /// The rate the device runs at: what the answers must be made at.
+    public let sampleRate: Int
+    private let mailbox = Mailbox()
+    private let thread: BackgroundThread
+
+    /// What the control thread has posted and the reply thread not taken
+    /// yet, and the wake-up that tells it.
+    private final class Mailbox: Sendable {
+        struct Inbox {
+            var earcon: Sound?
+            var speech: Sound?
+            var gain: Float = 1
+            var finishing = false
+        }
+        let inbox = Mutex(Inbox())
+        let wakeUp = WakeUp()
+    }
+
+    /// Takes over `stream`, which only the reply thread uses from now on.
+    public init(stream: DeviceStream, logger: Logger) {
+        sampleRate = stream.format.sampleRate
+        let writer = Writer(stream: stream, logger: logger)
+        thread = BackgroundThread { [mailbox] in writer.run(mailbox) }
+    }
+
+    /// Plays `sound` now, at `gain`, instead of the earcon playing.
+    public func earcon(_ sound: Sound, gain: Float) { post(earcon: sound, gain: gain) }
+
+    /// Speaks `sound` now, at `gain`, instead of the speech playing.
+    public func speech(_ sound: Sound, gain: Float) { post(speech: sound, gain: gain) }
+
+    /// Plays out what was posted, then closes the device; once only matters.
+    public func finish() {
+        let first = mailbox.inbox.withLock { inbox in
+            defer { inbox.finishing = true }
+            return !inbox.finishing
+        }
+        guard first else { return }
+        mailbox.wakeUp.signal()
+        thread.join()
+    }
+
+    deinit { finish() }
+
+    private func post(earcon: Sound? = nil, speech: Sound? = nil, gain: Float) {
+        mailbox.inbox.withLock { inbox in
+            inbox.earcon = earcon ?? inbox.earcon
+            inbox.speech = speech ?? inbox.speech
+            inbox.gain = gain
+        }
+        mailbox.wakeUp.signal()
+    }
+
+    /// The reply thread's side: the device and what it plays.
+    private final class Writer: @unchecked Sendable {
+        // @unchecked: made on the control thread, then used by the reply thread alone.
+        private let stream: DeviceStream
+        private let logger: Logger
+
+        init(stream: DeviceStream, logger: Logger) {
+            self.stream = stream
+            self.logger = logger
+        }
+
+        func run(_ mailbox: Mailbox) {
+            let wakeUp = mailbox.wakeUp
+            var buffers = PeriodBuffers(stream.format)
+            var overlays = Overlays(sampleRate: stream.format.sampleRate)
+            var gain: Float = 1
+            var silenceLeft = 0
+            while true {
+                let taken = mailbox.inbox.withLock { inbox in
+                    defer { (inbox.earcon, inbox.speech) = (nil, nil) }
+                    return inbox
+                }
+                if let earcon = taken.earcon { overlays.earcon = (earcon, 0) }
+                if let speech = taken.speech { overlays.speech = (speech, 0) }
+                gain = taken.gain
+                let sounding = overlays.earcon != nil || overlays.speech != nil
+                if sounding {
+                    silenceLeft = buffers.format.bufferFrames
+                } else if silenceLeft <= 0 {
+                    if taken.finishing { break }
+                    _ = wakeUp.wait(upTo: .seconds(60))
+                    wakeUp.clear()
+                    continue
+                }
+                if sounding, !reopenIfLost(&buffers) {
+                    (overlays.earcon, overlays.speech) = (nil, nil)
+                    continue
+                }
+                buffers.samples.update(repeating: 0)
+                overlays.mix(into: buffers.samples, count: buffers.frames, channels: buffers.format.channels, gain: gain)
+                buffers.encode(count: buffers.frames)
+                if !sounding { silenceLeft -= buffers.frames }
+                // A new answer waits for room like the rest; a hung device is given up after its stall timeout.
+                if stream.write(buffers.bytes, frames: buffers.frames, wakeUp: wakeUp, abandon: { _ in false }) == .lost {
+                    (overlays.earcon, overlays.speech, silenceLeft) = (nil, nil, 0)
+                }
+            }
+            stream.finish()
+        }
+
+        /// Whether the device is open: lost, it is opened again once (and
+        /// made new buffers for); if that fails, this answer is dropped.
+        private func reopenIfLost(_ buffers: inout PeriodBuffers) -> Bool {
+            guard stream.counters.losses.load(ordering: .relaxed) > stream.counters.reopens.load(ordering: .relaxed) else {
+                return true
+            }
+            do {
+                guard try stream.reopen(giveUpAfter: .zero) else { return false }
+            } catch {
+                logger.warning("cannot play the answer to a key on '\(stream.request.device)': \(error)")
+                return false
+            }
+            if stream.format != buffers.format { buffers = PeriodBuffers(stream.format) }
+            return true
+        }
+    }
+}

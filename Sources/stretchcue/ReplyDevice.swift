@@ -1,0 +1,42 @@
+import Logging
+import Output
+import Playback
+
+/// Where the answers to keys and buttons (earcons, the spoken status) play.
+/// A Snapcast studio's rooms hear the session a second or more late, so
+/// then they play on a local device, `default` unless another is named;
+/// on a sound card they stay in the session's own stream, unless a device
+/// is named. `output` names the session's own stream.
+enum ReplyDevice {
+    /// The name that keeps the answers in the session's stream.
+    static let sessionStream = "output"
+
+    /// The device the answers play on, `nil` for the session's own stream,
+    /// with the session going to `output` and `asked` (`--earcon-device`,
+    /// the config's `earcon_device`) named, if anything was.
+    static func name(asked: String?, output: String) -> String? {
+        let isSnapcast = (try? SnapcastTarget.named(output)) != nil
+        guard let device = asked ?? (isSnapcast ? "default" : nil), device != sessionStream, device != output else {
+            return nil
+        }
+        return device
+    }
+
+    /// Opens the device the answers play on, or says in the log why they
+    /// stay in the session's stream (a box without a local card still
+    /// answers, late).
+    static func open(asked: String?, output: String, rate: Int, logger: Logger) -> ReplyPlayer? {
+        guard let device = name(asked: asked, output: output) else { return nil }
+        do {
+            let stream = try DeviceStream(
+                request: DeviceRequest(device: device, sampleRate: rate, channels: 2),
+                opener: DeviceOpener(logger: logger), logger: logger, giveUpAfter: .seconds(1),
+                wait: Interruption.sleep)
+            logger.info("the answers to keys and buttons play on '\(device)'")
+            return ReplyPlayer(stream: stream, logger: logger)
+        } catch {
+            logger.warning("the answers to keys and buttons play in the session's stream: cannot open \(error)")
+            return nil
+        }
+    }
+}
