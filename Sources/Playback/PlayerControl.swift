@@ -212,7 +212,11 @@ public final class PlayerControl: Sendable {
 
     /// Frames from a key's arrival to its earcon's first frame written, plus
     /// what was queued in the device then: the longest so far.
-    public var longestKeyLatency: Int { handOff.longestKeyLatency.load(ordering: .relaxed) }
+    /// (Where the answers play on a device of their own, the time to theirs, in session frames.)
+    public var longestKeyLatency: Int {
+        guard let replies else { return handOff.longestKeyLatency.load(ordering: .relaxed) }
+        return Int(replies.longestLatency / .microseconds(1)) * timeline.sampleRate / 1_000_000
+    }
 
     /// Stops the preparers and frees the sounds the audio thread has let
     /// go of, takes in a session rebuilt at another rate, and logs the

@@ -22,11 +22,19 @@ public final class ReplyPlayer: Sendable {
             var earcon: Sound?
             var speech: Sound?
             var gain: Float = 1
+            /// When the newest answer was posted.
+            var posted: ContinuousClock.Instant?
             var finishing = false
         }
         let inbox = Mutex(Inbox())
         let wakeUp = WakeUp()
+        /// The longest from an answer's post to its first frame heard, in microseconds.
+        let longestLatency = Atomic<Int>(0)
     }
+
+    /// The longest time so far from a command to its answer's first frame
+    /// at the device's output (written, plus what the device held ahead of it).
+    public var longestLatency: Duration { .microseconds(mailbox.longestLatency.load(ordering: .relaxed)) }
 
     /// Takes over `stream`, which only the reply thread uses from now on.
     public init(stream: DeviceStream, logger: Logger) {
@@ -59,6 +67,7 @@ public final class ReplyPlayer: Sendable {
             inbox.earcon = earcon ?? inbox.earcon
             inbox.speech = speech ?? inbox.speech
             inbox.gain = gain
+            inbox.posted = .now
         }
         mailbox.wakeUp.signal()
     }
@@ -82,7 +91,7 @@ public final class ReplyPlayer: Sendable {
             var silenceLeft = 0
             while true {
                 let taken = mailbox.inbox.withLock { inbox in
-                    defer { (inbox.earcon, inbox.speech) = (nil, nil) }
+                    defer { (inbox.earcon, inbox.speech, inbox.posted) = (nil, nil, nil) }
                     return inbox
                 }
                 if let earcon = taken.earcon { overlays.earcon = (earcon, 0) }
@@ -108,9 +117,22 @@ public final class ReplyPlayer: Sendable {
                 // A new answer waits for room like the rest; a hung device is given up after its stall timeout.
                 if stream.write(buffers.bytes, frames: buffers.frames, wakeUp: wakeUp, abandon: { _ in false }) == .lost {
                     (overlays.earcon, overlays.speech, silenceLeft) = (nil, nil, 0)
+                } else if let posted = taken.posted {
+                    note(latency: posted, mailbox)
                 }
             }
             stream.finish()
+        }
+
+        /// Notes how long the answer posted at `posted` takes to be heard:
+        /// until now, and then what the device holds ahead of the period just written.
+        private func note(latency posted: ContinuousClock.Instant, _ mailbox: Mailbox) {
+            let ahead = max(0, stream.queued - stream.format.periodFrames)
+            let latency = (ContinuousClock.now - posted) + .microseconds(ahead * 1_000_000 / max(1, stream.format.sampleRate))
+            let microseconds = Int(latency / .microseconds(1))
+            if microseconds > mailbox.longestLatency.load(ordering: .relaxed) {
+                mailbox.longestLatency.store(microseconds, ordering: .relaxed)
+            }
         }
 
         /// Whether the device is open: lost, it is opened again once (and

@@ -124,6 +124,11 @@ extension SnapcastTests {
         }
         #expect(log.contains("the answers to keys and buttons play on 'pulse'"), "\(log)")
         #expect(log.contains("session played") && log.contains("0 underruns, 0 stalls, 0 reopens"), "\(log)")
+        // Timed by the box: from the request to the answer's first frame at the device's output.
+        let latency = log.split(separator: "\n").last { $0.contains("longest command to earcon:") }
+            .flatMap { $0.split(separator: " ").dropLast().last }.flatMap { Int($0) }
+        #expect(latency != nil && latency! < 80, "request to answer: \(latency.map(String.init) ?? "not logged") ms")
+        print("Snapcast box: request to answer on its own device \(latency ?? -1) ms")
 
         let (roomA, roomB) = try Studio.rooms(box.folder + "/rooms.raw")
         let reference = Studio.mono(expected)
