@@ -96,13 +96,13 @@ import Timing
         let started = WakeUp()
         device.onWrite = { call in if call == 40 { started.signal() } }
         let handle = player.control
+        // Paused from the first period until the edits are done, so the
+        // session cannot end before them however late the control thread
+        // is scheduled on a busy machine: the loop goes on writing silence.
+        handle.perform(.togglePause)
         let control = BackgroundThread {
-            guard started.wait(upTo: .seconds(10)) else { return }
-            // Paused meanwhile, so the session cannot end before the edits do:
-            // the loop goes on writing silence.
-            for command: Command in [
-                .togglePause, .edit(.next), .whereAmI, .edit(.faster), .volumeUp, .edit(.slower), .togglePause,
-            ] {
+            _ = started.wait(upTo: .seconds(10))
+            for command: Command in [.edit(.next), .whereAmI, .edit(.faster), .volumeUp, .edit(.slower), .togglePause] {
                 handle.perform(command)
                 _ = handle.status
             }
