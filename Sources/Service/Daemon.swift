@@ -86,6 +86,10 @@ public final class Daemon {
     private var announcement: SessionThread?
     /// Whether "ready" was heard: not while the device was missing.
     private var readySaid = false
+    /// Where the box's answers and announcements play when not in the
+    /// session's stream (a Snapcast studio's box): opened when first
+    /// needed, kept open, idle and silent, from then on.
+    private var replies: ReplyPlayer?
     private var lastAnnounced = ""
     /// The volume in dB, kept from one session to the next.
     private var volume: Double
@@ -328,7 +332,7 @@ public final class Daemon {
     private var liveSettings: LiveSettings {
         var live = settings.live
         live.volume = volume
-        live.replies = parts.openReplies()
+        live.replies = localReplies()
         if let control = settings.mixerControl {
             do {
                 live.hardwareVolume = try HardwareVolume(device: settings.device, control: control)
@@ -393,9 +397,21 @@ public final class Daemon {
         hook(.end, playing, extra: [("stopped", "\(stopped)")])
     }
 
-    /// Says a prompt from the voice pack while nothing plays.
+    /// The device of their own the answers play on, if there is one: opened now if not yet.
+    private func localReplies() -> ReplyPlayer? {
+        if replies == nil { replies = parts.openReplies() }
+        return replies
+    }
+
+    /// Says a prompt from the voice pack while nothing plays: on the
+    /// answers' own device if there is one, else on the session's.
     private func announce(_ id: String) {
         guard case .idle = phase, announcement == nil, !stopping, let source = parts.announcement(.voice(id)) else { return }
+        if let replies = localReplies() {
+            replies.speech(source.speech([.voice(id)], rate: replies.sampleRate), gain: Float(decibels: volume))
+            if id == "status.ready" { readySaid = true }
+            return
+        }
         var live = liveSettings
         live.leadIn = min(live.leadIn, .milliseconds(500))
         announcement = SessionThread(open: parts.openDevice, source: source, settings: live, logger: logger)

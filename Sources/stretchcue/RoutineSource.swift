@@ -33,16 +33,15 @@ final class RoutineSource: SessionSource {
         return try Mixer(timeline: timeline, bank: banks.bank(rate: timeline.sampleRate), settings: mix, supply: .prepared)
     }
 
-    func speech(_ prompts: [PromptRef], rate: Int) -> Sound {
-        (try? banks.bank(rate: rate).speech(prompts)) ?? .silence
-    }
+    func speech(_ prompts: [PromptRef], rate: Int) -> Sound { banks.speech(prompts, rate: rate) }
 
     func earcon(_ earcon: Earcon, rate: Int) -> Sound { banks.earcon(earcon, rate: rate) }
 }
 
 /// A session that only says one prompt: spoken status on a box with no
 /// screen ("ready"), played through the same live path, from the same
-/// packs and voice as the sessions.
+/// packs and voice as the sessions (or, as speech, on the answers' own
+/// device when the session's stream is heard late).
 final class PromptSource: SessionSource {
     let prompt: PromptRef
     let banks: Banks
@@ -68,7 +67,7 @@ final class PromptSource: SessionSource {
             supply: .prepared)
     }
 
-    func speech(_ prompts: [PromptRef], rate: Int) -> Sound { .silence }
+    func speech(_ prompts: [PromptRef], rate: Int) -> Sound { banks.speech(prompts, rate: rate) }
 
     func earcon(_ earcon: Earcon, rate: Int) -> Sound { banks.earcon(earcon, rate: rate) }
 }
@@ -91,6 +90,11 @@ final class Banks: Sendable {
             seed: first.seed)
         banks.withLock { $0[rate] = bank }
         return bank
+    }
+
+    /// `prompts` said one after another; silence if one cannot be read.
+    func speech(_ prompts: [PromptRef], rate: Int) -> Sound {
+        (try? bank(rate: rate).speech(prompts)) ?? .silence
     }
 
     /// The packs' earcon (checked when the first bank was made), else the built-in one.

@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import TestSupport
 import Testing
@@ -90,10 +91,11 @@ struct SnapcastTests {
 
 extension SnapcastTests {
     /// A studio's box: `serve` plays the session into the rooms through
-    /// Snapcast, and its answer to a request (the status earcon and the
-    /// spoken status of `where`) plays at once on the box's own device
-    /// (ALSA's `pulse`, into a sink of its own), not a second late in the
-    /// rooms, which hear every cue in its place, nothing ducked.
+    /// Snapcast, and its own words (the spoken "ready") and its answer to a
+    /// request (the status earcon and the spoken status of `where`) play at
+    /// once on the box's own device (ALSA's `pulse`, into a sink of its
+    /// own), not a second late in the rooms, which hear every cue in its
+    /// place, nothing ducked.
     @Test func aBoxPlaysTheSessionInTheRoomsAndAnswersOnItsOwnDevice() throws {
         let studioFolder = Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: studioFolder) }
@@ -135,11 +137,15 @@ extension SnapcastTests {
         _ = try Studio.places(of: plan, from: reference, heardIn: roomA, room: "A")
         _ = try Studio.places(of: plan, from: reference, heardIn: roomB, room: "B")
         let status = Earcons.sound(.status)
+        let roomLeft = stride(from: 0, to: roomA.count, by: 2).map { roomA[$0] }
         let heardLocally = try RealTime.rawSamples(box.folder + "/box.raw")
         let boxLeft = stride(from: 0, to: heardLocally.count, by: 2).map { heardLocally[$0] }
         #expect(Alignment.find(status, in: boxLeft, threshold: 0.8) != nil, "the box did not answer on its own device")
-        let roomLeft = stride(from: 0, to: roomA.count, by: 2).map { roomA[$0] }
         #expect(Alignment.find(status, in: roomLeft, threshold: 0.8) == nil, "the answer was heard in the rooms")
+        let ready = try SoundFile.read(Repository.voiceFolder + "/status.ready.wav", rate: 48_000)
+        let readyWords = (4800..<28_800).map { Float(ready.samples[$0]) / Sound.fullScale }
+        #expect(Alignment.find(readyWords, in: boxLeft, threshold: 0.8) != nil, "the box did not say 'ready' on its own device")
+        #expect(Alignment.find(readyWords, in: roomLeft, threshold: 0.8) == nil, "the box said 'ready' in the rooms")
         // Nothing of the session on the box's own device: its first words are not there.
         let firstWords = try #require(plan.cues.first { $0.kind == "voice" })
         let words = stride(from: firstWords.frame * 2, to: (firstWords.frame + 24_000) * 2, by: 2).map { reference[$0] }
