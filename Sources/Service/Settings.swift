@@ -1,5 +1,6 @@
 import Audio
 import Glibc
+import Output
 import Playback
 import Routines
 import SystemCalls
@@ -18,6 +19,9 @@ public struct Settings: Sendable {
     /// own stream (`ReplyDevice`); `nil`: as the device says.
     public var earconDevice: String?
     public var bufferMilliseconds = 100
+    /// A sample format to insist on, as `play --sample-format` (a Snapcast
+    /// pipe's must be the server's stream's); `nil`: the device's choice.
+    public var sampleFormat: SampleFormat?
     /// On a card that can take back what it was given, the buffer kept
     /// full instead, rewound for keys; 0 never rewinds.
     public var rewindMilliseconds = 500
@@ -55,7 +59,7 @@ public struct Settings: Sendable {
 
     /// The keys a config file may have.
     public static let keys = [
-        "device", "earcon_device", "buffer_ms", "rewind_ms", "lead_in_ms", "stall_timeout", "routine", "rounds", "hold", "pace", "breathing",
+        "device", "earcon_device", "sample_format", "buffer_ms", "rewind_ms", "lead_in_ms", "stall_timeout", "routine", "rounds", "hold", "pace", "breathing",
         "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "voice", "chimes", "packs", "volume", "mixer_control", "socket",
         "socket_group", "grab_inputs", "keymap", "hooks", "state_folder",
     ]
@@ -154,7 +158,7 @@ public struct Settings: Sendable {
         func quoted(_ text: String) -> String { JSON.string(text).text }
         var values: [(String, String)] = [
             ("device", quoted(device)), ("earcon_device", earconDevice.map(quoted) ?? "null"),
-            ("buffer_ms", "\(bufferMilliseconds)"),
+            ("sample_format", sampleFormat.map { quoted($0.rawValue) } ?? "null"), ("buffer_ms", "\(bufferMilliseconds)"),
             ("rewind_ms", "\(rewindMilliseconds)"), ("lead_in_ms", "\(leadInMilliseconds)"),
             ("stall_timeout", stallTimeout.formatted), ("routine", quoted(routine)),
             ("rounds", options.rounds.map { "\($0)" } ?? "null"), ("hold", options.hold?.formatted ?? "null"),
@@ -193,6 +197,11 @@ private struct ConfigReader: YAMLReading {
         switch key {
         case "device": settings.device = try text(value)
         case "earcon_device": settings.earconDevice = try text(value)
+        case "sample_format":
+            guard let format = value.text.flatMap(SampleFormat.init(rawValue:)) else {
+                throw error(at: value, "unknown sample format \(value.described); expected s16, s24, s32 or float")
+            }
+            settings.sampleFormat = format
         case "buffer_ms": settings.bufferMilliseconds = try integer(value, in: 10...2000, what: "buffer_ms")
         case "rewind_ms":
             settings.rewindMilliseconds = try integer(value, in: 0...2000, what: "rewind_ms")

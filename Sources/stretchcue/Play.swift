@@ -203,7 +203,8 @@ struct DeviceFlags: ParsableArguments {
     func request(rate: Int, channels: Int, settings: Settings) -> DeviceRequest {
         DeviceRequest(
             device: device ?? settings.device, sampleRate: rate, channels: channels,
-            bufferMilliseconds: bufferMs ?? settings.bufferMilliseconds, periods: 4, sampleFormat: sampleFormat,
+            bufferMilliseconds: bufferMs ?? settings.bufferMilliseconds, periods: 4,
+            sampleFormat: sampleFormat ?? settings.sampleFormat,
             rewindMilliseconds: rewindMs ?? settings.rewindMilliseconds)
     }
 }

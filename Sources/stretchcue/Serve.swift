@@ -51,7 +51,8 @@ extension Stretchcue {
                     try DeviceStream(
                         request: DeviceRequest(
                             device: settings.device, sampleRate: settings.options.sampleRate, channels: settings.mix.channels,
-                            bufferMilliseconds: settings.bufferMilliseconds, rewindMilliseconds: settings.rewindMilliseconds),
+                            bufferMilliseconds: settings.bufferMilliseconds, sampleFormat: settings.sampleFormat,
+                            rewindMilliseconds: settings.rewindMilliseconds),
                         opener: DeviceOpener(logger: logger), logger: logger, giveUpAfter: settings.live.giveUpAfter,
                         stallTimeout: .milliseconds(Int(settings.stallTimeout * 1000)),
                         wait: { duration, more in Interruption.sleep(duration) { more() || stopping() } })

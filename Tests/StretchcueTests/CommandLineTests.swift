@@ -276,4 +276,20 @@ import Testing
         let flag = try Program.run(["play", "--rewind-ms", "20"])
         #expect(flag.status == 64 && flag.error.contains("--rewind-ms 20 is out of range"), "\(flag.error)")
     }
+
+    /// A box feeding a Snapcast stream of 32-bit samples says so in its
+    /// config, where a misspelt format is one line; where its answers play too.
+    @Test func theSampleFormatAndTheAnswersDeviceAreInTheConfig() throws {
+        let folder = Repository.temporaryFolder("stretchcue-config")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = folder + "/config.yaml"
+        try "sample_format: s23\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let checked = try Program.run(["config", "check", config])
+        #expect(checked.status == 2, "\(checked.output)\(checked.error)")
+        #expect(checked.error == config + ":1:16: unknown sample format 's23'; expected s16, s24, s32 or float\n", "\(checked.error)")
+        try "sample_format: s32\nearcon_device: hw:CARD=Headphones\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let shown = try Program.run(["config", "show", "--config", config])
+        #expect(shown.output.contains("sample_format: \"s32\"  # \(config):1"), "\(shown.output)\(shown.error)")
+        #expect(shown.output.contains("earcon_device: \"hw:CARD=Headphones\"  # \(config):2"), "\(shown.output)")
+    }
 }
