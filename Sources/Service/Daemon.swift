@@ -28,8 +28,8 @@ public final class Daemon {
         public var openDevice: @Sendable (_ stopping: @escaping @Sendable () -> Bool) throws(DeviceError) -> DeviceStream
         /// A source that only says `prompt` (spoken status on a box with no screen); `nil` if it cannot.
         public var announcement: @Sendable (_ prompt: PromptRef) -> (any SessionSource)?
-        /// Opens the device the answers to commands play on, for a session
-        /// about to play; `nil`: they play in the session's stream.
+        /// Opens the device the box's answers and announcements play on;
+        /// `nil`: they play on the session's (asked again when next needed).
         public var openReplies: @Sendable () -> ReplyPlayer?
 
         public init(
