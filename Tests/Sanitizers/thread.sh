@@ -15,6 +15,6 @@ cd "$(dirname "$0")/../.."
 scratch=.build-tsan
 swift build --build-tests --sanitize=thread --scratch-path "$scratch"
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/Tests/Sanitizers/thread.supp" swift test --skip-build --sanitize=thread \
-    --scratch-path "$scratch" --filter 'HungDeviceTests|ControlTests|LivePlayerTests|PeriodRendererTests' \
+    --scratch-path "$scratch" --filter 'HungDeviceTests|ControlTests|LivePlayerTests|PeriodRendererTests|ReplyPlayerTests' \
     --skip aStopEndsASessionWhoseDeviceTakesNothingWithin200Milliseconds \
     --skip theLoopNeverWaitsOnTheControlThreadOrThePreparers

@@ -1,0 +1,70 @@
+import Audio
+import Glibc
+import Output
+import Playback
+import TestSupport
+import Testing
+
+/// The answers' own device: what it is given is what an answer sounds
+/// like, played out, and a device lost between answers is opened again.
+@Suite struct ReplyPlayerTests {
+    /// A stream on a device `opener` opens.
+    func stream(_ opener: ScriptedOpener) throws -> DeviceStream {
+        try DeviceStream(
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            giveUpAfter: .seconds(1), wait: RecordedWaits().wait)
+    }
+
+    /// A mono sound of `frames` frames, each `value`.
+    func steady(_ value: Int16, frames: Int) -> Sound {
+        Sound(channels: 1, samples: [Int16](repeating: value, count: frames))
+    }
+
+    @Test func anEarconAndSpeechAreLaidOverOneAnotherThenPlayedOutWithABufferOfSilence() throws {
+        let opener = ScriptedOpener()
+        let replies = ReplyPlayer(stream: try stream(opener), logger: CollectedLogs().logger)
+        replies.speech(steady(1000, frames: 3000), gain: 1)
+        replies.earcon(steady(2000, frames: 1000), gain: 0.5)
+        replies.finish()
+
+        let device = try #require(opener.devices.first)
+        let left = stride(from: 0, to: device.written.count, by: 2).map { device.written[$0] }
+        let right = stride(from: 1, to: device.written.count, by: 2).map { device.written[$0] }
+        #expect(left == right)
+        // Both started in the same period (taken together), at the gain of the last post.
+        let scale = Float(0.5) / Sound.fullScale
+        #expect(left.prefix(1000).allSatisfy { abs($0 - 3000 * scale) < 1e-6 }, "\(left.prefix(4))")
+        #expect(left[1000..<3000].allSatisfy { abs($0 - 1000 * scale) < 1e-6 })
+        // Then silence: the rest of the period and a whole buffer, so the device plays it all out.
+        let period = device.format.periodFrames
+        let silence = left[3000...]
+        #expect(silence.allSatisfy { $0 == 0 })
+        #expect(silence.count >= device.format.bufferFrames && silence.count < device.format.bufferFrames + period)
+        #expect(left.count % period == 0)
+        #expect(device.dropped && device.closed)
+    }
+
+    @Test func aDeviceLostBetweenAnswersIsOpenedAgainForTheNext() throws {
+        let opener = ScriptedOpener(deviceFaults: [[0: ENODEV]])
+        let stream = try stream(opener)
+        let firstWrite = WakeUp()
+        opener.devices[0].onWrite = { _ in firstWrite.signal() }
+        let replies = ReplyPlayer(stream: stream, logger: CollectedLogs().logger)
+        replies.earcon(steady(2000, frames: 500), gain: 1)
+        // The first answer is lost with the device; the next comes once it was being written.
+        #expect(firstWrite.wait(upTo: .seconds(10)))
+        replies.earcon(steady(4000, frames: 500), gain: 1)
+        replies.finish()
+
+        #expect(opener.opens == 2)
+        let second = try #require(opener.devices.last)
+        #expect(second.written.first == 4000 / Sound.fullScale, "\(second.written.prefix(2))")
+        #expect(second.written.prefix(1000).allSatisfy { $0 == 4000 / Sound.fullScale })
+        #expect(longestLatencyIsTimed(replies))
+    }
+
+    /// Whether the time to an answer was measured at all (a scripted device holds nothing ahead).
+    private func longestLatencyIsTimed(_ replies: ReplyPlayer) -> Bool {
+        replies.longestLatency > .zero && replies.longestLatency < .seconds(5)
+    }
+}
