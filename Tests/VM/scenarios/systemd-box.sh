@@ -26,6 +26,12 @@ lead_in_ms: 500
 routine: /etc/stretchcue/short.yaml
 CONFIG
     systemctl enable stretchcue.service
+    # The guest boots a copy of this machine's root, with its services: a
+    # snapclient enabled there (the Snapcast tests install one) would play
+    # on the card from boot and keep the box from opening it.
+    for service in snapclient snapserver pulseaudio pipewire; do
+        systemctl mask "$service.service" > /dev/null 2>&1 || true
+    done
     # The capture, running before the service starts (so it holds the
     # "ready" too, and fixes the card's format for the box).
     cat > /etc/systemd/system/vm-capture.service <<UNIT
