@@ -28,6 +28,7 @@ extension Stretchcue {
             if snapcast { lines.append("* \(device)") }
             lines.append("  snapcast:pipe:PATH      the FIFO of snapserver's pipe source")
             lines.append("  snapcast:tcp:HOST:PORT  snapserver's tcp source (mode=server)")
+            lines.append("  (earcons answer on this machine's `default` then, or --earcon-device NAME)")
             lines.append("Sound cards:")
             let cards = DeviceList.cards()
             if cards.isEmpty { lines.append("  none found (use -D pulse, or stretchcue render -o FILE)") }
