@@ -87,7 +87,6 @@ public final class ReplyPlayer: Sendable {
             let wakeUp = mailbox.wakeUp
             var buffers = PeriodBuffers(stream.format)
             var overlays = Overlays(sampleRate: stream.format.sampleRate)
-            var gain: Float = 1
             var silenceLeft = 0
             while true {
                 let taken = mailbox.inbox.withLock { inbox in
@@ -96,7 +95,6 @@ public final class ReplyPlayer: Sendable {
                 }
                 if let earcon = taken.earcon { overlays.earcon = (earcon, 0) }
                 if let speech = taken.speech { overlays.speech = (speech, 0) }
-                gain = taken.gain
                 let sounding = overlays.earcon != nil || overlays.speech != nil
                 if sounding {
                     silenceLeft = buffers.format.bufferFrames
@@ -111,7 +109,7 @@ public final class ReplyPlayer: Sendable {
                     continue
                 }
                 buffers.samples.update(repeating: 0)
-                overlays.mix(into: buffers.samples, count: buffers.frames, channels: buffers.format.channels, gain: gain)
+                overlays.mix(into: buffers.samples, count: buffers.frames, channels: buffers.format.channels, gain: taken.gain)
                 buffers.encode(count: buffers.frames)
                 if !sounding { silenceLeft -= buffers.frames }
                 // A new answer waits for room like the rest; a hung device is given up after its stall timeout.
