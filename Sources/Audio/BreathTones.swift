@@ -54,6 +54,8 @@ public enum BreathTones {
     /// One breath's tone, frame by frame: an exponential glide (equal musical
     /// steps per second) whose phase, the integral of the frequency, is in
     /// closed form; the glide factor is stepped by multiplication, not pow.
+    /// The envelope, a quarter sine, is stepped by rotation from its exact
+    /// value at the start of each `render`, so a frame costs no sine.
     ///
     /// The phase starts at 0 and the glide is tuned (by under a cent) to a
     /// whole number of cycles, so a tone ends where the next one starts.
@@ -62,6 +64,8 @@ public enum BreathTones {
         let cycleScale: Double
         let glideStep: Double
         let swell: Bool
+        /// The envelope's angle step.
+        let envelopeStep: Turn
         var glide = 1.0
         var frame = 0
 
@@ -72,6 +76,7 @@ public enum BreathTones {
             cycleScale = cycles >= 1 ? scale * cycles.rounded() / cycles : scale
             glideStep = pow(end / start, 1 / length)
             self.swell = swell
+            envelopeStep = Turn(angle: 0.5 * Double.pi / length)
         }
 
         /// The envelope can rise to the end, so no early bound.
@@ -83,14 +88,18 @@ public enum BreathTones {
         }
 
         mutating func render(into output: UnsafeMutableBufferPointer<Float>) {
-            for index in output.indices {
-                let position = Double(frame) / length
-                let envelope = swell ? sin(0.5 * Double.pi * position) : cos(0.5 * Double.pi * position)
-                let cycles = cycleScale * (glide - 1)
-                output[index] = Float(Wave.value(at: cycles) * envelope * envelope)
-                glide *= glideStep
-                frame += 1
+            // A swell is the sine of the envelope's angle, a fade its cosine.
+            var angle = Turn(angle: 0.5 * Double.pi * Double(frame) / length)
+            Wave.table.withUnsafeBufferPointer { table in
+                for index in output.indices {
+                    let envelope = swell ? angle.sin : angle.cos
+                    let cycles = cycleScale * (glide - 1)
+                    output[index] = Float(Wave.value(at: cycles, in: table) * envelope * envelope)
+                    angle.turn(by: envelopeStep)
+                    glide *= glideStep
+                }
             }
+            frame += output.count
         }
     }
 
@@ -106,9 +115,13 @@ public enum BreathTones {
         /// The loudest value of the wave.
         static let peak = Float(table.map(abs).max()!)
 
+        /// The wave at `cycles` (any number of them) read from `table`, which is `Wave.table`.
         @inline(__always)
-        static func value(at cycles: Double) -> Double {
-            let position = (cycles - cycles.rounded(.down)) * Double(size)
+        static func value(at cycles: Double, in table: UnsafeBufferPointer<Double>) -> Double {
+            // The fraction of a cycle by truncation (no call to floor); the
+            // glide's cycles are never below 0 but by a rounding, and a wave's
+            // cycle ends where it starts.
+            let position = max(0, (cycles - Double(Int(cycles))) * Double(size))
             let index = Int(position)
             let fraction = position - Double(index)
             return table[index] + (table[index + 1] - table[index]) * fraction

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import Timing
 
 /// The built-in bells, chimes and tick, synthesized at the session rate.
@@ -66,41 +67,64 @@ public enum Chimes {
     /// of it; silence for kinds that are not chimes.
     public static func sound(for kind: CueKind, rate: Int, part: Range<Int>? = nil) -> Sound {
         guard let recipe = recipe(kind) else { return .silence }
+        let frames = frames(for: kind, rate: rate)
+        let gain = peakGains.withLock { gains in
+            if let known = gains[GainKey(kind: kind, rate: rate)] { return known }
+            let gain = Sound.gain(toPeak: recipe.peak, frames: frames) { Strikes(recipe, rate: rate) }
+            gains[GainKey(kind: kind, rate: rate)] = gain
+            return gain
+        }
         // Every strike brings its own attack, so the sound itself needs no fade-in.
         return Sound(
-            frames: frames(for: kind, rate: rate), level: .peak(recipe.peak), fadeIn: 0,
-            fadeOut: min(Fade.frames(milliseconds: 300, rate: rate), frames(for: kind, rate: rate) / 3), part: part
+            frames: frames, level: .gain(gain), fadeIn: 0,
+            fadeOut: min(Fade.frames(milliseconds: 300, rate: rate), frames / 3), part: part
         ) { Strikes(recipe, rate: rate) }
     }
+
+    /// A kind's gain to its peak level at a rate.
+    private struct GainKey: Hashable {
+        let kind: CueKind
+        let rate: Int
+    }
+
+    /// The gains found so far: each kind's peak is found once, not again for
+    /// every part of every chime a session plays.
+    private static let peakGains = Mutex<[GainKey: Float]>([:])
 
     /// The strikes of a recipe as damped oscillators; the two lowest
     /// partials are doubled `beat` Hz apart so the sound shimmers. Each
     /// strike rises over `attackSeconds` (raised cosine), wherever it starts:
     /// a second note entering while the first rings must not click.
     ///
-    /// An oscillator is z(n) = z(0) w^n. Each keeps the powers w^0 ... w^chunk,
-    /// so a chunk is z times a table: independent products that vectorize,
-    /// where stepping z by w frame after frame would not.
+    /// An oscillator is z(n) = z(0) w^n. Each keeps the powers w^0 ... w^block,
+    /// so a block of frames is z times a table: independent products that
+    /// vectorize, where stepping z by w frame after frame would not; z moves
+    /// on a block at a time. The powers and the products are single precision
+    /// (the sound ends as 16-bit samples), twice as many to a vector; z itself
+    /// is stepped in double.
     struct Strikes: Synthesizer {
         struct Oscillator {
             var start: Int
             var re: Double
             var im = 0.0
-            var powersRe: [Double]
-            var powersIm: [Double]
+            var powersRe: [Float]
+            var powersIm: [Float]
         }
 
         /// A strike's rise: fast as a mallet, slow enough not to click.
         static let attackSeconds = 0.002
+        /// Frames rendered from one value of z: small tables, cheap to make
+        /// for every part of a chime, long enough to vectorize.
+        static let block = 256
 
         var oscillators: [Oscillator] = []
         /// The rise, one gain per frame from a strike's start.
-        let attack: [Double]
+        let attack: [Float]
         var frame = 0
 
         init(_ recipe: Recipe, rate: Int) {
             let rise = Fade.frames(milliseconds: Self.attackSeconds * 1000, rate: rate)
-            attack = (0..<rise).map { Double(Fade.gain($0, of: rise)) }
+            attack = (0..<rise).map { Fade.gain($0, of: rise) }
             for (at, frequency) in recipe.strikes {
                 // Partials at or above 0.45 of the rate would fold back as false notes at low rates.
                 for (index, partial) in recipe.partials.enumerated()
@@ -120,24 +144,24 @@ public enum Chimes {
             }
         }
 
-        /// w^step = damping^step e^(i omega step) for step 0...synthesisChunk,
-        /// each the product of two powers taken straight from the formula
-        /// (w^(64a) and w^b), so no error builds up from step to step, with
-        /// 128 calls to pow, cos and sin instead of one a step.
-        private static func powers(damping: Double, omega: Double) -> (re: [Double], im: [Double]) {
+        /// w^step = damping^step e^(i omega step) for step 0...block, each
+        /// the product of two powers taken straight from the formula (w^(16a)
+        /// and w^b), so no error builds up from step to step, with 33 calls to
+        /// pow, cos and sin instead of one a step.
+        private static func powers(damping: Double, omega: Double) -> (re: [Float], im: [Float]) {
             func direct(_ step: Int) -> (re: Double, im: Double) {
                 let magnitude = pow(damping, Double(step))
                 return (magnitude * cos(omega * Double(step)), magnitude * sin(omega * Double(step)))
             }
-            let spacing = 64
+            let spacing = 16
             let fine = (0..<spacing).map(direct)
-            let coarse = (0...(Sound.synthesisChunk / spacing)).map { direct($0 * spacing) }
-            var re = [Double](repeating: 0, count: Sound.synthesisChunk + 1)
-            var im = [Double](repeating: 0, count: Sound.synthesisChunk + 1)
-            for step in 0...Sound.synthesisChunk {
+            let coarse = (0...(block / spacing)).map { direct($0 * spacing) }
+            var re = [Float](repeating: 0, count: block + 1)
+            var im = [Float](repeating: 0, count: block + 1)
+            for step in 0...block {
                 let (a, b) = (coarse[step / spacing], fine[step % spacing])
-                re[step] = a.re * b.re - a.im * b.im
-                im[step] = a.re * b.im + a.im * b.re
+                re[step] = Float(a.re * b.re - a.im * b.im)
+                im[step] = Float(a.re * b.im + a.im * b.re)
             }
             return (re, im)
         }
@@ -149,32 +173,41 @@ public enum Chimes {
         mutating func render(into output: UnsafeMutableBufferPointer<Float>) {
             let end = frame + output.count
             for index in oscillators.indices {
-                let from = max(frame, oscillators[index].start)
-                guard from < end else { continue }
-                let count = end - from
-                let (re, im) = (oscillators[index].re, oscillators[index].im)
-                oscillators[index].powersRe.withUnsafeBufferPointer { powersRe in
-                    oscillators[index].powersIm.withUnsafeBufferPointer { powersIm in
-                        let target = output.baseAddress! + (from - frame)
-                        // Frames still inside the attack, then the rest in a loop that vectorizes.
-                        let sinceStrike = from - oscillators[index].start
-                        let rising = min(count, max(0, attack.count - sinceStrike))
-                        for step in 0..<rising {
-                            let value = re * powersRe[step] - im * powersIm[step]
-                            target[step] += Float(value * attack[sinceStrike + step])
+                var from = max(frame, oscillators[index].start)
+                while from < end {
+                    let count = min(Self.block, end - from)
+                    let (re, im) = (Float(oscillators[index].re), Float(oscillators[index].im))
+                    let target = output.baseAddress! + (from - frame)
+                    let sinceStrike = from - oscillators[index].start
+                    oscillators[index].powersRe.withUnsafeBufferPointer { powersRe in
+                        oscillators[index].powersIm.withUnsafeBufferPointer { powersIm in
+                            // Frames still inside the attack, then the rest in a loop that vectorizes.
+                            let rising = min(count, max(0, attack.count - sinceStrike))
+                            for step in 0..<rising {
+                                let value = re * powersRe[step] - im * powersIm[step]
+                                target[step] += value * attack[sinceStrike + step]
+                            }
+                            for step in rising..<count { target[step] += re * powersRe[step] - im * powersIm[step] }
                         }
-                        for step in rising..<count { target[step] += Float(re * powersRe[step] - im * powersIm[step]) }
                     }
+                    advance(index, by: count)
+                    from += count
                 }
-                advance(index, by: count)
             }
             frame = end
         }
 
+        /// Moves z on exactly as `render` does, block by block, so a part
+        /// made after a skip holds the same frames as the whole.
         mutating func skip(_ frames: Int) {
             let end = frame + frames
-            for index in oscillators.indices where oscillators[index].start < end {
-                advance(index, by: end - max(frame, oscillators[index].start))
+            for index in oscillators.indices {
+                var from = max(frame, oscillators[index].start)
+                while from < end {
+                    let count = min(Self.block, end - from)
+                    advance(index, by: count)
+                    from += count
+                }
             }
             frame = end
         }
@@ -182,7 +215,7 @@ public enum Chimes {
         /// Moves an oscillator on `count` frames: z(n + count) = z(n) w^count.
         private mutating func advance(_ index: Int, by count: Int) {
             let (re, im) = (oscillators[index].re, oscillators[index].im)
-            let (powerRe, powerIm) = (oscillators[index].powersRe[count], oscillators[index].powersIm[count])
+            let (powerRe, powerIm) = (Double(oscillators[index].powersRe[count]), Double(oscillators[index].powersIm[count]))
             oscillators[index].re = re * powerRe - im * powerIm
             oscillators[index].im = re * powerIm + im * powerRe
         }

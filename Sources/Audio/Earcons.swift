@@ -95,14 +95,34 @@ public enum Earcon: Sendable, CaseIterable {
                 let from = max(frame, start)
                 let to = min(frame + output.count, start + length)
                 guard from < to else { continue }
+                // The phase of a linear glide, in closed form, is taken at
+                // `from`; from there it turns by a step that itself grows by
+                // a fixed angle each frame, so a frame costs no sine.
+                func phase(_ t: Int) -> Double {
+                    let t = Double(t)
+                    return 2 * Double.pi * (note.from * t + (note.to - note.from) * t * t / (2 * Double(length))) / rate
+                }
+                let first = from - start
+                var tone = Turn(angle: phase(first))
+                var step = Turn(angle: phase(first + 1) - phase(first))
+                let growth = Turn(angle: 2 * Double.pi * (note.to - note.from) / (Double(length) * rate))
+                // The fall, `Fade.gain(length - 1 - t, of: length - rise)`, is 0.5 - 0.5 cos of an
+                // angle that shrinks by a fixed step: taken where the fall starts, then turned.
+                func fallAngle(_ t: Int) -> Double { Double.pi * Double(length - t) / Double(length - rise + 1) }
+                var fall = Turn(angle: fallAngle(max(first, rise)))
+                let fallStep = Turn(angle: -Double.pi / Double(length - rise + 1))
                 for index in from..<to {
-                    let t = Double(index - start)
-                    // Phase of a linear glide, in closed form.
-                    let phase = 2 * Double.pi * (note.from * t + (note.to - note.from) * t * t / (2 * Double(length))) / rate
-                    let envelope = t < Double(rise)
-                        ? Double(Fade.gain(Int(t), of: rise))
-                        : Double(Fade.gain(length - 1 - Int(t), of: length - rise))
-                    output[index - frame] += Float(note.level * envelope * sin(phase))
+                    let t = index - start
+                    let envelope: Double
+                    if t < rise {
+                        envelope = Double(Fade.gain(t, of: rise))
+                    } else {
+                        envelope = 0.5 - 0.5 * fall.cos
+                        fall.turn(by: fallStep)
+                    }
+                    output[index - frame] += Float(note.level * envelope * tone.sin)
+                    tone.turn(by: step)
+                    step.turn(by: growth)
                 }
             }
             frame += output.count

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A sound computed frame by frame, in order: a bell's oscillators, a
 /// breathing tone's glide.
 protocol Synthesizer {
@@ -10,6 +12,24 @@ protocol Synthesizer {
     mutating func skip(_ frames: Int)
     /// No frame from here on is louder than this (absolute value).
     var peakBound: Float { get }
+}
+
+/// An angle held as its cosine and sine, turned by adding another: a
+/// synthesizer steps a sine by rotation, frame by frame, with no call to
+/// `sin` (the error after a chunk's steps is far below 16 bits).
+struct Turn {
+    var cos: Double
+    var sin: Double
+
+    init(angle: Double) {
+        cos = Glibc.cos(angle)
+        sin = Glibc.sin(angle)
+    }
+
+    @inline(__always)
+    mutating func turn(by other: Turn) {
+        (cos, sin) = (cos * other.cos - sin * other.sin, sin * other.cos + cos * other.sin)
+    }
 }
 
 /// How loud a synthesized sound is made.
@@ -39,55 +59,75 @@ extension Sound {
         synthesizer make: () -> S
     ) {
         let part = (part ?? 0..<frames).clamped(to: 0..<frames)
-        let chunk = Self.synthesisChunk
-        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: chunk)
-        defer { buffer.deallocate() }
-        /// Renders the chunks of [`from`, `end`), skipping those before.
-        func pass(
-            from: Int, through end: Int, until enough: (S) -> Bool = { _ in false },
-            _ body: (Int, UnsafeMutableBufferPointer<Float>) -> Void
-        ) {
-            var synthesizer = make()
-            var done = 0
-            while done < end, !enough(synthesizer) {
-                let count = min(chunk, frames - done)
-                if done + count <= from {
-                    synthesizer.skip(count)
-                } else {
-                    let part = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
-                    part.update(repeating: 0)
-                    synthesizer.render(into: part)
-                    body(done, part)
-                }
-                done += count
-            }
-        }
         let gain: Float
         switch level {
-        case .gain(let fixed):
-            gain = fixed
-        case .peak(let peak):
-            var loudest: Float = 0
-            // The peak pass stops once nothing later can be louder: a bell's is over in a chunk.
-            pass(from: 0, through: frames, until: { $0.peakBound <= loudest }) { _, chunk in
-                for value in chunk { loudest = max(loudest, abs(value)) }
-            }
-            gain = loudest > 0 ? peak / loudest : 0
+        case .gain(let fixed): gain = fixed
+        case .peak(let peak): gain = Self.gain(toPeak: peak, frames: frames, synthesizer: make)
         }
         let fadeIn = min(fadeIn, frames)
         let fadeOut = min(fadeOut, frames)
+        /// The gain of `frame` inside a fade: the level and one or both fades.
+        func faded(_ frame: Int) -> Float {
+            var level = gain
+            if frame < fadeIn { level *= Fade.gain(frame, of: fadeIn) }
+            if frame >= frames - fadeOut { level *= Fade.gain(frames - 1 - frame, of: fadeOut) }
+            return level
+        }
         var samples = [Int16](repeating: 0, count: part.count)
         samples.withUnsafeMutableBufferPointer { output in
-            pass(from: part.lowerBound, through: part.upperBound) { start, chunk in
-                for (offset, value) in chunk.enumerated() where part.contains(start + offset) {
-                    let frame = start + offset
-                    var level = gain
-                    if frame < fadeIn { level *= Fade.gain(frame, of: fadeIn) }
-                    if frame >= frames - fadeOut { level *= Fade.gain(frames - 1 - frame, of: fadeOut) }
-                    output[frame - part.lowerBound] = Sound.quantize(value * level)
+            Self.synthesize(from: part.lowerBound, through: part.upperBound, frames: frames, make) { start, chunk in
+                let first = max(start, part.lowerBound)
+                let end = min(start + chunk.count, part.upperBound)
+                // Between the fades every frame takes the same gain: a loop with no branch.
+                let plainStart = min(max(first, fadeIn), end)
+                let plain = plainStart..<max(plainStart, min(end, frames - fadeOut))
+                for frame in first..<plain.lowerBound {
+                    output[frame - part.lowerBound] = Sound.quantize(chunk[frame - start] * faded(frame))
+                }
+                for frame in plain {
+                    output[frame - part.lowerBound] = Sound.quantize(chunk[frame - start] * gain)
+                }
+                for frame in plain.upperBound..<end {
+                    output[frame - part.lowerBound] = Sound.quantize(chunk[frame - start] * faded(frame))
                 }
             }
         }
         self.init(channels: 1, samples: samples)
+    }
+
+    /// The gain that puts the loudest frame of a synthesized sound at
+    /// `peak`: a pass over the sound that stops once nothing later can be
+    /// louder (a bell's is over in a chunk).
+    static func gain<S: Synthesizer>(toPeak peak: Float, frames: Int, synthesizer make: () -> S) -> Float {
+        var loudest: Float = 0
+        synthesize(from: 0, through: frames, frames: frames, until: { $0.peakBound <= loudest }, make) { _, chunk in
+            for value in chunk { loudest = max(loudest, abs(value)) }
+        }
+        return loudest > 0 ? peak / loudest : 0
+    }
+
+    /// Runs a fresh synthesizer over the chunks of [`from`, `end`) of a sound
+    /// `frames` long, skipping the chunks wholly before `from`, handing each
+    /// rendered chunk and its first frame to `body`; stops early once `enough`.
+    private static func synthesize<S: Synthesizer>(
+        from: Int, through end: Int, frames: Int, until enough: (S) -> Bool = { _ in false }, _ make: () -> S,
+        _ body: (Int, UnsafeMutableBufferPointer<Float>) -> Void
+    ) {
+        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: synthesisChunk)
+        defer { buffer.deallocate() }
+        var synthesizer = make()
+        var done = 0
+        while done < end, !enough(synthesizer) {
+            let count = min(synthesisChunk, frames - done)
+            if done + count <= from {
+                synthesizer.skip(count)
+            } else {
+                let chunk = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+                chunk.update(repeating: 0)
+                synthesizer.render(into: chunk)
+                body(done, chunk)
+            }
+            done += count
+        }
     }
 }
