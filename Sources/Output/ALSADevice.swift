@@ -78,6 +78,12 @@ final class ALSADevice: PCMDevice {
     }
 
     func waitForRoom(upTo timeout: Duration, wakeUp: WakeUp) -> DeviceWait {
+        // A buffer kept full wakes only when several periods are free, and
+        // is then topped up a period at a time without waiting again.
+        if format.rewinds {
+            let room = snd_pcm_avail_update(pcm)
+            if room < 0 || room >= format.periodFrames { return .ready }
+        }
         let count = pollers.count - 1
         pollers[count] = pollfd(fd: wakeUp.descriptor, events: Int16(POLLIN), revents: 0)
         for index in 0..<count { pollers[index].revents = 0 }
@@ -258,8 +264,8 @@ final class ALSADevice: PCMDevice {
             bufferFrames: Int(buffer))
     }
 
-    /// Keeps at most `format.fillFrames` queued: a blocking write waits until
-    /// the device has room below that mark (avail_min), and playing starts
+    /// Keeps at most `format.fillFrames` queued: a wait for room lasts until
+    /// the device has `format.wakeFrames` free (avail_min), and playing starts
     /// once the mark is reached. Less queued sound means a key's earcon is
     /// heard sooner; the rest of the buffer is slack the device may use.
     private static func configureSoftware(_ pcm: OpaquePointer, _ format: DeviceFormat, _ device: String)
@@ -272,10 +278,9 @@ final class ALSADevice: PCMDevice {
         try call(
             "snd_pcm_sw_params_set_start_threshold", device,
             snd_pcm_sw_params_set_start_threshold(pcm, params, snd_pcm_uframes_t(format.fillFrames)))
-        let room = format.bufferFrames - format.fillFrames + format.periodFrames
         try call(
             "snd_pcm_sw_params_set_avail_min", device,
-            snd_pcm_sw_params_set_avail_min(pcm, params, snd_pcm_uframes_t(room)))
+            snd_pcm_sw_params_set_avail_min(pcm, params, snd_pcm_uframes_t(format.wakeFrames)))
         try call("snd_pcm_sw_params", device, snd_pcm_sw_params(pcm, params))
     }
 

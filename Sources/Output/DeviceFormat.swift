@@ -68,6 +68,19 @@ public struct DeviceFormat: Equatable, Sendable, CustomStringConvertible {
         self.fillFrames = fillFrames ?? min(bufferFrames, max(2 * periodFrames, bufferFrames / 2))
     }
 
+    /// Periods free in a buffer kept full (`rewinds`) before it is topped
+    /// up: the loop wakes a quarter as often as for every period (aplay
+    /// wakes each quarter of its buffer), and a key does not wait for it: a
+    /// key wakes the loop, which rewinds.
+    public static let refillPeriods = 4
+
+    /// The room that ends a wait for it (ALSA's `avail_min`): on a buffer
+    /// kept full, `refillPeriods` periods; else room for one period below
+    /// `fillFrames`.
+    public var wakeFrames: Int {
+        rewinds ? min(bufferFrames, Self.refillPeriods * periodFrames) : bufferFrames - fillFrames + periodFrames
+    }
+
     /// Bytes of one frame as the device takes it.
     public var bytesPerFrame: Int { channels * sampleFormat.bytesPerSample }
 

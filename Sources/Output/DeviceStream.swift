@@ -88,18 +88,21 @@ public final class DeviceStream {
         guard let device else { return .lost }
         let frameBytes = device.format.bytesPerFrame
         var done = 0
+        // The clock is read once for a write the device takes whole at once
+        // (nearly every one), again only after progress that needs a wait.
         var lastProgress = ContinuousClock.now
+        var waitedOnce = false
         // A wake-up the device misses costs at most a period.
         let period = Duration.milliseconds(max(1, device.format.periodFrames * 1000 / max(1, device.format.sampleRate)))
         /// Waits that said the device had room, after which it took nothing.
         var falseAlarms = 0
-        noteStall(device)
+        noteStall(device, now: lastProgress)
         while done < frames {
             do {
                 let taken = try device.write(bytes + done * frameBytes, frames: frames - done)
                 if taken > 0 {
                     done += taken
-                    lastProgress = .now
+                    if done < frames || waitedOnce { lastProgress = .now }
                     falseAlarms = 0
                     continue
                 }
@@ -114,6 +117,7 @@ public final class DeviceStream {
                     falseAlarms > 2
                     ? (wakeUp.wait(upTo: min(slice, .milliseconds(2))) ? DeviceWait.woken : .timedOut)
                     : device.waitForRoom(upTo: slice, wakeUp: wakeUp)
+                waitedOnce = true
                 falseAlarms = waited == .ready ? falseAlarms + 1 : 0
                 if waited == .woken { wakeUp.clear() }
                 if waited != .ready, abandon(ContinuousClock.now - lastProgress) { return .abandoned }
@@ -121,7 +125,7 @@ public final class DeviceStream {
                 do throws(DeviceError) { try recover(from: error, on: device) } catch { return lose("\(error)") }
             }
         }
-        lastWrite = (.now, device.delay())
+        lastWrite = (lastProgress, device.delay())
         return .written
     }
 
@@ -155,22 +159,29 @@ public final class DeviceStream {
     /// Counts a stall of the feed: more time since the last write than the
     /// device then held, or nothing left in it now, so it ran dry (a sound
     /// server may not say so).
-    private func noteStall(_ device: any PCMDevice) {
+    ///
+    /// A buffer kept full (`rewinds`, a card's own) is not asked: run dry,
+    /// it fails the next write as an underrun, and asking costs a call into
+    /// the driver every period.
+    private func noteStall(_ device: any PCMDevice, now: ContinuousClock.Instant) {
         guard let last = lastWrite, format.keepsTime, format.reportsDelay else { return }
         let held = Duration.milliseconds(last.queued * 1000 / max(1, format.sampleRate))
-        if ContinuousClock.now - last.time > held + Self.stallTolerance || device.delay() == 0 {
+        if now - last.time > held + Self.stallTolerance || (!format.rewinds && device.delay() == 0) {
             counters.stalls.add(1, ordering: .relaxed)
         }
     }
 
-    /// Waits, for at most a period, until the device has room for a period
-    /// or `wakeUp` is signalled: on a device that rewinds, a period is made
-    /// just before it is written, and mail that wakes the loop is taken at
-    /// once. Whatever ended the wait, the next write goes on from there.
+    /// Waits until the device has room for a period or `wakeUp` is
+    /// signalled, for at most the time the device takes to free
+    /// `format.wakeFrames` and a period more: on a device that rewinds, a
+    /// period is made just before it is written, and mail that wakes the
+    /// loop is taken at once. Whatever ended the wait, the next write goes
+    /// on from there.
     public func awaitRoom(wakeUp: WakeUp) {
         guard let device else { return }
-        let period = Duration.milliseconds(max(1, format.periodFrames * 1000 / max(1, format.sampleRate)))
-        if device.waitForRoom(upTo: period, wakeUp: wakeUp) == .woken { wakeUp.clear() }
+        let frames = format.wakeFrames + format.periodFrames
+        let longest = Duration.milliseconds(max(1, frames * 1000 / max(1, format.sampleRate)))
+        if device.waitForRoom(upTo: longest, wakeUp: wakeUp) == .woken { wakeUp.clear() }
     }
 
     /// Frames written and not played yet that can be taken back now.
