@@ -18,13 +18,16 @@ import Timing
 
     init() throws { session = try ShortSession() }
 
-    func loop(_ opener: ScriptedOpener, stallTimeout: Duration, source: (any SessionSource)? = nil) throws -> AudioLoop {
+    func loop(
+        _ opener: ScriptedOpener, stallTimeout: Duration, source: (any SessionSource)? = nil,
+        logs: CollectedLogs = CollectedLogs()
+    ) throws -> AudioLoop {
         let stream = try DeviceStream(
-            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: logs.logger,
             giveUpAfter: .seconds(60), stallTimeout: stallTimeout, wait: RecordedWaits().wait)
         return try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: source ?? session.source,
-            logger: CollectedLogs().logger)
+            logger: logs.logger)
     }
 
     @Test func aStopEndsASessionWhoseDeviceTakesNothingWithin200Milliseconds() throws {
@@ -90,7 +93,8 @@ import Timing
         let slow = SlowSource(inner: session.source, delay: .milliseconds(300))
         let opener = ScriptedOpener()
         opener.keepsTime = true
-        let player = try loop(opener, stallTimeout: .seconds(30), source: slow)
+        let logs = CollectedLogs()
+        let player = try loop(opener, stallTimeout: .seconds(30), source: slow, logs: logs)
         let device = opener.devices[0]
         device.slowestWrite = .milliseconds(2)
         let started = WakeUp()
@@ -100,16 +104,23 @@ import Timing
         // session cannot end before them however late the control thread
         // is scheduled on a busy machine: the loop goes on writing silence.
         handle.perform(.togglePause)
+        // What the control thread saw after each command, to tell a refused edit from a lost one.
+        let seen = Mutex<[String]>([])
         let control = BackgroundThread {
-            _ = started.wait(upTo: .seconds(10))
+            let wasStarted = started.wait(upTo: .seconds(10))
             for command: Command in [.edit(.next), .whereAmI, .edit(.faster), .volumeUp, .edit(.slower), .togglePause] {
                 handle.perform(command)
-                _ = handle.status
+                let status = handle.status
+                seen.withLock {
+                    $0.append("\(command): step \(status.stepNumber), frame \(status.frame), paused \(status.paused), started \(wasStarted)")
+                }
             }
         }
         _ = try player.run { false }
         control.join()
-        #expect(slow.mixersMade.load(ordering: .relaxed) == 3, "the edits were not made while playing")
+        #expect(
+            slow.mixersMade.load(ordering: .relaxed) == 3,
+            "the edits were not made while playing: \(seen.withLock { $0 }); logs: \(logs.all.map(\.1))")
         // No write waited for the edits: the longest gap between two writes
         // is a write's own random delay and a period's mixing, well under the 300 ms of an edit.
         let gaps = zip(device.writeTimes.dropFirst(), device.writeTimes).map { $0 - $1 }
