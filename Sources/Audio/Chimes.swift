@@ -101,7 +101,7 @@ public enum Chimes {
     /// vectorize, where stepping z by w frame after frame would not; z moves
     /// on a block at a time. The powers and the products are single precision
     /// (the sound ends as 16-bit samples), twice as many to a vector; z itself
-    /// is stepped in double.
+    /// is kept in double, multiplied by the table's w^block.
     struct Strikes: Synthesizer {
         struct Oscillator {
             var start: Int
