@@ -70,9 +70,10 @@ public struct Transport {
             guard let current, position < timeline.steps[current].holdEnd else { return nil }
             return try changeHold(of: current, at: position, longer: edit == .lengthen)
         case .faster, .slower:
-            guard let current else { return nil }
-            // The current step changes pace only if its hold has not begun.
-            let from = position < timeline.steps[current].holdStart ? current : current + 1
+            guard !timeline.steps.isEmpty else { return nil }
+            // The current step changes pace only if its hold has not begun;
+            // before the first step (the opening), the first one does.
+            let from = current.map { position < timeline.steps[$0].holdStart ? $0 : $0 + 1 } ?? 0
             let now = edits.pace(at: from) ?? pace
             let changed = edit == .faster ? now * Self.paceStep : now / Self.paceStep
             guard (0.25...4).contains(changed) else { return nil }

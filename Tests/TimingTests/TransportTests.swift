@@ -108,4 +108,16 @@ import Timing
         #expect(try early.apply(.slower, at: early.timeline.steps[2].start) != nil)
         #expect(early.timeline.steps[2].holdEnd - early.timeline.steps[2].holdStart == Int64(37.5 * 48_000))
     }
+
+    /// A key pressed during the opening bell, before the first step: the
+    /// first step takes the new pace (it was refused, as if nothing were playing).
+    @Test func aPaceChangedDuringTheOpeningAppliesToTheFirstStep() throws {
+        var session = transport
+        let first = session.timeline.steps[0]
+        #expect(first.start > 0)
+        let before = session.timeline.cues.filter { $0.pose == first.pose && $0.kind == .breathInhale }.map(\.length)
+        #expect(try session.apply(.slower, at: 0) != nil)
+        let after = session.timeline.cues.filter { $0.pose == first.pose && $0.kind == .breathInhale }.map(\.length)
+        #expect(after.count == before.count && zip(after, before).allSatisfy { $0 > $1 }, "\(before) -> \(after)")
+    }
 }
