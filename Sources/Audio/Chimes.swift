@@ -68,10 +68,11 @@ public enum Chimes {
     public static func sound(for kind: CueKind, rate: Int, part: Range<Int>? = nil) -> Sound {
         guard let recipe = recipe(kind) else { return .silence }
         let frames = frames(for: kind, rate: rate)
+        let key = GainKey(kind: kind, rate: rate)
         let gain = peakGains.withLock { gains in
-            if let known = gains[GainKey(kind: kind, rate: rate)] { return known }
+            if let known = gains[key] { return known }
             let gain = Sound.gain(toPeak: recipe.peak, frames: frames) { Strikes(recipe, rate: rate) }
-            gains[GainKey(kind: kind, rate: rate)] = gain
+            gains[key] = gain
             return gain
         }
         // Every strike brings its own attack, so the sound itself needs no fade-in.
@@ -173,8 +174,7 @@ public enum Chimes {
         mutating func render(into output: UnsafeMutableBufferPointer<Float>) {
             let end = frame + output.count
             for index in oscillators.indices {
-                var from = max(frame, oscillators[index].start)
-                while from < end {
+                for from in stride(from: max(frame, oscillators[index].start), to: end, by: Self.block) {
                     let count = min(Self.block, end - from)
                     let (re, im) = (Float(oscillators[index].re), Float(oscillators[index].im))
                     let target = output.baseAddress! + (from - frame)
@@ -191,7 +191,6 @@ public enum Chimes {
                         }
                     }
                     advance(index, by: count)
-                    from += count
                 }
             }
             frame = end
@@ -202,11 +201,8 @@ public enum Chimes {
         mutating func skip(_ frames: Int) {
             let end = frame + frames
             for index in oscillators.indices {
-                var from = max(frame, oscillators[index].start)
-                while from < end {
-                    let count = min(Self.block, end - from)
-                    advance(index, by: count)
-                    from += count
+                for from in stride(from: max(frame, oscillators[index].start), to: end, by: Self.block) {
+                    advance(index, by: min(Self.block, end - from))
                 }
             }
             frame = end
