@@ -34,8 +34,8 @@ final class ALSADevice: PCMDevice {
             throw DeviceError(device: request.device, function: "snd_pcm_open", code: ENODEV, text: "no device")
         }
         pcm = handle
-        isServer = snd_pcm_type(handle) == SND_PCM_TYPE_IOPLUG
         let type = snd_pcm_type(handle)
+        isServer = type == SND_PCM_TYPE_IOPLUG
         let keepsTime = type != SND_PCM_TYPE_FILE && type != SND_PCM_TYPE_NULL
         do {
             var granted: DeviceFormat
@@ -68,6 +68,16 @@ final class ALSADevice: PCMDevice {
     deinit {
         close()
         pollers.deallocate()
+    }
+
+    /// Whether the PCM the name opens is a plugin that hands frames to a
+    /// sound server (ALSA's I/O plugin type); opened without waiting and
+    /// closed again.
+    static func isServer(named name: String) -> Bool {
+        var handle: OpaquePointer?
+        guard snd_pcm_open(&handle, name, SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK) == 0, let handle else { return false }
+        defer { snd_pcm_close(handle) }
+        return snd_pcm_type(handle) == SND_PCM_TYPE_IOPLUG
     }
 
     func write(_ bytes: UnsafeRawPointer, frames: Int) throws(DeviceError) -> Int {
@@ -153,12 +163,14 @@ final class ALSADevice: PCMDevice {
 
     /// The buffer the request asks for when nothing is rewound. A sound
     /// server's plugin (PulseAudio, PipeWire) keeps its whole buffer full
-    /// whatever we ask: it is asked for only the part we would keep filled.
+    /// whatever we ask: with the answers to keys in the session's stream it
+    /// is asked for only the part we would keep filled, half; with the
+    /// answers on a stream of their own, for all of it.
     private static func shallowBuffer(_ pcm: OpaquePointer, _ request: DeviceRequest, isServer: Bool, logger: Logger)
         throws(DeviceError) -> DeviceFormat
     {
         var asked = request
-        if isServer { asked.bufferMilliseconds = max(10, request.bufferMilliseconds / 2) }
+        if isServer, !request.answersApart { asked.bufferMilliseconds = max(10, request.bufferMilliseconds / 2) }
         var granted = try negotiate(pcm, asked, byPeriodSize: false)
         if granted.bufferFrames < 2 * granted.periodFrames {
             logger.debug("buffer of \(granted.bufferFrames) frames is under two periods; asking by period size")

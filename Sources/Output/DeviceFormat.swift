@@ -16,10 +16,15 @@ public struct DeviceRequest: Equatable, Sendable {
     /// wake-ups, and a key is still heard at once, put in front by a
     /// rewind. 0 never rewinds.
     public var rewindMilliseconds: Int
+    /// Whether the answers to keys play on a stream of their own
+    /// (`ReplyPlayer`): a sound server, which keeps its whole buffer full,
+    /// is then given all of `bufferMilliseconds` as a cushion, since no key
+    /// waits behind it; else only half, so a key is heard within it.
+    public var answersApart: Bool
 
     public init(
         device: String = "default", sampleRate: Int = 48_000, channels: Int = 2, bufferMilliseconds: Int = 100,
-        periods: Int = 4, sampleFormat: SampleFormat? = nil, rewindMilliseconds: Int = 0
+        periods: Int = 4, sampleFormat: SampleFormat? = nil, rewindMilliseconds: Int = 0, answersApart: Bool = false
     ) {
         self.device = device
         self.sampleRate = sampleRate
@@ -28,6 +33,7 @@ public struct DeviceRequest: Equatable, Sendable {
         self.periods = periods
         self.sampleFormat = sampleFormat
         self.rewindMilliseconds = rewindMilliseconds
+        self.answersApart = answersApart
     }
 }
 

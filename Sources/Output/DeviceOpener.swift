@@ -11,4 +11,12 @@ public struct DeviceOpener: PCMOpener {
         if let target = try SnapcastTarget.named(request.device) { return try SnapcastSink(target, request) }
         return try ALSADevice(request, logger: logger)
     }
+
+    /// Whether the name leads to a sound server (PulseAudio, PipeWire),
+    /// which plays another stream beside the session's; `false` for a
+    /// card, a Snapcast source, or a device that cannot be opened now.
+    public static func reachesSoundServer(_ device: String) -> Bool {
+        guard (try? SnapcastTarget.named(device)) == nil else { return false }
+        return ALSADevice.isServer(named: device)
+    }
 }

@@ -172,7 +172,7 @@ struct DeviceFlags: ParsableArguments {
         help: "The ALSA device (default, pulse, hw:CARD=Name, plughw:1...) or a Snapcast server's source (snapcast:pipe:PATH, snapcast:tcp:HOST:PORT); default: the config's, else default")
     var device: String?
 
-    @Option(help: ArgumentHelp("Where key earcons and the spoken status play: an ALSA device, or `output` for the session's stream (default: `default` for a Snapcast output, else the output).", valueName: "device"))
+    @Option(help: ArgumentHelp("Where key earcons and the spoken status play: an ALSA device, or `output` for the session's stream (default: `default` for a Snapcast output, a second stream on a sound server, else the output).", valueName: "device"))
     var earconDevice: String?
 
     @Option(help: ArgumentHelp("The device buffer in ms (300-500 for Bluetooth speakers; default 100).", valueName: "ms"))
@@ -205,6 +205,7 @@ struct DeviceFlags: ParsableArguments {
             device: device ?? settings.device, sampleRate: rate, channels: channels,
             bufferMilliseconds: bufferMs ?? settings.bufferMilliseconds, periods: 4,
             sampleFormat: sampleFormat ?? settings.sampleFormat,
-            rewindMilliseconds: rewindMs ?? settings.rewindMilliseconds)
+            rewindMilliseconds: rewindMs ?? settings.rewindMilliseconds,
+            answersApart: ReplyDevice.apart(asked: earconDevice ?? settings.earconDevice))
     }
 }

@@ -4,29 +4,36 @@ import Playback
 
 /// Where the answers to keys and buttons (earcons, the spoken status) play.
 /// A Snapcast studio's rooms hear the session a second or more late, so
-/// then they play on a local device, `default` unless another is named;
-/// on a sound card they stay in the session's own stream, unless a device
-/// is named. `output` names the session's own stream.
+/// then they play on a local device, `default` unless another is named; on
+/// a sound server they play on a second stream of the same server, so the
+/// session's stream keeps its whole buffer as a cushion; on a sound card
+/// they stay in the session's own stream, unless a device is named.
+/// `output` names the session's own stream.
 enum ReplyDevice {
     /// The name that keeps the answers in the session's stream.
     static let sessionStream = "output"
 
+    /// Whether the answers may play apart from the session's stream: only
+    /// `output` keeps them in it (`DeviceRequest.answersApart`).
+    static func apart(asked: String?) -> Bool { asked != sessionStream }
+
     /// The device the answers play on, `nil` for the session's own stream,
     /// with the session going to `output` and `asked` (`--earcon-device`,
     /// the config's `earcon_device`) named, if anything was.
-    static func name(asked: String?, output: String) -> String? {
-        let isSnapcast = (try? SnapcastTarget.named(output)) != nil
-        guard let device = asked ?? (isSnapcast ? "default" : nil), device != sessionStream, device != output else {
-            return nil
-        }
-        return device
+    /// `outputIsSoundServer` is asked only when it decides.
+    static func name(asked: String?, output: String, outputIsSoundServer: () -> Bool) -> String? {
+        guard apart(asked: asked) else { return nil }
+        if let asked, asked != output { return asked }
+        if asked == nil, (try? SnapcastTarget.named(output)) != nil { return "default" }
+        return outputIsSoundServer() ? output : nil
     }
 
     /// Opens the device the answers play on, or says in the log why they
     /// stay in the session's stream (a box without a local card still
     /// answers, late).
     static func open(asked: String?, output: String, rate: Int, logger: Logger) -> ReplyPlayer? {
-        guard let device = name(asked: asked, output: output) else { return nil }
+        let named = name(asked: asked, output: output) { DeviceOpener.reachesSoundServer(output) }
+        guard let device = named else { return nil }
         do {
             let stream = try DeviceStream(
                 request: DeviceRequest(device: device, sampleRate: rate, channels: 2),

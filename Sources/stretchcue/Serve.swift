@@ -52,7 +52,8 @@ extension Stretchcue {
                         request: DeviceRequest(
                             device: settings.device, sampleRate: settings.options.sampleRate, channels: settings.mix.channels,
                             bufferMilliseconds: settings.bufferMilliseconds, sampleFormat: settings.sampleFormat,
-                            rewindMilliseconds: settings.rewindMilliseconds),
+                            rewindMilliseconds: settings.rewindMilliseconds,
+                            answersApart: ReplyDevice.apart(asked: settings.earconDevice)),
                         opener: DeviceOpener(logger: logger), logger: logger, giveUpAfter: settings.live.giveUpAfter,
                         stallTimeout: .milliseconds(Int(settings.stallTimeout * 1000)),
                         wait: { duration, more in Interruption.sleep(duration) { more() || stopping() } })
