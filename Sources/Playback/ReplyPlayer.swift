@@ -14,6 +14,14 @@ public final class ReplyPlayer: Sendable {
     public let sampleRate: Int
     private let mailbox = Mailbox()
     private let thread: BackgroundThread
+    /// How long a device may take nothing, once the program asks to end,
+    /// before a write gives up.
+    private let abandonAfter: Duration
+
+    /// A period late, and 50 ms more: as the session's own stream.
+    private static func abandonAfter(_ format: DeviceFormat) -> Duration {
+        .milliseconds(50 + format.periodFrames * 1000 / max(1, format.sampleRate))
+    }
 
     /// What the control thread has posted and the reply thread not taken
     /// yet, and the wake-up that tells it.
@@ -30,6 +38,19 @@ public final class ReplyPlayer: Sendable {
         let wakeUp = WakeUp()
         /// The longest from an answer's post to its first frame heard, in microseconds.
         let longestLatency = Atomic<Int>(0)
+        /// Since when the reply thread is inside a call to the device (a
+        /// write, the close), in nanoseconds after `start`; 0 while it is not.
+        let inDeviceSince = Atomic<Int>(0)
+        let start = ContinuousClock.now
+        /// Set, and `ended` signalled, once the reply thread is done.
+        let done = Atomic<Bool>(false)
+        let ended = Semaphore()
+
+        /// Now, in nanoseconds after `start` (1 at least).
+        func nanosecondsNow() -> Int {
+            let (seconds, attoseconds) = (ContinuousClock.now - start).components
+            return max(1, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        }
     }
 
     /// The longest time so far from a command to its answer's first frame
@@ -39,6 +60,7 @@ public final class ReplyPlayer: Sendable {
     /// Takes over `stream`, which only the reply thread uses from now on.
     public init(stream: DeviceStream, logger: Logger) {
         sampleRate = stream.format.sampleRate
+        abandonAfter = Self.abandonAfter(stream.format)
         let writer = Writer(stream: stream, logger: logger)
         thread = BackgroundThread { [mailbox] in writer.run(mailbox) }
     }
@@ -49,7 +71,10 @@ public final class ReplyPlayer: Sendable {
     /// Speaks `sound` now, at `gain`, instead of the speech playing.
     public func speech(_ sound: Sound, gain: Float) { post(speech: sound, gain: gain) }
 
-    /// Plays out what was posted, then closes the device; once only matters.
+    /// Plays out what was posted, then closes the device; once only
+    /// matters. A reply thread held inside the device (a sound server's
+    /// plugin waits up to 30 s for a hung server) is not waited for: it
+    /// ends with the program.
     public func finish() {
         let first = mailbox.inbox.withLock { inbox in
             defer { inbox.finishing = true }
@@ -57,6 +82,14 @@ public final class ReplyPlayer: Sendable {
         }
         guard first else { return }
         mailbox.wakeUp.signal()
+        // Once finishing, a write that waits for room gives up after
+        // `abandonAfter`, and a close takes a moment; longer is a hang.
+        let stuckAfter = 50_000_000 + Int(abandonAfter / .nanoseconds(1))
+        while !mailbox.done.load(ordering: .acquiring) {
+            let since = mailbox.inDeviceSince.load(ordering: .relaxed)
+            if since > 0, mailbox.nanosecondsNow() - since > stuckAfter { return }
+            mailbox.ended.wait(upTo: .milliseconds(5))
+        }
         thread.join()
     }
 
@@ -85,9 +118,11 @@ public final class ReplyPlayer: Sendable {
 
         func run(_ mailbox: Mailbox) {
             let wakeUp = mailbox.wakeUp
+            let abandonAfter = ReplyPlayer.abandonAfter(stream.format)
             var buffers = PeriodBuffers(stream.format)
             var overlays = Overlays(sampleRate: stream.format.sampleRate)
             var silenceLeft = 0
+            var outcome = DeviceStream.Outcome.written
             while true {
                 let taken = mailbox.inbox.withLock { inbox in
                     defer { (inbox.earcon, inbox.speech, inbox.posted) = (nil, nil, nil) }
@@ -112,14 +147,25 @@ public final class ReplyPlayer: Sendable {
                 overlays.mix(into: buffers.samples, count: buffers.frames, channels: buffers.format.channels, gain: taken.gain)
                 buffers.encode(count: buffers.frames)
                 if !sounding { silenceLeft -= buffers.frames }
-                // A new answer waits for room like the rest; a hung device is given up after its stall timeout.
-                if stream.write(buffers.bytes, frames: buffers.frames, wakeUp: wakeUp, abandon: { _ in false }) == .lost {
+                // A new answer waits for room like the rest; a hung device is given up after its
+                // stall timeout, or soon after the program asks to end, so the end never waits for it.
+                mailbox.inDeviceSince.store(mailbox.nanosecondsNow(), ordering: .relaxed)
+                outcome = stream.write(buffers.bytes, frames: buffers.frames, wakeUp: wakeUp) { stalled in
+                    stalled > abandonAfter && mailbox.inbox.withLock { $0.finishing }
+                }
+                mailbox.inDeviceSince.store(0, ordering: .relaxed)
+                if outcome == .abandoned { break }
+                if outcome == .lost {
                     (overlays.earcon, overlays.speech, silenceLeft) = (nil, nil, 0)
                 } else if let posted = taken.posted {
                     note(latency: posted, mailbox)
                 }
             }
-            stream.finish()
+            // A device given up on while it took nothing is closed on a thread of its own.
+            mailbox.inDeviceSince.store(mailbox.nanosecondsNow(), ordering: .relaxed)
+            if outcome == .abandoned { stream.abandon() } else { stream.finish() }
+            mailbox.done.store(true, ordering: .releasing)
+            mailbox.ended.signal()
         }
 
         /// Notes how long the answer posted at `posted` takes to be heard:

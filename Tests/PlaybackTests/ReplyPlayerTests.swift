@@ -63,6 +63,27 @@ import Testing
         #expect(longestLatencyIsTimed(replies))
     }
 
+    /// A hung sound server holds the pulse plugin's write for up to 30 s:
+    /// the program's end does not wait for the reply thread held there.
+    @Test func finishingDoesNotWaitForAReplyThreadHeldInsideTheDevice() throws {
+        let opener = ScriptedOpener()
+        let stream = try stream(opener)
+        let entered = WakeUp()
+        let release = WakeUp()
+        let returned = WakeUp()
+        opener.devices[0].onWrite = { _ in
+            entered.signal()
+            _ = release.wait(upTo: .seconds(20))
+            returned.signal()
+        }
+        let replies = ReplyPlayer(stream: stream, logger: CollectedLogs().logger)
+        replies.earcon(steady(2000, frames: 500), gain: 1)
+        #expect(entered.wait(upTo: .seconds(10)))
+        replies.finish()
+        #expect(!returned.wait(upTo: .zero), "finish waited until the write returned")
+        release.signal()
+    }
+
     /// Whether the time to an answer was measured at all (a scripted device holds nothing ahead).
     private func longestLatencyIsTimed(_ replies: ReplyPlayer) -> Bool {
         replies.longestLatency > .zero && replies.longestLatency < .seconds(5)
