@@ -177,11 +177,15 @@ enum RealTime {
         let gap = Double(resumed - pauseEarcon) / 48_000
         #expect(abs(gap - pauseLasted) < 0.2, "paused \(gap) s for requests \(pauseLasted) s apart", sourceLocation: sourceLocation)
         #expect(resumed - afterEarcon > 48_000, "the silence was cut short", sourceLocation: sourceLocation)
-        // The resume earcon where the sound comes back.
+        // The resume earcon where the sound comes back. On a sound server it
+        // plays on a stream of its own, which the server mixes in by rewinding
+        // its sink; the null sink's monitor recorded here cannot take back what
+        // it passed on, so the earcon's first milliseconds may be missing from
+        // the recording (494 frames once in CI): within 20 ms.
         let comeback = Array(left[(resumed - 2400)..<(resumed + 14_400)])
         let resumeEarcon = Alignment.find(Earcons.resume, in: comeback, threshold: 0.9)
         #expect(
-            resumeEarcon.map { abs($0 - 2400) < 480 } == true,
+            resumeEarcon.map { abs($0 - 2400) < 960 } == true,
             "resume earcon at \(resumeEarcon.map(String.init) ?? "none")", sourceLocation: sourceLocation)
         // The next earcon about 1.5 s later, and then the second pose's announcement as rendered.
         let window = Array(left[(resumed + 48_000)..<min(left.count, resumed + 3 * 48_000)])
