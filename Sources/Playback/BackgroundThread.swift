@@ -31,6 +31,10 @@ public final class BackgroundThread: Sendable {
     /// Waits for the closure to return.
     public func join() { pthread_join(thread, nil) }
 
+    /// Lets the thread end on its own, unjoined: for one held where it may
+    /// never return. Neither `join` nor `detach` may follow.
+    public func detach() { pthread_detach(thread) }
+
     private final class Box {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }

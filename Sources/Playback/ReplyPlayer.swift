@@ -73,8 +73,8 @@ public final class ReplyPlayer: Sendable {
 
     /// Plays out what was posted, then closes the device; once only
     /// matters. A reply thread held inside the device (a sound server's
-    /// plugin waits up to 30 s for a hung server) is not waited for: it
-    /// ends with the program.
+    /// plugin waits up to 30 s for a hung server) is not waited for: it is
+    /// detached, and ends when the device lets it go or with the program.
     public func finish() {
         let first = mailbox.inbox.withLock { inbox in
             defer { inbox.finishing = true }
@@ -87,7 +87,10 @@ public final class ReplyPlayer: Sendable {
         let stuckAfter = 50_000_000 + Int(abandonAfter / .nanoseconds(1))
         while !mailbox.done.load(ordering: .acquiring) {
             let since = mailbox.inDeviceSince.load(ordering: .relaxed)
-            if since > 0, mailbox.nanosecondsNow() - since > stuckAfter { return }
+            if since > 0, mailbox.nanosecondsNow() - since > stuckAfter {
+                thread.detach()
+                return
+            }
             mailbox.ended.wait(upTo: .milliseconds(5))
         }
         thread.join()
