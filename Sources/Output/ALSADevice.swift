@@ -35,7 +35,7 @@ final class ALSADevice: PCMDevice {
         }
         pcm = handle
         let type = snd_pcm_type(handle)
-        isServer = type == SND_PCM_TYPE_IOPLUG
+        isServer = Self.isServer(handle)
         let keepsTime = type != SND_PCM_TYPE_FILE && type != SND_PCM_TYPE_NULL
         do {
             var granted: DeviceFormat
@@ -77,8 +77,11 @@ final class ALSADevice: PCMDevice {
         var handle: OpaquePointer?
         guard snd_pcm_open(&handle, name, SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK) == 0, let handle else { return false }
         defer { snd_pcm_close(handle) }
-        return snd_pcm_type(handle) == SND_PCM_TYPE_IOPLUG
+        return isServer(handle)
     }
+
+    /// Whether an open PCM is ALSA's I/O plugin type, which hands frames to a sound server.
+    private static func isServer(_ pcm: OpaquePointer) -> Bool { snd_pcm_type(pcm) == SND_PCM_TYPE_IOPLUG }
 
     func write(_ bytes: UnsafeRawPointer, frames: Int) throws(DeviceError) -> Int {
         let result = snd_pcm_writei(pcm, bytes, snd_pcm_uframes_t(frames))

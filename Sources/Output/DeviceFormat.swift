@@ -87,6 +87,11 @@ public struct DeviceFormat: Equatable, Sendable, CustomStringConvertible {
         rewinds ? min(bufferFrames, Self.refillPeriods * periodFrames) : bufferFrames - fillFrames + periodFrames
     }
 
+    /// How long a device may take nothing, once the program asks to end,
+    /// before a write gives up on it: longer than a healthy device ever
+    /// makes a write wait (a period late, and 50 ms more).
+    public var abandonAfter: Duration { .milliseconds(50 + periodFrames * 1000 / max(1, sampleRate)) }
+
     /// Bytes of one frame as the device takes it.
     public var bytesPerFrame: Int { channels * sampleFormat.bytesPerSample }
 

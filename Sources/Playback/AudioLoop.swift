@@ -127,7 +127,7 @@ public final class AudioLoop {
         let stopped = stopping || outcome != .written
         if outcome == .written {
             // Played out: a buffer of silence behind the sound, on a device that still moves.
-            _ = writeSilence(frames: stream.format.bufferFrames) { $0 > self.abandonAfter }
+            _ = writeSilence(frames: stream.format.bufferFrames) { $0 > self.stream.format.abandonAfter }
         }
         // A device given up on while it took nothing cannot be stopped without waiting for it.
         if outcome == .abandoned { stream.abandon() } else { stream.finish() }
@@ -165,7 +165,7 @@ public final class AudioLoop {
         }
         handOff.writePosition.store(position + Int64(used), ordering: .relaxed)
         let outcome = stream.write(buffers.bytes, frames: count, wakeUp: handOff.wakeUp) { stalled in
-            stalled > self.abandonAfter && stopAsked()
+            stalled > self.stream.format.abandonAfter && stopAsked()
         }
         if outcome == .written {
             if let before, retirements == retiredBefore {
@@ -192,12 +192,6 @@ public final class AudioLoop {
         sessionFramesSinceOpen -= Int64(used)
         handOff.writePosition.store(position, ordering: .relaxed)
         published(written: 0)
-    }
-
-    /// How long a device may take nothing before a stop gives up on it:
-    /// longer than a healthy device ever makes a write wait.
-    private var abandonAfter: Duration {
-        .milliseconds(50 + stream.format.periodFrames * 1000 / max(1, stream.format.sampleRate))
     }
 
     /// Counts frames written and tells the control thread where the listener is.

@@ -14,14 +14,8 @@ public final class ReplyPlayer: Sendable {
     public let sampleRate: Int
     private let mailbox = Mailbox()
     private let thread: BackgroundThread
-    /// How long a device may take nothing, once the program asks to end,
-    /// before a write gives up.
+    /// How long a write waits on a device that takes nothing once finishing.
     private let abandonAfter: Duration
-
-    /// A period late, and 50 ms more: as the session's own stream.
-    private static func abandonAfter(_ format: DeviceFormat) -> Duration {
-        .milliseconds(50 + format.periodFrames * 1000 / max(1, format.sampleRate))
-    }
 
     /// What the control thread has posted and the reply thread not taken
     /// yet, and the wake-up that tells it.
@@ -60,7 +54,7 @@ public final class ReplyPlayer: Sendable {
     /// Takes over `stream`, which only the reply thread uses from now on.
     public init(stream: DeviceStream, logger: Logger) {
         sampleRate = stream.format.sampleRate
-        abandonAfter = Self.abandonAfter(stream.format)
+        abandonAfter = stream.format.abandonAfter
         let writer = Writer(stream: stream, logger: logger)
         thread = BackgroundThread { [mailbox] in writer.run(mailbox) }
     }
@@ -121,7 +115,7 @@ public final class ReplyPlayer: Sendable {
 
         func run(_ mailbox: Mailbox) {
             let wakeUp = mailbox.wakeUp
-            let abandonAfter = ReplyPlayer.abandonAfter(stream.format)
+            let abandonAfter = stream.format.abandonAfter
             var buffers = PeriodBuffers(stream.format)
             var overlays = Overlays(sampleRate: stream.format.sampleRate)
             var silenceLeft = 0
