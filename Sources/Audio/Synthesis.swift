@@ -81,15 +81,13 @@ extension Sound {
                 // Between the fades every frame takes the same gain: a loop with no branch.
                 let plainStart = min(max(first, fadeIn), end)
                 let plain = plainStart..<max(plainStart, min(end, frames - fadeOut))
-                for frame in first..<plain.lowerBound {
-                    output[frame - part.lowerBound] = Sound.quantize(chunk[frame - start] * faded(frame))
-                }
-                for frame in plain {
-                    output[frame - part.lowerBound] = Sound.quantize(chunk[frame - start] * gain)
-                }
-                for frame in plain.upperBound..<end {
-                    output[frame - part.lowerBound] = Sound.quantize(chunk[frame - start] * faded(frame))
-                }
+                // Both indexed by the frame of the whole sound: no arithmetic
+                // that could overflow (and so trap) inside the loops, which vectorize.
+                let source = chunk.baseAddress! - start
+                let target = output.baseAddress! - part.lowerBound
+                for frame in first..<plain.lowerBound { target[frame] = Sound.quantize(source[frame] * faded(frame)) }
+                for frame in plain { target[frame] = Sound.quantize(source[frame] * gain) }
+                for frame in plain.upperBound..<end { target[frame] = Sound.quantize(source[frame] * faded(frame)) }
             }
         }
         self.init(channels: 1, samples: samples)

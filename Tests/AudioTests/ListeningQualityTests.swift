@@ -67,6 +67,43 @@ import Timing
         #expect(pattern.contains(":1:") ? joins == 0 : joins >= 10)
     }
 
+    /// An inhale glides up a fifth at equal musical steps per second, its
+    /// wave the fundamental with second and third harmonics at 0.22 and 0.06
+    /// of it: the pitch and the harmonics measured in 40 ms windows along it.
+    @Test func anInhaleGlidesUpAFifthWithItsHarmonics() {
+        let rate = 48_000
+        let frames = 4 * rate
+        let sound = BreathTones.sound(for: .breathInhale, frames: frames, rate: rate, joined: true)
+        #expect(sound.channels == 1 && sound.frames == frames)
+        let window = rate / 25
+        for fraction in [0.25, 0.5, 0.75] {
+            let start = Int(Double(frames) * fraction) - window / 2
+            let samples = sound.samples[start..<start + window].map(Double.init)
+            let expected = BreathTones.low * pow(BreathTones.high / BreathTones.low, fraction)
+            let pitch = stride(from: expected * 0.97, through: expected * 1.03, by: 0.05).max {
+                Self.magnitude(samples, at: $0, rate: rate) < Self.magnitude(samples, at: $1, rate: rate)
+            }!
+            #expect(abs(pitch / expected - 1) < 0.002, "at \(fraction) of the inhale: \(pitch) Hz, expected \(expected) Hz")
+            let fundamental = Self.magnitude(samples, at: pitch, rate: rate)
+            let second = Self.magnitude(samples, at: 2 * pitch, rate: rate) / fundamental
+            let third = Self.magnitude(samples, at: 3 * pitch, rate: rate) / fundamental
+            #expect(abs(second - 0.22) < 0.005 && abs(third - 0.06) < 0.005, "at \(fraction): harmonics \(second), \(third)")
+        }
+    }
+
+    /// The magnitude of `frequency` in `samples` under a Hann window.
+    static func magnitude(_ samples: [Double], at frequency: Double, rate: Int) -> Double {
+        var (re, im) = (0.0, 0.0)
+        let count = Double(samples.count)
+        for (index, sample) in samples.enumerated() {
+            let hann = 0.5 - 0.5 * cos(2 * Double.pi * Double(index) / count)
+            let angle = 2 * Double.pi * frequency * Double(index) / Double(rate)
+            re += sample * hann * cos(angle)
+            im -= sample * hann * sin(angle)
+        }
+        return (re * re + im * im).squareRoot()
+    }
+
     /// The 10 ms RMS levels, in dB, of `count` frames from `start`.
     static func levels(_ mixer: Mixer, from start: Int64, count: Int, window: Int) throws -> [Double] {
         let samples = try Render.frames(mixer, from: start, count: count, channels: 1)
