@@ -78,6 +78,7 @@ extension Sound {
             Self.synthesize(from: part.lowerBound, through: part.upperBound, frames: frames, make) { start, chunk in
                 let first = max(start, part.lowerBound)
                 let end = min(start + chunk.count, part.upperBound)
+                guard first < end else { return }
                 // Between the fades every frame takes the same gain: a loop with no branch.
                 let plainStart = min(max(first, fadeIn), end)
                 let plain = plainStart..<max(plainStart, min(end, frames - fadeOut))

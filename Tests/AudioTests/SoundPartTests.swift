@@ -62,6 +62,11 @@ import Timing
             }
             #expect(joined == whole.samples, "\(kind.rawValue)")
         }
+        // An empty part, inside the sound or past its end, is no frames.
+        for part in [5000..<5000, 10 * rate..<11 * rate] {
+            #expect(Chimes.sound(for: .chimeStart, rate: rate, part: part).frames == 0)
+            #expect(BreathTones.sound(for: .breathInhale, frames: 6 * rate, rate: rate, joined: true, part: part).frames == 0)
+        }
     }
 
     /// A 60 s prompt in a live mixer: whatever window is prepared, memory
