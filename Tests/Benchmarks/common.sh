@@ -26,6 +26,16 @@ bench_require() {
     done
 }
 
+# bench_private_runtime NAME: makes a temporary folder, tmp, with a runtime
+# folder in it (XDG_RUNTIME_DIR), so that `.ci/pulse start` starts a sound
+# server of the script's own; the script's exit trap stops it and removes tmp.
+bench_private_runtime() {
+    tmp=$(mktemp -d "/tmp/stretchcue-$1.XXXXXX")
+    export XDG_RUNTIME_DIR="$tmp/runtime"
+    mkdir -m 700 "$XDG_RUNTIME_DIR"
+    unset PULSE_SERVER
+}
+
 # bench_build: a release build in its own scratch folder, so it never shares
 # .build with another build running at the same time; sets bin. Needs $tmp.
 bench_build() {

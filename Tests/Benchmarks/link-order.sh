@@ -24,10 +24,7 @@ bench_install valgrind:valgrind
 if ! command -v pulseaudio >/dev/null || ! command -v pactl >/dev/null; then .ci/setup --test >&2; fi
 bench_require python3 swift valgrind pulseaudio pactl
 
-tmp=$(mktemp -d /tmp/stretchcue-link-order.XXXXXX)
-export XDG_RUNTIME_DIR="$tmp/runtime"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
-unset PULSE_SERVER
+bench_private_runtime link-order
 finish() {
     .ci/pulse stop >/dev/null 2>&1 || true
     rm -rf "$tmp"

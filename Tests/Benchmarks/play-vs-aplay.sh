@@ -77,11 +77,8 @@ if ! command -v aplay >/dev/null || ! command -v pulseaudio >/dev/null || ! comm
 fi
 bench_require python3 swift aplay strace pulseaudio pactl
 
-tmp=$(mktemp -d /tmp/stretchcue-bench.XXXXXX)
 # A private sound server, stopped again whatever happens.
-export XDG_RUNTIME_DIR="$tmp/runtime"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
-unset PULSE_SERVER
+bench_private_runtime bench
 finish() {
     .ci/pulse stop >/dev/null 2>&1 || true
     rm -rf "$tmp"

@@ -51,10 +51,7 @@ if ! command -v parec >/dev/null || ! command -v pulseaudio >/dev/null; then .ci
 bench_require python3 swift parec pulseaudio pactl stress-ng
 python3 -c 'import numpy' 2>/dev/null || { echo "bench: python3 needs numpy (apt-get install python3-numpy)" >&2; exit 2; }
 
-tmp=$(mktemp -d /tmp/stretchcue-soak.XXXXXX)
-export XDG_RUNTIME_DIR="$tmp/runtime"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
-unset PULSE_SERVER
+bench_private_runtime soak
 pids=()
 finish() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

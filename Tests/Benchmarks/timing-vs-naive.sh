@@ -25,10 +25,7 @@ if ! command -v parec >/dev/null || ! command -v aplay >/dev/null; then .ci/setu
 bench_require python3 swift parec aplay pulseaudio pactl
 python3 -c 'import numpy' 2>/dev/null || { echo "bench: python3 needs numpy (apt-get install python3-numpy)" >&2; exit 2; }
 
-tmp=$(mktemp -d /tmp/stretchcue-timing.XXXXXX)
-export XDG_RUNTIME_DIR="$tmp/runtime"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
-unset PULSE_SERVER
+bench_private_runtime timing
 recorder=
 finish() {
     [[ -z $recorder ]] || kill "$recorder" 2>/dev/null || true
