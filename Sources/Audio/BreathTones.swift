@@ -55,7 +55,7 @@ public enum BreathTones {
     /// second) whose phase, the integral of the frequency, is in closed form,
     /// under a quarter-sine envelope.
     ///
-    /// Made a block of frames at a time in a loop that vectorizes: a frame's
+    /// Made a block of frames at a time in loops that vectorize: a frame's
     /// glide factor is its block's, from the formula, times a table of the
     /// step's powers; the envelope's angle is its block's, turned by a table
     /// of small turns; the wave is a polynomial, not a table read. Every
