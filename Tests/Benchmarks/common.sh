@@ -28,12 +28,20 @@ bench_require() {
 
 # bench_private_runtime NAME: makes a temporary folder, tmp, with a runtime
 # folder in it (XDG_RUNTIME_DIR), so that `.ci/pulse start` starts a sound
-# server of the script's own; the script's exit trap stops it and removes tmp.
+# server of the script's own, and sets an exit trap that stops that server
+# and removes tmp (bench_private_runtime_finish; a script with more to end
+# sets its own trap and calls it).
 bench_private_runtime() {
     tmp=$(mktemp -d "/tmp/stretchcue-$1.XXXXXX")
     export XDG_RUNTIME_DIR="$tmp/runtime"
     mkdir -m 700 "$XDG_RUNTIME_DIR"
     unset PULSE_SERVER
+    trap bench_private_runtime_finish EXIT
+    trap 'exit 130' INT TERM
+}
+bench_private_runtime_finish() {
+    .ci/pulse stop >/dev/null 2>&1 || true
+    rm -rf "$tmp"
 }
 
 # bench_build: a release build in its own scratch folder, so it never shares

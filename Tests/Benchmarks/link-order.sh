@@ -25,12 +25,6 @@ if ! command -v pulseaudio >/dev/null || ! command -v pactl >/dev/null; then .ci
 bench_require python3 swift valgrind pulseaudio pactl
 
 bench_private_runtime link-order
-finish() {
-    .ci/pulse stop >/dev/null 2>&1 || true
-    rm -rf "$tmp"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
 
 bench_build
 # valgrind cannot read all of the Swift compiler's debug information: a copy without it, symbols kept.

@@ -79,12 +79,6 @@ bench_require python3 swift aplay strace pulseaudio pactl
 
 # A private sound server, stopped again whatever happens.
 bench_private_runtime bench
-finish() {
-    .ci/pulse stop >/dev/null 2>&1 || true
-    rm -rf "$tmp"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
 
 bench_build
 wav="$tmp/session.wav"

@@ -55,11 +55,9 @@ bench_private_runtime soak
 pids=()
 finish() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    .ci/pulse stop >/dev/null 2>&1 || true
-    rm -rf "$tmp"
+    bench_private_runtime_finish
 }
 trap finish EXIT
-trap 'exit 130' INT TERM
 
 bench_build
 echo "bench: revision $(bench_revision)" >&2

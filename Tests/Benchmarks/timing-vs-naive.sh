@@ -29,11 +29,9 @@ bench_private_runtime timing
 recorder=
 finish() {
     [[ -z $recorder ]] || kill "$recorder" 2>/dev/null || true
-    .ci/pulse stop >/dev/null 2>&1 || true
-    rm -rf "$tmp"
+    bench_private_runtime_finish
 }
 trap finish EXIT
-trap 'exit 130' INT TERM
 
 routine=${1:-}
 if [[ -z $routine ]]; then
