@@ -2,7 +2,7 @@
 # Writes Sources/stretchcue/link-order.txt: the functions of the program that
 # its common runs execute, which a release build's linker places first and
 # together (Package.swift), so a session touches fewer pages of the program
-# and its peak RSS is smaller (BENCHMARKS.md, "Where play's memory goes").
+# and its peak RSS is smaller (BENCHMARKS.md, "Where play's RSS goes").
 #
 # Usage: Tests/Benchmarks/link-order.sh
 # Exit status: 0 written, 2 a setup error.
