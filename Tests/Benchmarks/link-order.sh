@@ -8,7 +8,7 @@
 # Exit status: 0 written, 2 a setup error.
 #
 # How: a release build run under valgrind's callgrind for `--help`, `plan`,
-# `packs check`, `render` and `play` of a short routine, on ALSA's null
+# `packs check`, `render` and `play` of the six-pose routine (2:25), on ALSA's null
 # device and on a private PulseAudio server (as .ci/pulse starts it); every
 # function of the program that any of them executed is listed, by its
 # mangled name. Run it again after large changes: a function missing from the
@@ -31,8 +31,7 @@ bench_build
 strip --strip-debug -o "$tmp/stretchcue" "$bin"
 bin=$tmp/stretchcue
 export STRETCHCUE_SOUNDS=$PWD/Sounds
-printf 'name: Two\nhold: 4\nsettle: 0.5\nrest: 0.5\nposes:\n' >"$tmp/two.yaml"
-for n in 1 2; do printf '  - id: p%s\n    name: P%s\n    prompt: side.left\n    sides: [left, right]\n' "$n" "$n" >>"$tmp/two.yaml"; done
+bench_six_poses >"$tmp/six.yaml"
 .ci/pulse start >&2 || exit 2
 
 # profile NAME ARGUMENT...: the program under callgrind, names as the symbol table has them.
@@ -50,9 +49,9 @@ profile() {
 profile help --help
 profile plan plan
 profile check packs check default
-profile render render "$tmp/two.yaml" -o "$tmp/two.wav"
-profile null play "$tmp/two.yaml" -D null --lead-in-ms 0
-profile pulse play "$tmp/two.yaml" -D pulse --lead-in-ms 0
+profile render render "$tmp/six.yaml" -o "$tmp/six.wav"
+profile null play "$tmp/six.yaml" -D null --lead-in-ms 0
+profile pulse play "$tmp/six.yaml" -D pulse --lead-in-ms 0
 
 python3 - "$bin" "$tmp"/callgrind.* >Sources/stretchcue/link-order.txt <<'EOF'
 import os, re, sys
