@@ -90,21 +90,30 @@ let package = Package(
 // lld links the executable with the functions that common runs execute first
 // (Sources/stretchcue/link-order.txt, written by Tests/Benchmarks/link-order.sh)
 // and its relative relocations packed (DT_RELR, glibc 2.36 and later).
+// Nothing of the program is exported to the libraries it loads (the
+// toolchain exports every symbol: a symbol table of 300 KiB read at load),
+// and the few functions of libstdc++ and libgcc_s that Swift's runtime
+// calls are linked in rather than the whole libraries loaded (about 1 MiB
+// of RSS): the folder Sources/stretchcue/static-libstdc++ is searched first
+// for the toolchain's `-lstdc++`, and its libstdc++.so is a linker script
+// naming libstdc++.a.
 let programModules: Set = [
     "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Service", "stretchcue",
 ]
 let linkOrder = "\(Context.packageDirectory)/Sources/stretchcue/link-order.txt"
+let staticLibStdCxx = "\(Context.packageDirectory)/Sources/stretchcue/static-libstdc++"
 for target in package.targets where programModules.contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? [])
         + [.unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]
 }
 for target in package.targets where target.name == "stretchcue" {
-    target.exclude.append("link-order.txt")
+    target.exclude += ["link-order.txt", "static-libstdc++"]
     target.linkerSettings = (target.linkerSettings ?? []) + [
         .unsafeFlags(
             [
                 "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
                 "-Xlinker", "--symbol-ordering-file", "-Xlinker", linkOrder, "-Xlinker", "--no-warn-symbol-ordering",
+                "-Xlinker", "--no-export-dynamic", "-L", staticLibStdCxx, "-Xclang-linker", "-static-libgcc",
             ], .when(configuration: .release))
     ]
 }
