@@ -179,7 +179,10 @@ final class ALSADevice: PCMDevice {
             logger.debug("buffer of \(granted.bufferFrames) frames is under two periods; asking by period size")
             granted = try negotiate(pcm, asked, byPeriodSize: true)
         }
-        if isServer { granted.fillFrames = granted.bufferFrames }
+        if isServer {
+            granted.fillFrames = granted.bufferFrames
+            granted.feedsSoundServer = true
+        }
         return granted
     }
 

@@ -57,15 +57,20 @@ public struct DeviceFormat: Equatable, Sendable, CustomStringConvertible {
     /// listener; a TCP connection to a Snapcast server cannot (what the
     /// server has taken is out of sight), so a stall is found by time alone.
     public var reportsDelay: Bool
+    /// Whether the device is a stream of a sound server (PulseAudio,
+    /// PipeWire, through ALSA's plugin), whose own threads play in real time.
+    public var feedsSoundServer: Bool
 
     /// `fillFrames` defaults to half the buffer, and two periods at least.
     public init(
         sampleRate: Int, channels: Int, sampleFormat: SampleFormat, periodFrames: Int, bufferFrames: Int,
-        fillFrames: Int? = nil, keepsTime: Bool = true, rewinds: Bool = false, reportsDelay: Bool = true
+        fillFrames: Int? = nil, keepsTime: Bool = true, rewinds: Bool = false, reportsDelay: Bool = true,
+        feedsSoundServer: Bool = false
     ) {
         self.keepsTime = keepsTime
         self.rewinds = rewinds
         self.reportsDelay = reportsDelay
+        self.feedsSoundServer = feedsSoundServer
         self.sampleRate = sampleRate
         self.channels = channels
         self.sampleFormat = sampleFormat

@@ -90,9 +90,17 @@ public final class AudioLoop {
     /// rebuilt when it came back at another rate.
     ///
     /// On a device that keeps time the loop runs in real time where the
-    /// system allows it (see `inRealTime`).
+    /// system allows it (see `inRealTime`), but not into a sound server:
+    /// there the server's threads play in real time and the stream's buffer
+    /// is the loop's cushion, while a real-time loop keeps preempting the
+    /// client library's thread that holds the lock it needs next (a third
+    /// more CPU time for the whole session, BENCHMARKS.md).
     public func run(shouldStop: @escaping () -> Bool) throws -> PlaybackSummary {
         guard stream.format.keepsTime else { return try play(shouldStop: shouldStop) }
+        guard !stream.format.feedsSoundServer else {
+            logger.debug("the audio thread runs at normal priority: the sound server plays in real time")
+            return try play(shouldStop: shouldStop)
+        }
         return try inRealTime { raised in
             logger.debug("the audio thread runs \(raised ? "in real time (SCHED_FIFO)" : "at normal priority")")
             return try play(shouldStop: shouldStop)

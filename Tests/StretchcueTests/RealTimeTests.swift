@@ -147,6 +147,8 @@ extension RealTimeTests {
         #expect(latency != nil && latency! < 80, "key to earcon: \(latency.map(String.init) ?? "not logged") ms")
         // On a sound server the answers play on a stream of their own.
         #expect(log.contains("the answers to keys and buttons play on 'pulse'"), "\(log)")
+        // The server plays in real time; the audio thread is not raised above the client library's.
+        #expect(log.contains("the audio thread runs at normal priority: the sound server plays in real time"), "\(log)")
         let modesAfter = terminal.modes
         #expect(modesAfter.c_lflag == modesBefore.c_lflag && modesAfter.c_iflag == modesBefore.c_iflag)
         #expect(terminal.output.contains("stopped after"))
