@@ -14,9 +14,6 @@ final class ALSADevice: PCMDevice {
     let format: DeviceFormat
     private let pcm: OpaquePointer
     private let name: String
-    /// A sound server's plugin: its delay is worked out from the room left,
-    /// since asking it (`snd_pcm_delay`) may wait for the server.
-    private let isServer: Bool
     /// The PCM's poll descriptors, and one more slot for a wake-up.
     private let pollers: UnsafeMutableBufferPointer<pollfd>
     private var closed = false
@@ -35,7 +32,7 @@ final class ALSADevice: PCMDevice {
         }
         pcm = handle
         let type = snd_pcm_type(handle)
-        isServer = Self.isServer(handle)
+        let isServer = Self.isServer(handle)
         let keepsTime = type != SND_PCM_TYPE_FILE && type != SND_PCM_TYPE_NULL
         do {
             var granted: DeviceFormat
@@ -121,7 +118,9 @@ final class ALSADevice: PCMDevice {
     }
 
     func delay() -> Int {
-        if isServer {
+        // A sound server's delay is worked out from the room left, since
+        // asking it (`snd_pcm_delay`) may wait for the server.
+        if format.feedsSoundServer {
             let room = snd_pcm_avail_update(pcm)
             return room < 0 ? 0 : max(0, format.bufferFrames - Int(room))
         }
