@@ -14,17 +14,20 @@
 #        there (soak-analyse.py can be run on them again)
 # Exit status: 0 all targets met, 1 a target missed, 2 a setup or usage error.
 #
-# How: a release build of `stretchcue serve` (config: device pulse, no
-# lead-in) in a private PulseAudio server with a null sink, its monitor
-# recorded with parec. `ctl start`, then until the session ends: `ctl
+# How: a release build of `stretchcue serve` (config: device pulse, a 3 s
+# lead-in of silence) in a private PulseAudio server with a null sink.
+# `ctl start`, then the session's own stream is recorded with parec
+# (`--monitor-stream`: the answers play on a stream of their own, so the
+# volume earcons are heard by a listener but are not in the recording; the
+# lead-in is the time parec has to attach). Until the session ends: `ctl
 # status` every 2-5 s (random), and one time in eight `ctl volume -2`,
-# undone by `ctl volume +2` at the next command (the volume earcon plays
-# over the session, as a listener's would). stress-ng --cpu (one worker per
-# core) runs all along. VmRSS of the box is read every 10 s. Then
-# soak-analyse.py finds every planned cue of the session in the recording
-# (the first 200 ms of each cue in `render`'s file of the same session,
-# matched by normalized cross-correlation within 50 ms of its planned place;
-# a match under 0.9 counts as a cue not found) and prints the figures.
+# undone by `ctl volume +2` at the next command. stress-ng --cpu (one
+# worker per core) runs all along. VmRSS of the box is read every 10 s.
+# Then soak-analyse.py finds every planned cue of the session in the
+# recording (the first 200 ms of each cue in `render`'s file of the same
+# session, matched by normalized cross-correlation within 250 ms of its
+# planned place; a match under 0.9 counts as a cue not found) and prints
+# the figures.
 set -euo pipefail
 export LC_ALL=C
 
@@ -68,14 +71,12 @@ echo "bench: render --rounds $rounds" >&2
 
 cat >"$tmp/config.yaml" <<CONFIG
 device: pulse
-lead_in_ms: 0
+lead_in_ms: 3000
 rounds: $rounds
 socket: $tmp/box.sock
 state_folder: $tmp/state
 ${buffer_ms:+buffer_ms: $buffer_ms}
 CONFIG
-parec -d virt.monitor --raw --format=s16le --rate=48000 --channels=2 --latency-msec=20 >"$tmp/heard.raw" &
-pids+=($!)
 "$bin" serve --config "$tmp/config.yaml" -v >"$tmp/serve.log" 2>&1 &
 box=$!
 pids+=("$box")
@@ -85,8 +86,19 @@ cores=$(nproc)
 stress-ng --cpu "$cores" --timeout 4h >/dev/null 2>&1 &
 pids+=($!)
 sleep 5
+streams() { pactl list short sink-inputs | cut -f1 | sort; }
+streams >"$tmp/streams-before"
 started=$(date +%s)
 ctl start >/dev/null
+session_stream=
+for _ in $(seq 50); do
+    session_stream=$(streams | comm -13 "$tmp/streams-before" -)
+    [[ -n $session_stream ]] && break
+    sleep 0.05
+done
+[[ $session_stream =~ ^[0-9]+$ ]] || { echo "bench: no one new stream for the session (found '$session_stream')" >&2; exit 2; }
+parec --monitor-stream="$session_stream" -d virt.monitor --raw --format=s16le --rate=48000 --channels=2 --latency-msec=20 >"$tmp/heard.raw" &
+pids=("$!" "${pids[@]}")
 echo "bench: playing $rounds rounds under stress-ng --cpu $cores" >&2
 commands=0
 lowered=0
@@ -107,7 +119,7 @@ while ctl status 2>/dev/null | grep -q '^playing'; do
     sleep "$((2 + RANDOM % 4))"
 done
 sleep 1
-kill "${pids[0]}"
+kill "${pids[0]}" 2>/dev/null || true  # parec ends with the stream it records
 wait "${pids[0]}" 2>/dev/null || true
 echo "bench: $commands rounds of commands in $(($(date +%s) - started)) s" >&2
 files=("$tmp/plan.json" "$tmp/session.wav" "$tmp/heard.raw" "$tmp/rss.log" "$tmp/serve.log")
