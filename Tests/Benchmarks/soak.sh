@@ -15,19 +15,20 @@
 # Exit status: 0 all targets met, 1 a target missed, 2 a setup or usage error.
 #
 # How: a release build of `stretchcue serve` (config: device pulse, a 3 s
-# lead-in of silence) in a private PulseAudio server with a null sink.
-# `ctl start`, then the session's own stream is recorded with parec
-# (`--monitor-stream`: the answers play on a stream of their own, so the
-# volume earcons are heard by a listener but are not in the recording; the
-# lead-in is the time parec has to attach). Until the session ends: `ctl
-# status` every 2-5 s (random), and one time in eight `ctl volume -2`,
-# undone by `ctl volume +2` at the next command. stress-ng --cpu (one
-# worker per core) runs all along. VmRSS of the box is read every 10 s.
-# Then soak-analyse.py finds every planned cue of the session in the
-# recording (the first 200 ms of each cue in `render`'s file of the same
-# session, matched by normalized cross-correlation within 250 ms of its
-# planned place; a match under 0.9 counts as a cue not found) and prints
-# the figures.
+# lead-in) in a private PulseAudio server with two null sinks: the
+# session's ("virt"), whose monitor is recorded with parec, and the
+# answers' ("answers", `earcon_device: pulse:answers`), so the volume
+# earcons play as a listener would hear them but not over the cues
+# measured. `ctl start`, then until the session ends: `ctl status` every
+# 2-5 s (random), and one time in eight `ctl volume -2`, undone by `ctl
+# volume +2` at the next command. stress-ng --cpu (one worker per core)
+# runs all along. VmRSS of the box is read every 10 s, and the streams
+# playing into the session's sink are noted (one all along, unless the
+# box reopened its device). Then soak-analyse.py finds every planned cue
+# of the session in the recording (the first 200 ms of each cue in
+# `render`'s file of the same session, matched by normalized
+# cross-correlation within 250 ms of its planned place; a match under 0.9
+# counts as a cue not found) and prints the figures.
 set -euo pipefail
 export LC_ALL=C
 
@@ -68,15 +69,20 @@ echo "bench: revision $(bench_revision)" >&2
 echo "bench: render --rounds $rounds" >&2
 "$bin" render --rounds "$rounds" -o "$tmp/session.wav" >/dev/null
 .ci/pulse start || exit 2
+pactl load-module module-null-sink sink_name=answers rate=48000 >/dev/null
+session_sink=$(pactl list short sinks | awk '$2 == "virt" { print $1 }')
 
 cat >"$tmp/config.yaml" <<CONFIG
 device: pulse
+earcon_device: pulse:answers
 lead_in_ms: 3000
 rounds: $rounds
 socket: $tmp/box.sock
 state_folder: $tmp/state
 ${buffer_ms:+buffer_ms: $buffer_ms}
 CONFIG
+parec -d virt.monitor --raw --format=s16le --rate=48000 --channels=2 --latency-msec=20 >"$tmp/heard.raw" &
+pids+=($!)
 "$bin" serve --config "$tmp/config.yaml" -v >"$tmp/serve.log" 2>&1 &
 box=$!
 pids+=("$box")
@@ -86,30 +92,21 @@ cores=$(nproc)
 stress-ng --cpu "$cores" --timeout 4h >/dev/null 2>&1 &
 pids+=($!)
 sleep 5
-streams() { pactl list short sink-inputs | cut -f1 | sort; }
-streams >"$tmp/streams-before"
 started=$(date +%s)
 ctl start >/dev/null
-session_stream=
-for _ in $(seq 50); do
-    session_stream=$(streams | comm -13 "$tmp/streams-before" -)
-    [[ -n $session_stream ]] && break
-    sleep 0.05
-done
-[[ $session_stream =~ ^[0-9]+$ ]] || { echo "bench: no one new stream for the session (found '$session_stream')" >&2; exit 2; }
-parec --monitor-stream="$session_stream" -d virt.monitor --raw --format=s16le --rate=48000 --channels=2 --latency-msec=20 >"$tmp/heard.raw" &
-pids=("$!" "${pids[@]}")
 echo "bench: playing $rounds rounds under stress-ng --cpu $cores" >&2
 commands=0
 lowered=0
 next_rss=0
 : >"$tmp/rss.log"
+: >"$tmp/streams.log"
 while ctl status 2>/dev/null | grep -q '^playing'; do
     now=$(date +%s)
     if ((now >= next_rss)); then
         echo "$((now - started)) $(awk '/^VmRSS/ { print $2 }' "/proc/$box/status")" >>"$tmp/rss.log"
         next_rss=$((now + 10))
     fi
+    pactl list short sink-inputs | awk -v sink="$session_sink" '$2 == sink { print $1 }' >>"$tmp/streams.log"
     if ((lowered)); then
         ctl volume +2 >/dev/null && lowered=0
     elif ((RANDOM % 8 == 0)); then
@@ -119,12 +116,13 @@ while ctl status 2>/dev/null | grep -q '^playing'; do
     sleep "$((2 + RANDOM % 4))"
 done
 sleep 1
-kill "${pids[0]}" 2>/dev/null || true  # parec ends with the stream it records
+kill "${pids[0]}"
 wait "${pids[0]}" 2>/dev/null || true
 echo "bench: $commands rounds of commands in $(($(date +%s) - started)) s" >&2
+echo "bench: streams into the session's sink: $(sort -un "$tmp/streams.log" | tr '\n' ' ')" >&2
 files=("$tmp/plan.json" "$tmp/session.wav" "$tmp/heard.raw" "$tmp/rss.log" "$tmp/serve.log")
 if [[ -n $keep ]]; then
     mkdir -p "$keep"
-    cp "${files[@]}" "$keep/"
+    cp "${files[@]}" "$tmp/streams.log" "$keep/"
 fi
 python3 Tests/Benchmarks/soak-analyse.py "${files[@]}"
