@@ -13,8 +13,9 @@ final class SoundPreparer: @unchecked Sendable {
     /// How far ahead of the write position sounds are made, in seconds. The
     /// preparer tops this up every quarter second, so each sound is asked
     /// for nearly this long before it plays: a slow CPU has that long to
-    /// synthesize a ten-second bell.
-    static let lookahead: Int64 = 6
+    /// make one part (`Mixer.partSeconds`) of a long sound. Every second more
+    /// holds a second more of each sound playing then in memory.
+    static let lookahead: Int64 = 3
     /// The longest the preparer sleeps between looks at the write position;
     /// the audio thread wakes it sooner when it falls behind.
     static let interval = Duration.milliseconds(250)
