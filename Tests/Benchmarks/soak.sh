@@ -94,6 +94,7 @@ pids+=($!)
 sleep 5
 started=$(date +%s)
 ctl start >/dev/null
+for _ in $(seq 100); do ctl status | grep -q '^playing' && break; sleep 0.1; done
 echo "bench: playing $rounds rounds under stress-ng --cpu $cores" >&2
 commands=0
 lowered=0
