@@ -22,14 +22,38 @@ def load_raw(path):
     return np.fromfile(path, dtype="<i2").reshape(-1, 2)[:, 0].astype(np.float64) / 32768
 
 
-def best_match(snippet, window):
-    """The lag in `window` where `snippet` matches best, and how well (normalized correlation, 1 = the same shape)."""
+def best_match(snippet, window, near_best=0.05, pieces=10):
+    """The lag in `window` where `snippet` matches best, and how well (1 = the same shape).
+
+    First by normalized correlation over the whole snippet; then, among the
+    peaks of that score within `near_best` of the best, the lag where the
+    snippet's `pieces` match best one by one (each piece's correlation
+    normalized on its own, weighted by the piece's energy). A gain that
+    changes along the snippet (a volume ramp) spoils the first score a
+    little everywhere, and can lift a look-alike lag a period or a beat
+    away above the true one; piece by piece the ramp hardly counts."""
     products = np.correlate(window, snippet, mode="valid")
     energy = np.concatenate(([0.0], np.cumsum(window * window)))
     norms = np.sqrt(np.maximum(energy[len(snippet):] - energy[: len(energy) - len(snippet)], 0)) * np.linalg.norm(snippet)
     score = np.where(norms > 1e-12, products / np.maximum(norms, 1e-12), 0)
-    lag = int(np.argmax(score))
-    return lag, float(score[lag])
+    best = float(np.max(score))
+    padded = np.concatenate(([-np.inf], score, [-np.inf]))
+    peaks = np.flatnonzero((score >= best - near_best) & (score >= padded[:-2]) & (score >= padded[2:]))
+    bounds = np.linspace(0, len(snippet), pieces + 1).astype(int)
+    parts = [(snippet[a:b], a, b) for a, b in zip(bounds[:-1], bounds[1:]) if np.any(snippet[a:b])]
+
+    def piecewise(lag):
+        total = weight = 0.0
+        for part, a, b in parts:
+            heard = window[lag + a : lag + b]
+            size = np.linalg.norm(part)
+            norm = size * np.linalg.norm(heard)
+            total += size * (np.dot(part, heard) / norm if norm > 1e-12 else 0)
+            weight += size
+        return total / weight if weight > 0 else 0.0
+
+    lag = int(max(peaks, key=piecewise))
+    return lag, float(piecewise(lag))
 
 
 def session_start(rendered, heard, rate, within_seconds=60):
