@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Benchmarks `stretchcue play` against aplay on a kernel sound driver's hw:
 # device, where play keeps its deep buffer full and rewinds for keys: a VM
-# (Tests/VM/vm.sh, snd-aloop) plays the same session three times (aplay of
-# render's WAV with aplay's own defaults, play, play --rewind-ms 0), each
-# under GNU time, and the script checks play against the targets:
+# (Tests/VM/vm.sh, snd-aloop) plays the same session by aplay (render's WAV,
+# aplay's own defaults) and by play, taking turns ROUNDS times, then once
+# by play --rewind-ms 0, each under GNU time, and the script checks the
+# medians of play against those of aplay:
 #   - CPU time (user + sys) at most 1.5x aplay's with its own defaults
 #   - peak RSS at most 2.5x aplay's
 # The guest runs under qemu's software emulation (no KVM), which makes
 # every instruction slower, aplay's as much as play's: the ratios are the
 # figures, not the seconds.
 #
-# Usage: Tests/Benchmarks/hw-play-vs-aplay.sh [ROUTINE]
+# Usage: Tests/Benchmarks/hw-play-vs-aplay.sh [--rounds N] [ROUTINE]
+#   N        turns of aplay and play (1-3, default 3; the VM's timeout
+#            holds 7 runs of the default routine)
 #   ROUTINE  a routine file (default: six poses held 8 s a side, 2:25)
 # Exit status: 0 both targets met, 1 a target missed, 2 a setup error.
 set -euo pipefail
@@ -21,6 +24,12 @@ bench_install /usr/bin/time:time
 bench_require python3 swift aplay
 # Tests/VM/vm.sh installs qemu and the rest of what the VM needs.
 
+rounds=3
+if [[ ${1:-} == --rounds ]]; then
+    [[ ${2:-} =~ ^[1-3]$ ]] || { echo "usage: $0 [--rounds 1-3] [ROUTINE]" >&2; exit 2; }
+    rounds=$2
+    shift 2
+fi
 tmp=$(mktemp -d /tmp/stretchcue-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
@@ -36,10 +45,11 @@ else
 fi
 "$bin" render "$routine" -o "$tmp/session.wav" >/dev/null 2>&1 || { echo "bench: the render failed" >&2; exit 2; }
 echo "$bin" >"$tmp/program"
+echo "$rounds" >"$tmp/rounds"
 # The guest works in $tmp: the routine by its name there.
 basename "$routine" >"$tmp/arguments"
 bench_wait_until_quiet
-echo "bench: Tests/VM/vm.sh cpu (a VM boots, then plays the session three times)" >&2
+echo "bench: Tests/VM/vm.sh cpu (a VM boots, then plays the session $((2 * rounds + 1)) times)" >&2
 status=0
 Tests/VM/vm.sh Tests/VM/scenarios/cpu.sh "$tmp" || status=$?
 if ((status != 0)); then
@@ -47,23 +57,29 @@ if ((status != 0)); then
     echo "bench: the VM scenario failed ($status)" >&2
     exit 2
 fi
-grep -h "opened hw:Loopback" "$tmp/play.log" "$tmp/play-0.log" | sed 's/^/bench: /' >&2 || true
-python3 - "$tmp" <<'PY'
+grep -h "opened hw:Loopback" "$tmp/play-1.log" "$tmp/play-norewind.log" | sed 's/^/bench: /' >&2 || true
+python3 - "$tmp" "$rounds" <<'PY'
+import statistics
 import sys
-folder = sys.argv[1]
+folder, rounds = sys.argv[1], int(sys.argv[2])
 def figures(name):
     user, system, rss, wall = open(f"{folder}/{name}.time").read().split()[-4:]
     return float(user), float(system), int(rss), float(wall)
-aplay = figures("aplay")
-aplay_cpu = aplay[0] + aplay[1]
-print("player                      user s   sys s   CPU s   x aplay   peak RSS KiB   x aplay   wall s")
-verdict = 0
-for name, label in (("aplay", "aplay (its defaults)"), ("play", "play (500 ms, rewinds)"), ("play-0", "play --rewind-ms 0")):
-    user, system, rss, wall = figures(name)
-    cpu = user + system
-    print(f"{label:26} {user:7.2f} {system:7.2f} {cpu:7.2f} {cpu / aplay_cpu:8.2f}x {rss:13d} {rss / aplay[2]:8.2f}x {wall:8.1f}")
-    if name == "play":
-        verdict = int(cpu > 1.5 * aplay_cpu or rss > 2.5 * aplay[2])
-print("targets (play): CPU <= 1.5x aplay, peak RSS <= 2.5x aplay:", "met" if verdict == 0 else "MISSED")
+print("run                 user s   sys s   CPU s   peak RSS KiB   wall s")
+runs = {}
+for name in [f"{player}-{turn}" for turn in range(1, rounds + 1) for player in ("aplay", "play")] + ["play-norewind"]:
+    user, system, rss, wall = runs[name] = figures(name)
+    print(f"{name:18} {user:7.2f} {system:7.2f} {user + system:7.2f} {rss:14d} {wall:8.1f}")
+def median(player, index):
+    values = [runs[f"{player}-{turn}"] for turn in range(1, rounds + 1)]
+    return statistics.median(v[0] + v[1] if index == "cpu" else v[2] for v in values)
+cpu = median("play", "cpu") / median("aplay", "cpu")
+rss = median("play", "rss") / median("aplay", "rss")
+alone = runs["play-norewind"]
+print(f"medians of {rounds}: CPU play {median('play', 'cpu'):.2f} s, aplay {median('aplay', 'cpu'):.2f} s: {cpu:.2f}x; "
+      f"peak RSS play {median('play', 'rss'):.0f} KiB, aplay {median('aplay', 'rss'):.0f} KiB: {rss:.2f}x")
+print(f"play --rewind-ms 0: CPU {(alone[0] + alone[1]) / median('aplay', 'cpu'):.2f}x, peak RSS {alone[2] / median('aplay', 'rss'):.2f}x")
+verdict = int(cpu > 1.5 or rss > 2.5)
+print(f"targets (play): CPU <= 1.5x aplay ({'met' if cpu <= 1.5 else 'MISSED'}), peak RSS <= 2.5x aplay ({'met' if rss <= 2.5 else 'MISSED'})")
 sys.exit(verdict)
 PY
