@@ -70,15 +70,17 @@ runs = {}
 for name in [f"{player}-{turn}" for turn in range(1, rounds + 1) for player in ("aplay", "play")] + ["play-norewind"]:
     user, system, rss, wall = runs[name] = figures(name)
     print(f"{name:18} {user:7.2f} {system:7.2f} {user + system:7.2f} {rss:14d} {wall:8.1f}")
-def median(player, index):
-    values = [runs[f"{player}-{turn}"] for turn in range(1, rounds + 1)]
-    return statistics.median(v[0] + v[1] if index == "cpu" else v[2] for v in values)
-cpu = median("play", "cpu") / median("aplay", "cpu")
-rss = median("play", "rss") / median("aplay", "rss")
+def medians(player):
+    """The medians of a player's turns: CPU seconds (user + sys) and peak RSS KiB."""
+    turns = [runs[f"{player}-{turn}"] for turn in range(1, rounds + 1)]
+    return statistics.median(user + system for user, system, _, _ in turns), statistics.median(rss for _, _, rss, _ in turns)
+play_cpu, play_rss = medians("play")
+aplay_cpu, aplay_rss = medians("aplay")
+cpu, rss = play_cpu / aplay_cpu, play_rss / aplay_rss
 alone = runs["play-norewind"]
-print(f"medians of {rounds}: CPU play {median('play', 'cpu'):.2f} s, aplay {median('aplay', 'cpu'):.2f} s: {cpu:.2f}x; "
-      f"peak RSS play {median('play', 'rss'):.0f} KiB, aplay {median('aplay', 'rss'):.0f} KiB: {rss:.2f}x")
-print(f"play --rewind-ms 0: CPU {(alone[0] + alone[1]) / median('aplay', 'cpu'):.2f}x, peak RSS {alone[2] / median('aplay', 'rss'):.2f}x")
+print(f"medians of {rounds}: CPU play {play_cpu:.2f} s, aplay {aplay_cpu:.2f} s: {cpu:.2f}x; "
+      f"peak RSS play {play_rss:.0f} KiB, aplay {aplay_rss:.0f} KiB: {rss:.2f}x")
+print(f"play --rewind-ms 0: CPU {(alone[0] + alone[1]) / aplay_cpu:.2f}x, peak RSS {alone[2] / aplay_rss:.2f}x")
 verdict = int(cpu > 1.5 or rss > 2.5)
 print(f"targets (play): CPU <= 1.5x aplay ({'met' if cpu <= 1.5 else 'MISSED'}), peak RSS <= 2.5x aplay ({'met' if rss <= 2.5 else 'MISSED'})")
 sys.exit(verdict)

@@ -15,8 +15,9 @@
 # Exit status: 0 all targets met, 1 a target missed, 2 a setup or usage error.
 #
 # How: a release build of `stretchcue serve` (config: device pulse, a 3 s
-# lead-in) in a private PulseAudio server with two null sinks: the
-# session's ("virt"), whose monitor is recorded with parec, and the
+# lead-in, so the opening bell is recorded whole) in a private PulseAudio
+# server with two null sinks: the session's ("virt"), whose monitor is
+# recorded with parec, and the
 # answers' ("answers", `earcon_device: pulse:answers`), so the volume
 # earcons play as a listener would hear them but not over the cues
 # measured. `ctl start`, then until the session ends: `ctl status` every
