@@ -91,6 +91,35 @@ import Timing
         }
     }
 
+    /// A breath tone, made a block at a time with its pitch held inside a
+    /// block, is the closed-form glide at every frame: the phase from the
+    /// formula, the wave's three harmonics, the envelope's sine squared.
+    @Test func aBreathToneIsTheClosedFormGlideAtEveryFrame() {
+        let rate = 48_000
+        let frames = 4 * rate
+        let sound = BreathTones.sound(for: .breathInhale, frames: frames, rate: rate, joined: true)
+        let (low, high, length) = (BreathTones.low, BreathTones.high, Double(frames))
+        // The phase's scale, tuned to a whole number of cycles.
+        let scale = low * length / Double(rate) / log(high / low)
+        let cycles = scale * (high / low - 1)
+        let cycleScale = scale * cycles.rounded() / cycles
+        func wave(_ phase: Double) -> Double { sin(phase) + 0.22 * sin(2 * phase) + 0.06 * sin(3 * phase) }
+        let wavePeak = (0..<4096).map { abs(wave(2 * Double.pi * Double($0) / 4096)) }.max()!
+        let gain = Double(BreathTones.peak) / wavePeak
+        // After the fade-in, where the sound is the tone alone.
+        let edge = rate * 60 / 1000
+        var worst = (error: 0.0, frame: 0)
+        for frame in edge..<frames {
+            let phase = 2 * Double.pi * cycleScale * (pow(high / low, Double(frame) / length) - 1)
+            let envelope = sin(0.5 * Double.pi * Double(frame) / length)
+            let exact = gain * wave(phase) * envelope * envelope
+            let error = abs(Double(sound.samples[frame]) / Double(Sound.fullScale) - exact)
+            if error > worst.error { worst = (error, frame) }
+        }
+        // 2e-4 of full scale is -74 dB, 0.15% of the tone's peak.
+        #expect(worst.error < 2e-4, "\(worst.error) off the formula at frame \(worst.frame)")
+    }
+
     /// The magnitude of `frequency` in `samples` under a Hann window.
     static func magnitude(_ samples: [Double], at frequency: Double, rate: Int) -> Double {
         var (re, im) = (0.0, 0.0)
