@@ -113,10 +113,13 @@ public enum BreathTones {
                 // The block's own step, from its full length even when the sound ends inside it.
                 let step = 2 * Double.pi * (cycles(at: first + Self.block) - startCycles) / Double(Self.block)
                 let phase = 2 * Double.pi * (startCycles - startCycles.rounded(.down))
+                // The first frames from the block's phase, turned in double precision.
+                var wave = Turn(angle: phase)
+                let turn = Turn(angle: step)
                 var sine = Lanes(), cosine = Lanes()
                 for lane in 0..<width {
-                    cosine[lane] = Float(cos(phase + step * Double(lane)))
-                    sine[lane] = Float(sin(phase + step * Double(lane)))
+                    (cosine[lane], sine[lane]) = (Float(wave.cos), Float(wave.sin))
+                    wave.turn(by: turn)
                 }
                 let (turnRe, turnIm) = (Float(cos(step * Double(width))), Float(sin(step * Double(width))))
                 let angle = 0.5 * Double.pi * Double(first) / length

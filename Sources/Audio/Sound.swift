@@ -80,6 +80,34 @@ public enum Fade {
         Float(0.5 - 0.5 * cos(Double.pi * Double(index + 1) / Double(length + 1)))
     }
 
+    /// Hands `body` the gains of the frames `indices` of a fade-in `length`
+    /// long, in order: `gain`'s values to within a rounding, at a call to
+    /// `cos` and `sin` every 64 frames instead of a `cos` every frame. Each
+    /// 64th frame's angle comes from the formula and the frames after it are
+    /// turned from it, so a frame's gain is the same whichever run it is in
+    /// (a part of a sound fades exactly as the whole does).
+    @inline(__always)
+    public static func forEachGain(in indices: Range<Int>, of length: Int, _ body: (Int, Float) -> Void) {
+        guard !indices.isEmpty else { return }
+        precondition(indices.lowerBound >= 0, "a fade's frames count from 0")
+        let step = Double.pi / Double(length + 1)
+        let turn = Turn(angle: step)
+        var index = indices.lowerBound
+        while index < indices.upperBound {
+            let anchor = index - index % anchorSpacing
+            var angle = Turn(angle: step * Double(anchor + 1))
+            for _ in anchor..<index { angle.turn(by: turn) }
+            for frame in index..<min(indices.upperBound, anchor + anchorSpacing) {
+                body(frame, Float(0.5 - 0.5 * angle.cos))
+                angle.turn(by: turn)
+            }
+            index = min(indices.upperBound, anchor + anchorSpacing)
+        }
+    }
+
+    /// Frames between angles taken from the formula in `forEachGain`.
+    static let anchorSpacing = 64
+
     /// Frames in `milliseconds` at `rate`.
     public static func frames(milliseconds: Double, rate: Int) -> Int {
         Int((milliseconds * Double(rate) / 1000).rounded())

@@ -66,30 +66,25 @@ extension Sound {
         }
         let fadeIn = min(fadeIn, frames)
         let fadeOut = min(fadeOut, frames)
-        /// The gain of `frame` inside a fade: the level and one or both fades.
-        func faded(_ frame: Int) -> Float {
-            var level = gain
-            if frame < fadeIn { level *= Fade.gain(frame, of: fadeIn) }
-            if frame >= frames - fadeOut { level *= Fade.gain(frames - 1 - frame, of: fadeOut) }
-            return level
-        }
-        var samples = [Int16](repeating: 0, count: part.count)
-        samples.withUnsafeMutableBufferPointer { output in
+        // Every frame is written below: no need to clear the storage first.
+        let samples = [Int16](unsafeUninitializedCapacity: part.count) { output, initialized in
             Self.synthesize(from: part.lowerBound, through: part.upperBound, frames: frames, make) { start, chunk in
                 let first = max(start, part.lowerBound)
                 let end = min(start + chunk.count, part.upperBound)
                 guard first < end else { return }
-                // Between the fades every frame takes the same gain: a loop with no branch.
-                let plainStart = min(max(first, fadeIn), end)
-                let plain = plainStart..<max(plainStart, min(end, frames - fadeOut))
                 // Both indexed by the frame of the whole sound: no arithmetic
-                // that could overflow (and so trap) inside the loops, which vectorize.
+                // that could overflow (and so trap) inside the loop, which vectorizes.
                 let source = chunk.baseAddress! - start
                 let target = output.baseAddress! - part.lowerBound
-                for frame in first..<plain.lowerBound { target[frame] = Sound.quantize(source[frame] * faded(frame)) }
-                for frame in plain { target[frame] = Sound.quantize(source[frame] * gain) }
-                for frame in plain.upperBound..<end { target[frame] = Sound.quantize(source[frame] * faded(frame)) }
+                Fade.forEachGain(in: first..<max(first, min(end, fadeIn)), of: fadeIn) { frame, fade in source[frame] *= fade }
+                // A fade-out's gains count back from the last frame.
+                let fadingOut = min(max(first, frames - fadeOut), end)..<end
+                Fade.forEachGain(in: frames - fadingOut.upperBound..<frames - fadingOut.lowerBound, of: fadeOut) { back, fade in
+                    source[frames - 1 - back] *= fade
+                }
+                for frame in first..<end { target[frame] = Sound.quantize(source[frame] * gain) }
             }
+            initialized = part.count
         }
         self.init(channels: 1, samples: samples)
     }

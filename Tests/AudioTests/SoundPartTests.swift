@@ -69,6 +69,26 @@ import Timing
         }
     }
 
+    /// A fade's gains come the same whichever run of frames asks for them
+    /// (so a part fades as the whole does), and they are the raised cosine.
+    @Test func aFadesGainsAreTheSameInAnyRunAndFollowTheCurve() {
+        for length in [1, 63, 64, 65, 14_400] {
+            var whole: [Float] = []
+            Fade.forEachGain(in: 0..<length, of: length) { index, gain in
+                #expect(index == whole.count)
+                whole.append(gain)
+            }
+            #expect(whole.count == length)
+            let worst = whole.indices.map { abs(whole[$0] - Fade.gain($0, of: length)) }.max()!
+            #expect(worst < 1e-6, "length \(length): \(worst) off the curve")
+            for run in [0..<1, 1..<2, 63..<65, 100..<1_000, length - 1..<length] where run.upperBound <= length {
+                var gains: [Float] = []
+                Fade.forEachGain(in: run, of: length) { _, gain in gains.append(gain) }
+                #expect(gains == Array(whole[run]), "length \(length), frames \(run)")
+            }
+        }
+    }
+
     /// A 60 s prompt in a live mixer: whatever window is prepared, memory
     /// holds that window and at most a part on each side, not the prompt.
     @Test func aLiveMixerHoldsOnlyThePartsOfTheWindow() throws {
