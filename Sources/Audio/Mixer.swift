@@ -235,42 +235,31 @@ public final class Mixer: Sendable {
     /// With `limiting` off the master gain is applied but not the limiter,
     /// for a caller that adds more sound and limits the sum itself
     /// (`Limiter.apply` then gives the same samples as the mixer would).
+    ///
+    /// In a stereo mix the mono sounds heard in the middle (all of them,
+    /// unless sides are panned) are summed once, in the output's second
+    /// half, and spread to both channels before the rest is added: half
+    /// the multiplications and additions of mixing each into both.
     public func render(
         from start: Int64, frames: Int, into output: UnsafeMutableBufferPointer<Float>, gains: LiveGains = LiveGains(),
         limiting: Bool = true
     ) throws(SoundError) {
         let channels = settings.channels
         precondition(output.count >= frames * channels, "the output holds the frames asked for")
-        output.update(repeating: 0)
-        let end = start + Int64(frames)
-        var index = firstEntry(startingAtOrAfter: start - longest)
-        while index < entries.count, entries[index].start < end {
-            let entry = entries[index]
-            index += 1
-            guard entry.start + entry.length > start, gains.factor(entry.layer) > 0 else { continue }
-            guard let sound = try sound(entry.slot, from: start, to: end) else { continue }
-            let playable = min(entry.length, Int64(sound.frames))
-            let from = max(start, entry.start)
-            let to = min(end, entry.start + playable)
-            guard from < to else { continue }
-            let gain = entry.gain * gains.factor(entry.layer)
-            if entry.layer == .ambient, let envelope = ambient?.envelope {
-                sound.samples.withUnsafeBufferPointer { samples in
-                    for frame in from..<to {
-                        mix(
-                            samples, sound.channels, from: Int(frame - entry.start), count: 1, into: output,
-                            at: Int(frame - start), gain: gain * envelope.gain(at: frame), pan: entry.pan)
-                    }
-                }
-                continue
+        let middle = UnsafeMutableBufferPointer(rebasing: output[(channels - 1) * frames..<channels * frames])
+        middle.update(repeating: 0)
+        try mixEntries(from: start, frames: frames, into: middle, channels: 1, gains: gains) { sound, entry in
+            channels == 1 || (sound.channels == 1 && entry.pan == (1, 1))
+        }
+        if channels == 2 {
+            // From the front: frame f's pair never reaches a middle frame not yet read.
+            for frame in 0..<frames {
+                let value = middle[frame]
+                output[2 * frame] = value
+                output[2 * frame + 1] = value
             }
-            // The cut's fade-out, in frames of this entry's sound.
-            let fade = entry.cut.map { (from: Int($0.end - entry.start) - $0.length, length: $0.length) } ?? (Int(playable), 0)
-            sound.samples.withUnsafeBufferPointer { samples in
-                add(
-                    samples, channels: sound.channels, from: Int(from - entry.start), count: Int(to - from),
-                    into: output, at: Int(from - start), gain: gain, pan: entry.pan,
-                    fade: fade)
+            try mixEntries(from: start, frames: frames, into: output, channels: 2, gains: gains) { sound, entry in
+                !(sound.channels == 1 && entry.pan == (1, 1))
             }
         }
         let mixed = UnsafeMutableBufferPointer(rebasing: output[0..<frames * channels])
@@ -282,35 +271,74 @@ public final class Mixer: Sendable {
         }
     }
 
+    /// Adds to `output` (`channels` per frame) the sounds playing in the
+    /// `frames` from `start` that `included` picks.
+    private func mixEntries(
+        from start: Int64, frames: Int, into output: UnsafeMutableBufferPointer<Float>, channels: Int,
+        gains: LiveGains, where included: (Sound, Entry) -> Bool
+    ) throws(SoundError) {
+        let end = start + Int64(frames)
+        var index = firstEntry(startingAtOrAfter: start - longest)
+        while index < entries.count, entries[index].start < end {
+            let entry = entries[index]
+            index += 1
+            guard entry.start + entry.length > start, gains.factor(entry.layer) > 0 else { continue }
+            guard let sound = try sound(entry.slot, from: start, to: end), included(sound, entry) else { continue }
+            let playable = min(entry.length, Int64(sound.frames))
+            let from = max(start, entry.start)
+            let to = min(end, entry.start + playable)
+            guard from < to else { continue }
+            let gain = entry.gain * gains.factor(entry.layer)
+            let layout = (input: sound.channels, output: channels)
+            if entry.layer == .ambient, let envelope = ambient?.envelope {
+                sound.samples.withUnsafeBufferPointer { samples in
+                    for frame in from..<to {
+                        Self.mix(
+                            samples, layout, from: Int(frame - entry.start), count: 1, into: output,
+                            at: Int(frame - start), gain: gain * envelope.gain(at: frame), pan: entry.pan)
+                    }
+                }
+                continue
+            }
+            // The cut's fade-out, in frames of this entry's sound.
+            let fade = entry.cut.map { (from: Int($0.end - entry.start) - $0.length, length: $0.length) } ?? (Int(playable), 0)
+            sound.samples.withUnsafeBufferPointer { samples in
+                Self.add(
+                    samples, layout, from: Int(from - entry.start), count: Int(to - from),
+                    into: output, at: Int(from - start), gain: gain, pan: entry.pan, fade: fade)
+            }
+        }
+    }
+
     /// Adds `count` frames of a sound, from its frame `source`, into the
     /// output at frame `target`, fading out from sound frame `fade.from` on.
     @inline(__always)
-    private func add(
-        _ samples: UnsafeBufferPointer<Int16>, channels inputChannels: Int, from source: Int, count: Int,
+    private static func add(
+        _ samples: UnsafeBufferPointer<Int16>, _ layout: (input: Int, output: Int), from source: Int, count: Int,
         into output: UnsafeMutableBufferPointer<Float>, at target: Int, gain: Float, pan: (left: Float, right: Float),
         fade: (from: Int, length: Int)
     ) {
         let plain = min(count, max(0, fade.from - source))
-        mix(samples, inputChannels, from: source, count: plain, into: output, at: target, gain: gain, pan: pan)
+        mix(samples, layout, from: source, count: plain, into: output, at: target, gain: gain, pan: pan)
         // Frames inside a cut's fade-out, one at a time with their own gain.
         for offset in plain..<count {
             let frame = source + offset
             let level = gain * Fade.gain(fade.from + fade.length - 1 - frame, of: fade.length)
-            mix(samples, inputChannels, from: frame, count: 1, into: output, at: target + offset, gain: level, pan: pan)
+            mix(samples, layout, from: frame, count: 1, into: output, at: target + offset, gain: level, pan: pan)
         }
     }
 
-    /// The inner loop: one loop per channel layout, so each stays simple
-    /// enough for the compiler to vectorize. `pan` scales the left and right
-    /// channel of a stereo output.
+    /// The inner loop: one loop per channel layout (the sound's and the
+    /// output's), so each stays simple enough for the compiler to
+    /// vectorize. `pan` scales the left and right channel of a stereo output.
     @inline(__always)
-    private func mix(
-        _ samples: UnsafeBufferPointer<Int16>, _ inputChannels: Int, from source: Int, count: Int,
+    private static func mix(
+        _ samples: UnsafeBufferPointer<Int16>, _ layout: (input: Int, output: Int), from source: Int, count: Int,
         into output: UnsafeMutableBufferPointer<Float>, at target: Int, gain: Float, pan: (left: Float, right: Float)
     ) {
         guard count > 0, let input = samples.baseAddress, let base = output.baseAddress else { return }
         let (left, right) = (gain * pan.left, gain * pan.right)
-        switch (inputChannels, settings.channels) {
+        switch layout {
         case (1, 2):
             let from = input + source
             let to = base + target * 2

@@ -100,6 +100,27 @@ import Timing
         #expect(try Render.frames(second, from: -100, count: 100).allSatisfy { $0 == 0 })
     }
 
+    /// Sounds in the middle are mixed once and spread to both channels:
+    /// a stereo mix is the mono one on each side, with panned sides
+    /// mixed on top (a left side's sound heard left, not only in the middle).
+    @Test func aStereoMixIsTheMonoMixOnBothSidesAndPannedSidesAddToIt() throws {
+        // From the first side's first cue, 20 s: a prompt, chimes, breaths.
+        let start = try #require(timeline.cues.first { $0.side == .left }).frame
+        let count = 20 * timeline.sampleRate
+        let mono = try Render.frames(
+            Mixer(timeline: timeline, bank: bank, settings: MixSettings(channels: 1)), from: start, count: count, channels: 1)
+        let stereo = try Render.frames(Mixer(timeline: timeline, bank: bank), from: start, count: count)
+        #expect(stereo.count == 2 * mono.count)
+        let left = stride(from: 0, to: stereo.count, by: 2).map { stereo[$0] }
+        let right = stride(from: 1, to: stereo.count, by: 2).map { stereo[$0] }
+        #expect(firstDifference(left, mono) == nil)
+        #expect(firstDifference(right, mono) == nil)
+        let panned = try Render.frames(
+            Mixer(timeline: timeline, bank: bank, settings: MixSettings(panSides: true)), from: start, count: count)
+        let sided = stride(from: 0, to: panned.count, by: 2).filter { panned[$0] != panned[$0 + 1] }
+        #expect(sided.count > count / 50, "\(sided.count) of \(count) frames differ between the sides")
+    }
+
     @Test func layerGainsAndMutesScaleOnlyTheirLayer() throws {
         let step = timeline.steps[1]
         let range = (step.start, Int(step.holdStart - step.start))
