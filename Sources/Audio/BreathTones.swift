@@ -60,9 +60,10 @@ public enum BreathTones {
     /// same angle each frame (the pitch held for 256 frames, a step of under
     /// a thousandth of a tone), its sine and cosine stepped by rotation in
     /// eight lanes at once, so a frame costs a few multiplications and no
-    /// `sin` or polynomial. The envelope's angle is its block's, turned by a
-    /// table of small turns. Every block starts from exact values, so no
-    /// error builds up along a tone and `skip` only counts frames.
+    /// `sin` or polynomial. The envelope, taken from its formula at both ends
+    /// of a block, is a straight line between them (off the curve by under
+    /// 2e-5 of it). Every block starts from exact values, so no error builds
+    /// up along a tone and `skip` only counts frames.
     ///
     /// The phase starts at 0 and the glide is tuned (by under a cent) to a
     /// whole number of cycles, so a tone ends where the next one starts.
@@ -75,9 +76,6 @@ public enum BreathTones {
         let cycleScale: Double
         let glideStep: Double
         let swell: Bool
-        /// The cosine and sine of the envelope's angle step times 0 ..< block.
-        let turnCos: [Float]
-        let turnSin: [Float]
         var frame = 0
 
         init(from start: Double, to end: Double, frames: Int, rate: Int, swell: Bool) {
@@ -87,13 +85,18 @@ public enum BreathTones {
             cycleScale = cycles >= 1 ? scale * cycles.rounded() / cycles : scale
             glideStep = pow(end / start, 1 / length)
             self.swell = swell
-            let envelopeStep = 0.5 * Double.pi / length
-            turnCos = (0..<Self.block).map { Float(cos(envelopeStep * Double($0))) }
-            turnSin = (0..<Self.block).map { Float(sin(envelopeStep * Double($0))) }
         }
 
         /// The envelope can rise to the end, so no early bound.
         var peakBound: Float { .infinity }
+
+        /// The envelope at `frame`: a quarter sine, squared, rising for a
+        /// swell and falling for a fade.
+        private func envelope(at frame: Int) -> Double {
+            let angle = 0.5 * Double.pi * Double(frame) / length
+            let rising = sin(angle)
+            return swell ? rising * rising : 1 - rising * rising
+        }
 
         /// Cycles of the wave from the tone's start to `frame`.
         private func cycles(at frame: Int) -> Double {
@@ -122,41 +125,23 @@ public enum BreathTones {
                     wave.turn(by: turn)
                 }
                 let (turnRe, turnIm) = (Float(cos(step * Double(width))), Float(sin(step * Double(width))))
-                let angle = 0.5 * Double.pi * Double(first) / length
-                let (angleCos, angleSin) = (Float(cos(angle)), Float(sin(angle)))
-                // A swell is the sine of the envelope's angle, a fade its cosine:
-                // sin(a + t) = sin a cos t + cos a sin t, cos(a + t) = cos a cos t - sin a sin t.
-                let (withCos, withSin) = swell ? (angleSin, angleCos) : (angleCos, -angleSin)
+                let start = envelope(at: first)
+                let slope = Float((envelope(at: first + Self.block) - start) / Double(Self.block))
+                var level = Float(start) + slope * Lanes(0, 1, 2, 3, 4, 5, 6, 7)
                 let target = output.baseAddress! + blockStart
-                turnCos.withUnsafeBufferPointer { turnCos in
-                    turnSin.withUnsafeBufferPointer { turnSin in
-                        for group in stride(from: 0, to: count, by: width) {
-                            let envelope =
-                                withCos * Self.load(turnCos.baseAddress! + group)
-                                + withSin * Self.load(turnSin.baseAddress! + group)
-                            let value = Wave.value(sine: sine, cosine: cosine) * envelope * envelope
-                            let lanes = min(width, count - group)
-                            if lanes == width {
-                                Self.store(Self.load(target + group) + value, at: target + group)
-                            } else {
-                                for lane in 0..<lanes { target[group + lane] += value[lane] }
-                            }
-                            (cosine, sine) = (cosine * turnRe - sine * turnIm, sine * turnRe + cosine * turnIm)
-                        }
+                for group in stride(from: 0, to: count, by: width) {
+                    let value = Wave.value(sine: sine, cosine: cosine) * level
+                    let lanes = min(width, count - group)
+                    if lanes == width {
+                        UnsafeMutableRawPointer(target + group).storeBytes(of: value, as: Lanes.self)
+                    } else {
+                        for lane in 0..<lanes { target[group + lane] = value[lane] }
                     }
+                    (cosine, sine) = (cosine * turnRe - sine * turnIm, sine * turnRe + cosine * turnIm)
+                    level += slope * Float(width)
                 }
             }
             frame += output.count
-        }
-
-        @inline(__always)
-        private static func load(_ pointer: UnsafePointer<Float>) -> Lanes {
-            UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self)
-        }
-
-        @inline(__always)
-        private static func store(_ lanes: Lanes, at pointer: UnsafeMutablePointer<Float>) {
-            UnsafeMutableRawPointer(pointer).storeBytes(of: lanes, as: Lanes.self)
         }
     }
 

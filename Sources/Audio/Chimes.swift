@@ -172,6 +172,8 @@ public enum Chimes {
         }
 
         mutating func render(into output: UnsafeMutableBufferPointer<Float>) {
+            // The oscillators add to silence.
+            output.update(repeating: 0)
             let end = frame + output.count
             for index in oscillators.indices {
                 for from in stride(from: max(frame, oscillators[index].start), to: end, by: Self.block) {

@@ -88,6 +88,8 @@ public enum Earcon: Sendable, CaseIterable {
         mutating func skip(_ frames: Int) { frame += frames }
 
         mutating func render(into output: UnsafeMutableBufferPointer<Float>) {
+            // The notes add to silence.
+            output.update(repeating: 0)
             for note in notes {
                 let start = Int(note.at * rate)
                 let length = Int(note.length * rate)

@@ -4,7 +4,8 @@ import Glibc
 /// breathing tone's glide.
 protocol Synthesizer {
     /// Writes the next `output.count` frames (mono, at most `Sound.synthesisChunk`),
-    /// adding to what is there, continuing from where the last call stopped.
+    /// every one of them, whatever was there, continuing from where the
+    /// last call stopped.
     mutating func render(into output: UnsafeMutableBufferPointer<Float>)
     /// Moves on `frames` frames (at most `Sound.synthesisChunk`) without
     /// writing them, leaving exactly the state `render` would: cheaper, for
@@ -117,7 +118,6 @@ extension Sound {
                 synthesizer.skip(count)
             } else {
                 let chunk = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
-                chunk.update(repeating: 0)
                 synthesizer.render(into: chunk)
                 body(done, chunk)
             }
