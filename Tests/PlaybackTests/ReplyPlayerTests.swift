@@ -22,22 +22,38 @@ import Testing
 
     @Test func anEarconAndSpeechAreLaidOverOneAnotherThenPlayedOutWithABufferOfSilence() throws {
         let opener = ScriptedOpener()
-        let replies = ReplyPlayer(stream: try stream(opener), logger: CollectedLogs().logger)
+        let stream = try stream(opener)
+        // A first answer holds the reply thread in its first write until the
+        // two below are both posted, so it takes them together.
+        let writing = WakeUp()
+        let posted = WakeUp()
+        opener.devices[0].onWrite = { call in
+            guard call == 0 else { return }
+            writing.signal()
+            _ = posted.wait(upTo: .seconds(10))
+        }
+        let replies = ReplyPlayer(stream: stream, logger: CollectedLogs().logger)
+        replies.earcon(steady(500, frames: 10), gain: 1)
+        #expect(writing.wait(upTo: .seconds(10)))
         replies.speech(steady(1000, frames: 3000), gain: 1)
         replies.earcon(steady(2000, frames: 1000), gain: 0.5)
+        posted.signal()
         replies.finish()
 
         let device = try #require(opener.devices.first)
         let left = stride(from: 0, to: device.written.count, by: 2).map { device.written[$0] }
         let right = stride(from: 1, to: device.written.count, by: 2).map { device.written[$0] }
         #expect(left == right)
+        let period = device.format.periodFrames
+        #expect(left.prefix(10).allSatisfy { abs($0 - 500 / Sound.fullScale) < 1e-6 })
+        #expect(left[10..<period].allSatisfy { $0 == 0 })
         // Both started in the same period (taken together), at the gain of the last post.
         let scale = Float(0.5) / Sound.fullScale
-        #expect(left.prefix(1000).allSatisfy { abs($0 - 3000 * scale) < 1e-6 }, "\(left.prefix(4))")
-        #expect(left[1000..<3000].allSatisfy { abs($0 - 1000 * scale) < 1e-6 })
+        let both = left[period...]
+        #expect(both.prefix(1000).allSatisfy { abs($0 - 3000 * scale) < 1e-6 }, "\(both.prefix(4))")
+        #expect(both.dropFirst(1000).prefix(2000).allSatisfy { abs($0 - 1000 * scale) < 1e-6 })
         // Then silence: the rest of the period and a whole buffer, so the device plays it all out.
-        let period = device.format.periodFrames
-        let silence = left[3000...]
+        let silence = both.dropFirst(3000)
         #expect(silence.allSatisfy { $0 == 0 })
         #expect(silence.count >= device.format.bufferFrames && silence.count < device.format.bufferFrames + period)
         #expect(left.count % period == 0)
