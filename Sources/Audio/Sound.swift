@@ -38,6 +38,16 @@ public struct Sound: Sendable {
         return Int16(truncatingIfNeeded: Int32(bitPattern: shifted) &- 0x4B40_0000)
     }
 
+    /// A float already in 16-bit units (full scale 32767) as a 16-bit
+    /// sample, rounded to nearest (halves to even), clamped: one
+    /// floating-point addition, the rest in integers. `value` must lie
+    /// within 2^22 of zero, as every mixed or synthesized sample does.
+    @inlinable @inline(__always)
+    public static func quantize(scaled value: Float) -> Int16 {
+        let whole = Int32(bitPattern: (value + 12_582_912).bitPattern) &- 0x4B40_0000
+        return Int16(truncatingIfNeeded: max(-32767, min(32767, whole)))
+    }
+
     /// Shapes the first `fadeIn` and last `fadeOut` frames with a raised
     /// cosine, so the sound starts and ends without a click.
     public mutating func fade(in fadeIn: Int, out fadeOut: Int) {

@@ -67,6 +67,8 @@ extension Sound {
         }
         let fadeIn = min(fadeIn, frames)
         let fadeOut = min(fadeOut, frames)
+        // The level and the 16-bit full scale in one multiplication.
+        let scale = gain * Sound.fullScale
         // Every frame is written below: no need to clear the storage first.
         let samples = [Int16](unsafeUninitializedCapacity: part.count) { output, initialized in
             Self.synthesize(from: part.lowerBound, through: part.upperBound, frames: frames, make) { start, chunk in
@@ -83,7 +85,7 @@ extension Sound {
                 Fade.forEachGain(in: frames - fadingOut.upperBound..<frames - fadingOut.lowerBound, of: fadeOut) { back, fade in
                     source[frames - 1 - back] *= fade
                 }
-                for frame in first..<end { target[frame] = Sound.quantize(source[frame] * gain) }
+                for frame in first..<end { target[frame] = Sound.quantize(scaled: source[frame] * scale) }
             }
             initialized = part.count
         }
