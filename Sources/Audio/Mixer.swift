@@ -249,7 +249,7 @@ public final class Mixer: Sendable {
         let middle = UnsafeMutableBufferPointer(rebasing: output[(channels - 1) * frames..<channels * frames])
         middle.update(repeating: 0)
         try mixEntries(from: start, frames: frames, into: middle, channels: 1, gains: gains) { sound, entry in
-            channels == 1 || (sound.channels == 1 && entry.pan == (1, 1))
+            channels == 1 || Self.isInTheMiddle(sound, entry)
         }
         if channels == 2 {
             // From the front: frame f's pair never reaches a middle frame not yet read.
@@ -259,7 +259,7 @@ public final class Mixer: Sendable {
                 output[2 * frame + 1] = value
             }
             try mixEntries(from: start, frames: frames, into: output, channels: 2, gains: gains) { sound, entry in
-                !(sound.channels == 1 && entry.pan == (1, 1))
+                !Self.isInTheMiddle(sound, entry)
             }
         }
         let mixed = UnsafeMutableBufferPointer(rebasing: output[0..<frames * channels])
@@ -269,6 +269,11 @@ public final class Mixer: Sendable {
         } else if master != 1 {
             for index in mixed.indices { mixed[index] *= master }
         }
+    }
+
+    /// Whether an entry's sound is mono and heard equally on both sides.
+    private static func isInTheMiddle(_ sound: Sound, _ entry: Entry) -> Bool {
+        sound.channels == 1 && entry.pan == (1, 1)
     }
 
     /// Adds to `output` (`channels` per frame) the sounds playing in the
