@@ -248,7 +248,7 @@ public final class Mixer: Sendable {
         precondition(output.count >= frames * channels, "the output holds the frames asked for")
         let middle = UnsafeMutableBufferPointer(rebasing: output[(channels - 1) * frames..<channels * frames])
         middle.update(repeating: 0)
-        try mixEntries(from: start, frames: frames, into: middle, channels: 1, gains: gains) { sound, entry in
+        let leftOut = try mixEntries(from: start, frames: frames, into: middle, channels: 1, gains: gains) { sound, entry in
             channels == 1 || Self.isInTheMiddle(sound, entry)
         }
         if channels == 2 {
@@ -258,8 +258,11 @@ public final class Mixer: Sendable {
                 output[2 * frame] = value
                 output[2 * frame + 1] = value
             }
-            try mixEntries(from: start, frames: frames, into: output, channels: 2, gains: gains) { sound, entry in
-                !Self.isInTheMiddle(sound, entry)
+            // A second look at the sounds (and the cache's lock) only when the first left some out.
+            if leftOut > 0 {
+                _ = try mixEntries(from: start, frames: frames, into: output, channels: 2, gains: gains) { sound, entry in
+                    !Self.isInTheMiddle(sound, entry)
+                }
             }
         }
         let mixed = UnsafeMutableBufferPointer(rebasing: output[0..<frames * channels])
@@ -277,18 +280,24 @@ public final class Mixer: Sendable {
     }
 
     /// Adds to `output` (`channels` per frame) the sounds playing in the
-    /// `frames` from `start` that `included` picks.
+    /// `frames` from `start` that `included` picks; returns how many
+    /// playing sounds it left out.
     private func mixEntries(
         from start: Int64, frames: Int, into output: UnsafeMutableBufferPointer<Float>, channels: Int,
         gains: LiveGains, where included: (Sound, Entry) -> Bool
-    ) throws(SoundError) {
+    ) throws(SoundError) -> Int {
+        var leftOut = 0
         let end = start + Int64(frames)
         var index = firstEntry(startingAtOrAfter: start - longest)
         while index < entries.count, entries[index].start < end {
             let entry = entries[index]
             index += 1
             guard entry.start + entry.length > start, gains.factor(entry.layer) > 0 else { continue }
-            guard let sound = try sound(entry.slot, from: start, to: end), included(sound, entry) else { continue }
+            guard let sound = try sound(entry.slot, from: start, to: end) else { continue }
+            guard included(sound, entry) else {
+                leftOut += 1
+                continue
+            }
             let playable = min(entry.length, Int64(sound.frames))
             let from = max(start, entry.start)
             let to = min(end, entry.start + playable)
@@ -313,6 +322,7 @@ public final class Mixer: Sendable {
                     into: output, at: Int(from - start), gain: gain, pan: entry.pan, fade: fade)
             }
         }
+        return leftOut
     }
 
     /// Adds `count` frames of a sound, from its frame `source`, into the
