@@ -17,15 +17,17 @@ public final class ControlLoop: @unchecked Sendable {
     private let running = Atomic<Bool>(true)
     private var thread: BackgroundThread?
 
-    /// How often the status line is redrawn.
-    static let redraw = Duration.milliseconds(250)
+    /// How often the loop looks at the player when no key comes: the
+    /// status line is redrawn, step lines printed, the observer called.
+    /// Each look wakes the thread, so no more often than the screen needs.
+    static let tickMilliseconds: Int32 = 250
     /// How long a lone escape byte waits for the rest of a sequence.
     static let escapeWait: Int32 = 50
 
     /// - Parameters:
     ///   - readsKeys: read keys from standard input (put in raw mode by the caller).
     ///   - plain: one line per event instead of a status line redrawn in place.
-    /// Called on the control thread every tenth of a second or so, with the player.
+    /// Called on the control thread every `tickMilliseconds` or so, and after every key, with the player.
     private let observer: (@Sendable (PlayerControl) -> Void)?
 
     public init(
@@ -56,12 +58,11 @@ public final class ControlLoop: @unchecked Sendable {
         // Steps before the one it starts in (a resumed session) are not announced.
         var lastStep = max(0, player.status.stepNumber - 1)
         var stepsReplayed = player.stepsReplayed
-        var lastDraw = ContinuousClock.now
         var bytes = [UInt8](repeating: 0, count: 64)
         while running.load(ordering: .relaxed) {
             if readsKeys {
                 var poller = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-                let timeout: Int32 = decoder.isWaiting ? Self.escapeWait : 100
+                let timeout: Int32 = decoder.isWaiting ? Self.escapeWait : Self.tickMilliseconds
                 let ready = poll(&poller, 1, timeout)
                 var keys: [Key] = []
                 if ready > 0 {
@@ -74,7 +75,7 @@ public final class ControlLoop: @unchecked Sendable {
                 }
                 for key in keys { handle(key) }
             } else {
-                sleep(for: .milliseconds(100))
+                sleep(for: .milliseconds(Self.tickMilliseconds))
             }
             player.tidyUp()
             observer?(player)
@@ -94,9 +95,8 @@ public final class ControlLoop: @unchecked Sendable {
                     if let line = StatusText.stepLine(passed) { TextOutput.standardOutput.line(line) }
                 }
                 lastStep = max(lastStep, status.stepNumber)
-            } else if ContinuousClock.now - lastDraw >= Self.redraw {
+            } else {
                 TextOutput.standardOutput.write("\r\u{1B}[2K" + StatusText.line(status))
-                lastDraw = .now
             }
         }
     }

@@ -25,12 +25,19 @@ public struct LiveStatus: Equatable, Sendable {
         self.frame = min(frame, timeline.frames)
         frames = timeline.frames
         sampleRate = timeline.sampleRate
-        let index = timeline.steps.lastIndex { $0.start <= frame }
-        step = index.map { timeline.steps[$0] }
-        stepNumber = (index ?? -1) + 1
-        stepCount = timeline.steps.count
-        poseCount = (timeline.steps.map(\.poseIndex).max() ?? 0) + 1
-        rounds = timeline.steps.map(\.round).max() ?? 1
+        let steps = timeline.steps
+        // Steps are in order of their starts: the number of those begun is found by halving.
+        var begun = (low: 0, high: steps.count)
+        while begun.low < begun.high {
+            let middle = (begun.low + begun.high) / 2
+            if steps[middle].start <= frame { begun.low = middle + 1 } else { begun.high = middle }
+        }
+        stepNumber = begun.low
+        step = stepNumber > 0 ? steps[stepNumber - 1] : nil
+        stepCount = steps.count
+        // Read on the control thread several times a second: counted without building arrays.
+        poseCount = steps.lazy.map(\.poseIndex).max().map { $0 + 1 } ?? 1
+        rounds = steps.lazy.map(\.round).max() ?? 1
         self.paused = paused
         self.volume = volume
         self.breathOn = breathOn
