@@ -397,9 +397,9 @@ public final class Mixer: Sendable {
         return cache.withLock { $0.sounds[slot] }
     }
 
-    /// Makes every sound that plays in [start, end) that is not in memory
-    /// yet, then drops the sounds not needed there that do not play again
-    /// within `reuseWindow` (all of them for `.prepared`).
+    /// Drops the sounds not needed in [start, end) that do not play again
+    /// within `reuseWindow` (all of them for `.prepared`), then makes every
+    /// sound that plays there that is not in memory yet.
     ///
     /// Sounds are made, and the ones to drop chosen, outside the lock; a
     /// sound that cannot be made does not keep the others from being made,
@@ -410,15 +410,6 @@ public final class Mixer: Sendable {
         while index < entries.count, entries[index].start < end {
             if entries[index].start + entries[index].length > start { needed.insert(entries[index].slot) }
             index += 1
-        }
-        var failure: SoundError?
-        for slot in needed.sorted() where cache.withLock({ $0.sounds[slot] == nil }) {
-            do {
-                let sound = try make(slot)
-                cache.withLock { $0.sounds[slot] = sound }
-            } catch {
-                failure = failure ?? error
-            }
         }
         let held = cache.withLock { cache in cache.sounds.indices.filter { cache.sounds[$0] != nil } }
         let drop = held.filter { slot in
@@ -433,7 +424,17 @@ public final class Mixer: Sendable {
                 return cache.sounds[slot]
             }
         }
+        // Let go of here, before the new ones are made, so memory never holds both.
         withExtendedLifetime(dropped) {}
+        var failure: SoundError?
+        for slot in needed.sorted() where cache.withLock({ $0.sounds[slot] == nil }) {
+            do {
+                let sound = try make(slot)
+                cache.withLock { $0.sounds[slot] = sound }
+            } catch {
+                failure = failure ?? error
+            }
+        }
         if let failure { throw failure }
     }
 
