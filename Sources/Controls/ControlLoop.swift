@@ -1,4 +1,5 @@
 import Glibc
+import Output
 import Playback
 import Synchronization
 
@@ -15,6 +16,8 @@ public final class ControlLoop: @unchecked Sendable {
     private var readsKeys: Bool
     private let plain: Bool
     private let running = Atomic<Bool>(true)
+    /// Ends the thread's wait at once when it is stopped.
+    private let stopping = WakeUp()
     private var thread: BackgroundThread?
 
     /// How often the loop looks at the player when no key comes: the
@@ -47,6 +50,7 @@ public final class ControlLoop: @unchecked Sendable {
     /// Stops the thread and clears the status line.
     public func stop() {
         running.store(false, ordering: .relaxed)
+        stopping.signal()
         thread?.join()
         thread = nil
         if !plain { TextOutput.standardOutput.write("\r\u{1B}[2K") }
@@ -59,11 +63,14 @@ public final class ControlLoop: @unchecked Sendable {
         var lastStep = max(0, player.status.stepNumber - 1)
         var stepsReplayed = player.stepsReplayed
         var bytes = [UInt8](repeating: 0, count: 64)
+        // Keys, and the stop.
+        var pollers = [STDIN_FILENO, stopping.descriptor].map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         while running.load(ordering: .relaxed) {
             if readsKeys {
-                var poller = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+                for index in pollers.indices { pollers[index].revents = 0 }
                 let timeout: Int32 = decoder.isWaiting ? Self.escapeWait : Self.tickMilliseconds
-                let ready = poll(&poller, 1, timeout)
+                let ready = poll(&pollers, 2, timeout)
+                guard pollers[1].revents == 0 else { break }
                 var keys: [Key] = []
                 if ready > 0 {
                     let count = bytes.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
@@ -75,7 +82,7 @@ public final class ControlLoop: @unchecked Sendable {
                 }
                 for key in keys { handle(key) }
             } else {
-                sleep(for: .milliseconds(Self.tickMilliseconds))
+                if stopping.wait(upTo: .milliseconds(Self.tickMilliseconds)) { break }
             }
             player.tidyUp()
             observer?(player)
