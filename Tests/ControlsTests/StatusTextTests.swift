@@ -32,6 +32,20 @@ import Timing
         #expect(StatusText.stepLine(status(0)) == nil)
     }
 
+    /// The step heard is the last one begun, on each side of every step's first frame.
+    @Test func theStepHeardChangesOnTheFirstFrameOfEachStep() {
+        #expect(status(-1).stepNumber == 0 && status(-1).step == nil)
+        for (index, step) in timeline.steps.enumerated() {
+            #expect(status(step.start - 1).stepNumber == index, "the frame before step \(index + 1)")
+            #expect(status(step.start).stepNumber == index + 1, "the first frame of step \(index + 1)")
+            #expect(status(step.start).step == step)
+        }
+        let end = status(timeline.frames)
+        // Two rounds of the cobra and the knee pulls' two sides.
+        #expect(end.stepNumber == 6 && end.stepCount == 6)
+        #expect(end.poseCount == 2 && end.rounds == 2)
+    }
+
     @Test func halfWayThroughAHoldTheBarIsHalfFull() throws {
         let step = try #require(timeline.steps.first { $0.side == .left && $0.round == 2 })
         let middle = (step.holdStart + step.holdEnd) / 2
