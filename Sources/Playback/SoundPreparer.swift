@@ -11,16 +11,14 @@ import Synchronization
 /// called more than once, by one thread at a time.
 final class SoundPreparer: @unchecked Sendable {
     /// How far ahead of the write position sounds are made, in seconds. The
-    /// preparer tops this up every `interval`, so each sound is asked for at
-    /// least two seconds before it plays: a slow CPU has that long to make
-    /// one part (`Mixer.partSeconds`) of a long sound. Every second more
+    /// preparer tops this up every quarter second, so each sound is asked
+    /// for nearly this long before it plays: a slow CPU has that long to
+    /// make one part (`Mixer.partSeconds`) of a long sound. Every second more
     /// holds a second more of each sound playing then in memory.
     static let lookahead: Int64 = 3
     /// The longest the preparer sleeps between looks at the write position;
-    /// the audio thread wakes it sooner when it falls behind. Once a second:
-    /// each look wakes a thread and walks the sounds, and a box playing
-    /// for an hour does it 3,600 times.
-    static let interval = Duration.seconds(1)
+    /// the audio thread wakes it sooner when it falls behind.
+    static let interval = Duration.milliseconds(250)
 
     /// What the two threads share.
     private final class Shared: Sendable {
@@ -30,13 +28,13 @@ final class SoundPreparer: @unchecked Sendable {
         let readyThrough = Atomic<Int64>(0)
         let running = Atomic<Bool>(true)
         let wakeUp = Semaphore()
-        /// The lookahead less an interval, in frames: below it, the preparer gets to work.
+        /// The lookahead less a quarter second, in frames: below it, the preparer gets to work.
         let refillBelow: Int64
 
         init(mixer: Mixer, logger: Logger) {
             self.mixer = mixer
             self.logger = logger
-            refillBelow = (lookahead - Int64(interval.components.seconds)) * Int64(mixer.timeline.sampleRate)
+            refillBelow = (lookahead * 4 - 1) * Int64(mixer.timeline.sampleRate) / 4
         }
     }
 
@@ -53,7 +51,7 @@ final class SoundPreparer: @unchecked Sendable {
     deinit { stop() }
 
     /// Tells the preparer where the audio thread writes now, waking it when
-    /// less than the lookahead (less an interval) is ready.
+    /// less than the lookahead (less a quarter second) is ready.
     func follow(_ frame: Int64) {
         shared.position.store(frame, ordering: .relaxed)
         if shared.readyThrough.load(ordering: .relaxed) < frame + shared.refillBelow { shared.wakeUp.signal() }
