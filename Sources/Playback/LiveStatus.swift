@@ -26,14 +26,9 @@ public struct LiveStatus: Equatable, Sendable {
         frames = timeline.frames
         sampleRate = timeline.sampleRate
         let steps = timeline.steps
-        // Steps are in order of their starts: the number of those begun is found by halving.
-        var begun = (low: 0, high: steps.count)
-        while begun.low < begun.high {
-            let middle = (begun.low + begun.high) / 2
-            if steps[middle].start <= frame { begun.low = middle + 1 } else { begun.high = middle }
-        }
-        stepNumber = begun.low
-        step = stepNumber > 0 ? steps[stepNumber - 1] : nil
+        let index = timeline.stepIndex(at: frame)
+        step = index.map { steps[$0] }
+        stepNumber = (index ?? -1) + 1
         stepCount = steps.count
         // Read on the control thread several times a second: counted without building arrays.
         poseCount = steps.lazy.map(\.poseIndex).max().map { $0 + 1 } ?? 1

@@ -112,7 +112,7 @@ public final class PlayerControl: Sendable {
                 let untaken = handOff.switchesTaken.load(ordering: .acquiring) < state.switchesPosted
                 let pending = untaken ? state.lastTarget : nil
                 let heard = pending ?? handOff.heardPosition.load(ordering: .relaxed)
-                let stepBefore = state.transport.timeline.steps.lastIndex { $0.start <= heard } ?? -1
+                let stepBefore = state.transport.timeline.stepIndex(at: heard) ?? -1
                 var transport = state.transport
                 guard let target = try transport.apply(edit, at: heard) else { return nil }
                 let timeline = transport.timeline
@@ -123,7 +123,7 @@ public final class PlayerControl: Sendable {
                 state.transport = transport
                 state.switchesPosted += 1
                 state.lastTarget = moves ? target : pending
-                let stepAfter = timeline.steps.lastIndex { $0.start <= target } ?? -1
+                let stepAfter = timeline.stepIndex(at: target) ?? -1
                 let earcon: Earcon =
                     switch edit {
                     case .next: .next

@@ -116,7 +116,7 @@ public struct SessionRecord: Sendable {
     /// Notes that `frame` of `timeline` is being heard; to be called more
     /// often than once a second.
     public mutating func hear(_ frame: Int64, of timeline: Timeline) {
-        guard let index = timeline.steps.lastIndex(where: { $0.start <= frame }) else { return }
+        guard let index = timeline.stepIndex(at: frame) else { return }
         heard.insert(index)
         let step = timeline.steps[index]
         if frame < step.holdEnd, frame >= step.holdEnd - Int64(timeline.sampleRate) { nearEnd.insert(index) }

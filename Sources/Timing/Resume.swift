@@ -15,7 +15,7 @@ extension Timeline {
     /// then starts again from its announcement; after a step's hold, its
     /// release is played again.
     public func resumePoint(for frame: Int64) -> ResumePoint {
-        guard let index = steps.lastIndex(where: { $0.start <= frame }) else { return .start }
+        guard let index = stepIndex(at: frame) else { return .start }
         return frame < steps[index].holdEnd ? .step(index) : .release(index)
     }
 

@@ -20,6 +20,18 @@ public struct Timeline: Equatable, Sendable {
 
     /// Seconds from the start of the session to `frame`.
     public func seconds(at frame: Int64) -> Double { Double(frame) / Double(sampleRate) }
+
+    /// The index of the step heard at `frame`: the last one begun by then,
+    /// `nil` before the first. Steps are in order of their starts, so it is
+    /// found by halving (the control thread asks several times a second).
+    public func stepIndex(at frame: Int64) -> Int? {
+        var begun = (low: 0, high: steps.count)
+        while begun.low < begun.high {
+            let middle = (begun.low + begun.high) / 2
+            if steps[middle].start <= frame { begun.low = middle + 1 } else { begun.high = middle }
+        }
+        return begun.low > 0 ? begun.low - 1 : nil
+    }
 }
 
 /// One hold of a session (a pose, or one side of it) and where it lies.

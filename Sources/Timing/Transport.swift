@@ -49,7 +49,7 @@ public struct Transport {
     /// from, or `nil` when the edit means nothing there (lengthening a hold
     /// that is over, going back before the first step...).
     public mutating func apply(_ edit: TimelineEdit, at position: Int64) throws -> Int64? {
-        let current = timeline.steps.lastIndex { $0.start <= position }
+        let current = timeline.stepIndex(at: position)
         switch edit {
         case .next:
             guard let next = current.map({ $0 + 1 }) ?? (timeline.steps.isEmpty ? nil : 0) else { return nil }
@@ -107,7 +107,7 @@ public struct Transport {
     /// offset into the same step (edits never move a step's start before it).
     private mutating func relayout(with next: SessionEdits, keeping position: Int64) throws -> Int64 {
         let laidOut = try rebuild(next)
-        let index = timeline.steps.lastIndex { $0.start <= position }
+        let index = timeline.stepIndex(at: position)
         let moved = index.map { laidOut.steps[$0].start + (position - timeline.steps[$0].start) } ?? position
         timeline = laidOut
         edits = next
