@@ -7,6 +7,9 @@
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <unistd.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
 
 int stretchcue_input_key_bits(int descriptor, uint8_t *bits, int size) {
     return ioctl(descriptor, EVIOCGBIT(EV_KEY, size), bits);
@@ -30,6 +33,30 @@ int stretchcue_peer_user(int descriptor, unsigned int *user) {
     int result = getsockopt(descriptor, SOL_SOCKET, SO_PEERCRED, &credentials, &length);
     if (result == 0) *user = credentials.uid;
     return result;
+}
+
+int stretchcue_user_in_group(unsigned int user, unsigned int group) {
+    struct passwd entry, *found = NULL;
+    char text[4096];
+    if (getpwuid_r(user, &entry, text, sizeof text, &found) != 0 || found == NULL) return 0;
+    if (entry.pw_gid == group) return 1;
+    int count = 64;
+    gid_t *groups = NULL;
+    for (int tries = 0; tries < 4; tries++) {
+        gid_t *grown = realloc(groups, (size_t)count * sizeof *groups);
+        if (grown == NULL) break;
+        groups = grown;
+        int asked = count;
+        if (getgrouplist(entry.pw_name, entry.pw_gid, groups, &count) >= 0) {
+            int member = 0;
+            for (int index = 0; index < count; index++) member |= groups[index] == group;
+            free(groups);
+            return member;
+        }
+        if (count <= asked) count = asked * 4;
+    }
+    free(groups);
+    return 0;
 }
 
 int stretchcue_signal_descriptor(const sigset_t *signals) {

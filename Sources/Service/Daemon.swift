@@ -173,7 +173,7 @@ public final class Daemon {
         var waits: [Duration] = []
         if case .playing = phase { waits.append(.milliseconds(100)) }
         if case .waiting = phase { waits.append(soundWatch.untilRetry) }
-        if let idle = server.nextIdleCheck { waits.append(idle) }
+        if let turn = server.untilNextTurn { waits.append(turn) }
         return waits.min().map(\.pollMilliseconds) ?? -1
     }
 

@@ -29,6 +29,9 @@ import Testing
 
         deinit { close(descriptor) }
 
+        /// Closes the sending side, as `echo status | nc -N -U SOCKET` does.
+        func finishSending() { shutdown(descriptor, Int32(SHUT_WR)) }
+
         func send(_ text: String) { send(Array(text.utf8)) }
         func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { Foundation.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
 
@@ -132,6 +135,89 @@ import Testing
         #expect(reading.lines.enumerated().allSatisfy { $0.element == #"{"event":\#($0.offset)}"# })
         stuck.read()
         #expect(stuck.closed && server.clientCount == 1)
+    }
+
+    @Test func aClientThatClosesItsSideIsAnsweredThenClosed() throws {
+        let server = try ControlServer(path: folder + "/box.sock")
+        let clients = try (0..<20).map { _ in try Client(server.path) }
+        for (index, client) in clients.enumerated() {
+            // The last line unfinished on some, as `printf status` sends it.
+            client.send(index % 2 == 0 ? "status\n" : "pause\nstatus")
+            client.finishSending()
+        }
+        _ = serve(server, clients: clients) { clients.allSatisfy(\.closed) }
+        for (index, client) in clients.enumerated() {
+            let expected = index % 2 == 0 ? ["status"] : ["pause", "status"]
+            #expect(client.lines == expected.map { #"{"ok":true,"line":"\#($0)"}"# }, "client \(index)")
+        }
+        #expect(server.clientCount == 0)
+    }
+
+    @Test func clientsHoldingLinesUnfinishedCannotTakeEverySlot() throws {
+        let server = try ControlServer(path: folder + "/box.sock", partialLineTimeout: .milliseconds(500))
+        // Each sends a byte now and then: never a whole request.
+        var slow: [Client] = []
+        // In batches the listen queue holds, accepted before the next.
+        while slow.count < ControlServer.clientLimit {
+            let batch = try (0..<32).map { _ in try Client(server.path) }
+            for client in batch { client.send("s") }
+            slow += batch
+            _ = serve(server, clients: []) { server.clientCount == slow.count }
+        }
+        for client in slow { client.send("t") }
+        // The table is full, and a newcomer is still answered at once.
+        let newcomer = try Client(server.path)
+        newcomer.send("status\n")
+        let received = serve(server, clients: [newcomer], limit: .seconds(1)) { newcomer.lines.count == 1 }
+        #expect(received.count == 1 && newcomer.lines == [#"{"ok":true,"line":"status"}"#])
+        #expect(server.clientCount == ControlServer.clientLimit)
+        // A line left unfinished past its time is refused: its bytes do not keep a client in.
+        _ = serve(server, clients: slow) { slow.allSatisfy(\.closed) }
+        let refused = slow.filter { $0.lines.first?.contains("a line left unfinished") == true }
+        // All but the one that made room for the newcomer.
+        #expect(refused.count == ControlServer.clientLimit - 1)
+        #expect(server.clientCount == 1)
+    }
+
+    @Test func clientsThatFloodTakeTurnsWithTheOthers() throws {
+        let server = try ControlServer(path: folder + "/box.sock")
+        let flooders = try (0..<4).map { _ in try Client(server.path) }
+        let burst = String(repeating: "status\n", count: 2000)
+        // As much as each socket takes: far more requests than a turn's.
+        for client in flooders { client.send(burst) }
+        _ = serve(server, clients: flooders) { flooders.allSatisfy { !$0.lines.isEmpty } }
+        let quiet = try Client(server.path)
+        quiet.send("status\n")
+        var heardBefore = 0
+        _ = serve(server, clients: flooders + [quiet]) {
+            if quiet.lines.isEmpty { heardBefore = flooders.map(\.lines.count).reduce(0, +) }
+            return !quiet.lines.isEmpty
+        }
+        #expect(quiet.lines == [#"{"ok":true,"line":"status"}"#])
+        // Answered within a couple of turns, not after every flooder's backlog.
+        let turn = flooders.count * ControlServer.requestsPerTurn
+        #expect(heardBefore <= 4 * turn, "\(heardBefore) answers to the flooders went first")
+    }
+
+    @Test(arguments: [("nogroup", true), ("root", false)])
+    func onlyTheSocketsGroupGetsInWhateverTheMode(group: String, admitted: Bool) throws {
+        let gid = try #require(getgrnam(group)).pointee.gr_gid
+        let server = try ControlServer(path: folder + "/box.sock", group: gid, mode: 0o666)
+        chmod(folder, 0o755)
+        // `nobody`, whose own group is `nogroup`, asks through the real client.
+        let other = Process()
+        other.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        other.arguments = [
+            "--reuid=nobody", "--regid=nogroup", "--clear-groups", Repository.products + "/stretchcue", "ctl", "status",
+            "--socket", server.path,
+        ]
+        other.standardError = FileHandle.nullDevice
+        other.standardOutput = FileHandle.nullDevice
+        try #require(getuid() == 0, "acting as another user needs root")
+        try other.run()
+        let received = serve(server, clients: [], until: { !other.isRunning })
+        other.waitUntilExit()
+        #expect(received.count == (admitted ? 1 : 0), "group \(group)")
     }
 
     @Test func aStaleSocketIsReplacedAndAFileIsNot() throws {

@@ -23,6 +23,10 @@ int stretchcue_accept(int listener);
 /// The user id of the process at the other end of a Unix socket
 /// (SO_PEERCRED) into `user`.
 int stretchcue_peer_user(int descriptor, unsigned int *user);
+/// 1 when the user `user` belongs to the group `group`, as its primary
+/// group or one of its others (the user database: getpwuid_r,
+/// getgrouplist); 0 when not, or when the user is unknown.
+int stretchcue_user_in_group(unsigned int user, unsigned int group);
 
 /// A new non-blocking descriptor that becomes readable when one of `signals`
 /// (blocked by the caller) arrives (signalfd).
