@@ -35,7 +35,8 @@ extension String {
 
 extension String {
     /// The text as a JSON string (which YAML reads too): quoted, with quotes,
-    /// backslashes and control characters escaped, on one line.
+    /// backslashes and every ``Unicode/Scalar/isTerminalControl`` escaped,
+    /// on one line, so that JSON printed on a terminal is as safe as text.
     public var jsonQuoted: String {
         var out = "\""
         for scalar in unicodeScalars {
@@ -45,7 +46,7 @@ extension String {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar == "\u{2028}" || scalar == "\u{2029}":
+            case _ where scalar.isTerminalControl:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

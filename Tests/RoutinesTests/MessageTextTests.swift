@@ -31,4 +31,10 @@ import Testing
             #expect(String(Character(scalar)).escapingControlCharacters.unicodeScalars.allSatisfy { !$0.isTerminalControl })
         }
     }
+
+    /// JSON printed on a terminal carries no control either: the same
+    /// scalars as `\uXXXX`, which JSON and YAML readers turn back.
+    @Test func jsonQuotingEscapesTerminalControls() {
+        #expect("\u{1B}]0;t\u{07}\u{9B}\u{202E}\u{2066}é\"\\".jsonQuoted == #""\u001b]0;t\u0007\u009b\u202e\u2066é\"\\""#)
+    }
 }
