@@ -38,7 +38,7 @@ let package = Package(
             dependencies: [
                 "Routines", "Timing", "Audio", "Output", "SystemCalls", .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "Controls", dependencies: ["Playback", "Output", "Timing", "SystemCalls"]),
+        .target(name: "Controls", dependencies: ["Playback", "Output", "Timing", "Routines", "SystemCalls"]),
         .target(
             name: "Service",
             dependencies: [

@@ -2,17 +2,18 @@ import Routines
 
 extension Timeline {
     /// The plan as a table for people: one line per cue with its time,
-    /// round, pose, side and what sounds, then the session's length.
+    /// round, pose, side and what sounds, then the session's length; the
+    /// routine's words with their controls escaped.
     public func planText(title: String) -> String {
-        var lines = ["\(title): \(steps.count) holds, \(clock(frames)) at \(sampleRate) Hz"]
+        var lines = ["\(title.escapingControlCharacters): \(steps.count) holds, \(clock(frames)) at \(sampleRate) Hz"]
         lines.append("time       round  pose               side   cue")
         for cue in cues {
             var line = clock(cue.frame).padding(to: 11)
             line += (cue.round > 0 ? String(cue.round) : "-").padding(to: 7)
-            line += (cue.pose ?? "-").padding(to: 19)
+            line += (cue.pose?.escapingControlCharacters ?? "-").padding(to: 19)
             line += (cue.side?.rawValue ?? "-").padding(to: 7)
             line += cue.kind.rawValue
-            if let prompt = cue.prompt { line += "  \(prompt)" }
+            if let prompt = cue.prompt { line += "  \(prompt.description.escapingControlCharacters)" }
             lines.append(line)
         }
         lines.append("end \(clock(frames)) (\(frames) frames)")
