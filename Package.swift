@@ -38,7 +38,7 @@ let package = Package(
             dependencies: [
                 "Routines", "Timing", "Audio", "Output", "SystemCalls", .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "Controls", dependencies: ["Playback", "Output", "Timing", "SystemCalls"]),
+        .target(name: "Controls", dependencies: ["Playback", "Output", "Timing", "Routines", "SystemCalls"]),
         .target(
             name: "Service",
             dependencies: [
@@ -124,6 +124,7 @@ if Context.environment["STRETCHCUE_FUZZ"] != nil {
     let harnesses: [(String, Target.Dependency)] = [
         ("FuzzRoutine", "Routines"), ("FuzzPack", "Packs"), ("FuzzConfig", "Service"), ("FuzzSoundFile", "Audio"),
         ("FuzzControlLine", "Service"), ("FuzzKeys", "Controls"), ("FuzzInputEvents", "Service"),
+        ("FuzzTerminalText", "Routines"),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Tests/Fuzz/Harnesses/FuzzDriver"))
     package.targets += harnesses.map { name, library in

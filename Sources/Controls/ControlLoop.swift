@@ -63,27 +63,8 @@ public final class ControlLoop: @unchecked Sendable {
         var lastStep = max(0, player.status.stepNumber - 1)
         var stepsReplayed = player.stepsReplayed
         var bytes = [UInt8](repeating: 0, count: 64)
-        // Keys, and the stop.
-        var pollers = [STDIN_FILENO, stopping.descriptor].map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        while running.load(ordering: .relaxed) {
-            if readsKeys {
-                for index in pollers.indices { pollers[index].revents = 0 }
-                let timeout: Int32 = decoder.isWaiting ? Self.escapeWait : Self.tickMilliseconds
-                let ready = poll(&pollers, 2, timeout)
-                guard pollers[1].revents == 0 else { break }
-                var keys: [Key] = []
-                if ready > 0 {
-                    let count = bytes.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-                    if count > 0 { keys = decoder.feed(bytes[0..<count]) }
-                    // End of input: no more keys to read; the session and the screen go on.
-                    if count == 0 { readsKeys = false }
-                } else if ready == 0, decoder.isWaiting {
-                    keys = decoder.flush()
-                }
-                for key in keys { handle(key) }
-            } else {
-                if stopping.wait(upTo: .milliseconds(Self.tickMilliseconds)) { break }
-            }
+        /// Looks at the player: the status line redrawn, or a line for each step passed.
+        func look() {
             player.tidyUp()
             observer?(player)
             let replayed = player.stepsReplayed
@@ -106,6 +87,32 @@ public final class ControlLoop: @unchecked Sendable {
                 TextOutput.standardOutput.write("\r\u{1B}[2K" + StatusText.line(status))
             }
         }
+        // Keys, and the stop.
+        var pollers = [STDIN_FILENO, stopping.descriptor].map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        while running.load(ordering: .relaxed) {
+            if readsKeys {
+                for index in pollers.indices { pollers[index].revents = 0 }
+                let timeout: Int32 = decoder.isWaiting ? Self.escapeWait : Self.tickMilliseconds
+                let ready = poll(&pollers, 2, timeout)
+                guard pollers[1].revents == 0 else { break }
+                var keys: [Key] = []
+                if ready > 0 {
+                    let count = bytes.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+                    if count > 0 { keys = decoder.feed(bytes[0..<count]) }
+                    // End of input: no more keys to read; the session and the screen go on.
+                    if count == 0 { readsKeys = false }
+                } else if ready == 0, decoder.isWaiting {
+                    keys = decoder.flush()
+                }
+                for key in keys { handle(key) }
+            } else {
+                if stopping.wait(upTo: .milliseconds(Self.tickMilliseconds)) { break }
+            }
+            look()
+        }
+        // The steps passed since the last look, the session's last ones
+        // among them, are announced before the thread ends.
+        look()
     }
 
     private func handle(_ key: Key) {

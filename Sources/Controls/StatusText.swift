@@ -1,7 +1,9 @@
 import Playback
+import Routines
 import Timing
 
-/// The words and the line the screen shows. Pure: status in, text out.
+/// The words and the line the screen shows. Pure: status in, text out;
+/// a pose's name with its controls escaped.
 public enum StatusText {
     /// The status line for a terminal: round, pose n/N and its name, side, a
     /// bar for the hold, the time left in the session, paused, volume.
@@ -9,7 +11,7 @@ public enum StatusText {
         var parts: [String] = []
         if let step = status.step {
             if status.rounds > 1 { parts.append("Round \(step.round)/\(status.rounds)") }
-            var pose = "Pose \(step.poseIndex + 1)/\(status.poseCount) \(step.name)"
+            var pose = "Pose \(step.poseIndex + 1)/\(status.poseCount) \(step.name.escapingControlCharacters)"
             if let side = step.side { pose += " (\(side.rawValue))" }
             parts.append(pose)
             if let progress = status.holdProgress, let left = status.holdSecondsLeft {
@@ -33,7 +35,7 @@ public enum StatusText {
     /// The plain line that announces a step: "Round 1, pose 3 of 7: Cobra, hold 30 s".
     public static func stepLine(_ status: LiveStatus) -> String? {
         guard let step = status.step else { return nil }
-        var line = "Round \(step.round), pose \(step.poseIndex + 1) of \(status.poseCount): \(step.name)"
+        var line = "Round \(step.round), pose \(step.poseIndex + 1) of \(status.poseCount): \(step.name.escapingControlCharacters)"
         if let side = step.side { line += ", \(side == .both ? "both sides" : "\(side.rawValue) side")" }
         if let breaths = step.breaths {
             line += ", \(breaths) breaths"

@@ -1,7 +1,23 @@
+extension Unicode.Scalar {
+    /// Whether a terminal would act on the scalar rather than show it, or a
+    /// reader could not see it: the C0 controls, DEL, the C1 controls, the
+    /// line and paragraph separators (U+2028, U+2029) and the bidirectional
+    /// formatting controls that reorder the text after them (U+061C, U+200E,
+    /// U+200F, U+202A to U+202E, U+2066 to U+2069).
+    public var isTerminalControl: Bool {
+        switch value {
+        case 0..<0x20, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+}
+
 extension String {
-    /// The text with control characters written as escapes (`\n`, `\t`,
-    /// `\u{7F}`), so that user text put in a message cannot break the
-    /// one-line form of errors.
+    /// The text as a person may be shown it on a terminal: every scalar
+    /// that is ``Unicode/Scalar/isTerminalControl`` written as a visible
+    /// escape (`\n`, `\t`, `\u{1B}`, `\u{202E}`), so that text from a file
+    /// can neither move the cursor, retitle or clear the terminal, reverse
+    /// what follows it, nor break the one-line form of errors.
     public var escapingControlCharacters: String {
         var out = ""
         for scalar in unicodeScalars {
@@ -9,8 +25,7 @@ extension String {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}":
-                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            case _ where scalar.isTerminalControl: out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -20,7 +35,8 @@ extension String {
 
 extension String {
     /// The text as a JSON string (which YAML reads too): quoted, with quotes,
-    /// backslashes and control characters escaped, on one line.
+    /// backslashes and every ``Unicode/Scalar/isTerminalControl`` escaped,
+    /// on one line, so that JSON printed on a terminal is as safe as text.
     public var jsonQuoted: String {
         var out = "\""
         for scalar in unicodeScalars {
@@ -30,7 +46,7 @@ extension String {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar == "\u{2028}" || scalar == "\u{2029}":
+            case _ where scalar.isTerminalControl:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

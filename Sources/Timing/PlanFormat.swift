@@ -2,17 +2,18 @@ import Routines
 
 extension Timeline {
     /// The plan as a table for people: one line per cue with its time,
-    /// round, pose, side and what sounds, then the session's length.
+    /// round, pose, side and what sounds, then the session's length; the
+    /// routine's words with their controls escaped.
     public func planText(title: String) -> String {
-        var lines = ["\(title): \(steps.count) holds, \(clock(frames)) at \(sampleRate) Hz"]
+        var lines = ["\(title.escapingControlCharacters): \(steps.count) holds, \(clock(frames)) at \(sampleRate) Hz"]
         lines.append("time       round  pose               side   cue")
         for cue in cues {
             var line = clock(cue.frame).padding(to: 11)
             line += (cue.round > 0 ? String(cue.round) : "-").padding(to: 7)
-            line += (cue.pose ?? "-").padding(to: 19)
+            line += (cue.pose?.escapingControlCharacters ?? "-").padding(to: 19)
             line += (cue.side?.rawValue ?? "-").padding(to: 7)
             line += cue.kind.rawValue
-            if let prompt = cue.prompt { line += "  \(prompt)" }
+            if let prompt = cue.prompt { line += "  \(prompt.description.escapingControlCharacters)" }
             lines.append(line)
         }
         lines.append("end \(clock(frames)) (\(frames) frames)")
@@ -49,24 +50,7 @@ extension Timeline {
 }
 
 /// A JSON string literal, or `null`.
-private func json(_ text: String?) -> String {
-    guard let text else { return "null" }
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
+private func json(_ text: String?) -> String { text?.jsonQuoted ?? "null" }
 
 extension String {
     fileprivate func padding(to width: Int) -> String {

@@ -75,14 +75,16 @@ extension Stretchcue {
             if fields["ok"]?.text == "false" {
                 throw Failure("stretchcue: refused: \(fields["error"]?.text ?? "no reason given")", .refused)
             }
+            // A box's JSON holds no controls (JSON escapes them); another program's may.
             if json {
-                TextOutput.standardOutput.line(text)
+                TextOutput.standardOutput.line(text.escapingControlCharacters)
             } else if let status = fields["status"], first || fields["event"] != nil {
                 TextOutput.standardOutput.line(Self.describe(status))
             }
         }
 
-        /// A status as one line for a person.
+        /// A status as one line for a person, with the controls in its
+        /// names escaped.
         static func describe(_ status: YAMLNode) -> String {
             guard case .mapping(let pairs) = status.value else { return "" }
             let fields = Dictionary(pairs.compactMap { pair in pair.key.text.map { ($0, pair.value) } }) { first, _ in first }
@@ -99,7 +101,7 @@ extension Stretchcue {
             if let remaining = value("remaining").flatMap(Double.init) { parts.append("\(Timeline.clock(seconds: Int(remaining))) left") }
             if let volume = value("volume") { parts.append("volume \(volume) dB") }
             if let device = value("device") { parts.append("device \(device)") }
-            return parts.joined(separator: ", ")
+            return parts.joined(separator: ", ").escapingControlCharacters
         }
 
         /// The socket: the flag, the config's, else the service's default.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Controls
 import Glibc
+import Routines
 import Service
 import Timing
 
@@ -33,7 +34,8 @@ extension Stretchcue {
             }
             TextOutput.standardOutput.line("started (UTC)     length  routine                          poses  skipped  ended")
             for entry in entries {
-                let routine = entry.routine.count > 32 ? String(entry.routine.prefix(31)) + "…" : entry.routine
+                let name = entry.routine.escapingControlCharacters
+                let routine = name.count > 32 ? String(name.prefix(31)) + "…" : name
                 let columns = [
                     Self.date(entry.start).padding(17), Timeline.clock(seconds: Int(entry.end - entry.start)).padding(7),
                     routine.padding(32), "\(entry.completed.count)".padding(6), "\(entry.skipped.count)".padding(8),

@@ -33,7 +33,7 @@ extension Stretchcue {
                     }
                 }
                 if lines.isEmpty { lines.append("No packs in \(library.folders.joined(separator: ", ")).") }
-                TextOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
+                TextOutput.standardOutput.write(lines.map(\.escapingControlCharacters).joined(separator: "\n") + "\n")
             }
         }
 
@@ -114,7 +114,7 @@ extension Stretchcue {
                 if !check.unknownKeys.isEmpty {
                     lines.append("  not asked for by the built-in routine: \(check.unknownKeys.joined(separator: ", "))")
                 }
-                TextOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
+                TextOutput.standardOutput.write(lines.map(\.escapingControlCharacters).joined(separator: "\n") + "\n")
                 if write {
                     do {
                         try cache.save()

@@ -58,7 +58,7 @@ extension Stretchcue.Packs {
                 for variant in 0..<count {
                     let file = Files.lastPart(entry.variants[variant].path)
                     let which = count > 1 ? " (\(variant + 1) of \(count))" : ""
-                    TextOutput.standardOutput.line("\(key)\(which): \(file)")
+                    TextOutput.standardOutput.line("\(key)\(which): \(file)".escapingControlCharacters)
                     let sound = try reportingFailures { try Self.sound(key, variant: variant, bank: bank) }
                     let name = plain ? Sound.silence : bank.speech(Self.spokenName(key))
                     try player.play([name, ClipPlayer.silence(name.frames > 0 ? 0.4 : 0, rate: bank.sampleRate), sound,

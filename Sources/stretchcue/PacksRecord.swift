@@ -85,7 +85,7 @@ extension Stretchcue.Packs {
             if todo.isEmpty { TextOutput.standardOutput.line("every prompt has a take; name ids to record them again") }
             var kept = 0
             prompts: for (index, prompt) in todo.enumerated() {
-                TextOutput.standardOutput.line("[\(index + 1)/\(todo.count)] \(prompt.id): \(prompt.words)")
+                TextOutput.standardOutput.line("[\(index + 1)/\(todo.count)] \(prompt.id): \(prompt.words.escapingControlCharacters)")
                 switch try reportingFailures({ try takes.take(of: prompt) }) {
                 case .keep(let take):
                     try writer.write(take, for: prompt.id)

@@ -34,7 +34,8 @@ struct Session {
     }
 
     /// Where each sound of the session comes from, one `KEY: ORIGIN` line
-    /// per sound in the order the session first plays it (for `-v`).
+    /// per sound in the order the session first plays it (for `-v`), with
+    /// the controls in pack names and paths escaped.
     var soundOrigins: [String] {
         var seen: Set<String> = []
         var lines: [String] = []
@@ -47,7 +48,7 @@ struct Session {
         for earcon in Earcon.allCases where bank.origin(of: earcon) != "built in" {
             lines.append("\(earcon.key): \(bank.origin(of: earcon))")
         }
-        return lines
+        return lines.map(\.escapingControlCharacters)
     }
 
     /// A built-in routine by name, or a routine file by path.

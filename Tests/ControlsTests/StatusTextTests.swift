@@ -55,6 +55,19 @@ import Timing
         #expect(StatusText.stepLine(status(middle)) == "Round 2, pose 2 of 2: Knee pulls, left side, hold 20 s")
     }
 
+    /// A pose named to retitle and clear the terminal and reverse the line
+    /// is shown, on the status line and the plain one, with those escaped.
+    @Test func aPoseNameCannotDriveTheTerminal() throws {
+        let routine = Routine(
+            name: "Hostile", hold: 20, settle: 1, rest: 1, breathing: BreathPattern(inhale: 2, exhale: 2),
+            poses: [Pose(id: "cobra", name: "\u{1B}]0;owned\u{07}\u{1B}[2JCo\u{202E}bra", prompt: .voice("pose.cobra"))])
+        let timeline = try Timeline(routine: routine, options: SessionOptions(), sounds: FixedLengths(frames: 48_000))
+        let status = LiveStatus(timeline: timeline, frame: timeline.steps[0].start, paused: false, volume: 0, breathOn: true)
+        let shown = #"\u{1B}]0;owned\u{7}\u{1B}[2JCo\u{202E}bra"#
+        #expect(StatusText.line(status).hasPrefix("Pose 1/1 \(shown)  getting ready"))
+        #expect(StatusText.stepLine(status) == "Round 1, pose 1 of 1: \(shown), hold 20 s")
+    }
+
     @Test func beforeTheHoldItIsGettingReadyAndAtTheEndNothingIsLeft() throws {
         let step = timeline.steps[0]
         #expect(StatusText.line(status(step.start)).hasPrefix("Round 1/2  Pose 1/2 Cobra  getting ready  "))
