@@ -205,6 +205,9 @@ extension YAMLNode {
         switch value {
         case .mapping: "a mapping"
         case .sequence: "a list"
+        case .scalar(let text, _) where isNull && !text.isEmpty:
+            // `device: null` reads as no value at all in YAML.
+            "YAML's null ('\(text.escapingControlCharacters)'; quote it for the text: \"\(text.escapingControlCharacters)\")"
         case .scalar(let text, _):
             isNull || text.isEmpty ? "an empty value" : "'\(String(text.prefix(40)).escapingControlCharacters)'"
         }
