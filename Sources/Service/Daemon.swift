@@ -147,7 +147,6 @@ public final class Daemon {
                     }
                 }
                 for thread in threads { thread.changed.clear() }
-                for received in server.handle(pollers) { answer(received) }
                 let (events, lost) = inputs.handle(pollers)
                 if lost { buttons.forgetHeldKeys() }
                 for event in events { if let request = buttons.take(event) { press(request) } }
@@ -160,6 +159,8 @@ public final class Daemon {
                     }
                 }
             }
+            // Every turn, ready or not: requests taken a few at a time, silent clients let go when due.
+            for received in server.handle(ready > 0 ? pollers : []) { answer(received) }
             followSessions()
             if case .waiting = phase, soundWatch.retryDue { tryToPlay() }
             Hooks.reap()
@@ -196,8 +197,12 @@ public final class Daemon {
         case .success(.watch):
             server.send(.object([("ok", .bool(true)), ("status", status.json)]), to: received.client)
             server.watch(received.client)
-        case .success(let request):
+        case .success(var request):
             do {
+                if case .start(let asked?, let resume) = request {
+                    // A client names only what the box may play: never a file it would read for them.
+                    request = .start(routine: try settings.routineAccess.resolve(asked), resume: resume)
+                }
                 try perform(request)
                 server.send(.object([("ok", .bool(true)), ("status", status.json)]), to: received.client)
             } catch {
@@ -301,7 +306,11 @@ public final class Daemon {
         do {
             made = try parts.session(routine, options)
         } catch {
-            throw ControlError("\(error)")
+            // The whole of it in the log; to the asker only where, never what the file holds.
+            logger.error("cannot play \(routine): \(error)")
+            let place = (error as? InputError).map { InputError(file: $0.file, line: $0.line, column: $0.column, message: "") }
+            let shown = place.map { String($0.description.dropLast(2)) } ?? routine.escapingControlCharacters
+            throw ControlError("\(shown): cannot be played; the box's log says why")
         }
         if let saved {
             // Steps are the same at any rate: check the place on the session laid out at 48 kHz.

@@ -51,6 +51,10 @@ public struct Settings: Sendable {
     public var hooks = Hooks()
     /// Where the saved place and the history are kept.
     public var stateFolder: String
+    /// The folders whose routine files clients of the socket may start
+    /// (`RoutineAccess`); `nil`: `/etc/stretchcue/routines` and the state
+    /// folder's `routines`.
+    public var routineFolders: [String]?
     /// Where input devices and sound devices appear (tests point these elsewhere).
     public var inputFolder = "/dev/input"
     public var soundFolder = "/dev/snd"
@@ -62,6 +66,7 @@ public struct Settings: Sendable {
         "device", "earcon_device", "sample_format", "buffer_ms", "rewind_ms", "lead_in_ms", "stall_timeout", "routine", "rounds", "hold", "pace", "breathing",
         "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "voice", "chimes", "packs", "volume", "mixer_control", "socket",
         "socket_group", "grab_inputs", "keymap", "hooks", "state_folder",
+        "routines",
     ]
 
     /// The defaults, with the socket and state folder placed as systemd
@@ -109,6 +114,13 @@ public struct Settings: Sendable {
         }
         files.append("/etc/stretchcue/config.yaml")
         return files
+    }
+
+    /// Which routines clients of the socket may start.
+    public var routineAccess: RoutineAccess {
+        RoutineAccess(folders: routineFolders ?? ["/etc/stretchcue/routines", stateFolder + "/routines"]) {
+            BuiltInRoutines.named($0) != nil
+        }
     }
 
     /// The saved place and the history file.
@@ -171,6 +183,7 @@ public struct Settings: Sendable {
             ("packs", "[" + packs.map(quoted).joined(separator: ", ") + "]"),
             ("volume", volume.formatted), ("mixer_control", mixerControl.map(quoted) ?? "null"), ("socket", quoted(socket)), ("socket_group", socketGroup.map(quoted) ?? "null"),
             ("grab_inputs", "\(grabInputs)"), ("state_folder", quoted(stateFolder)),
+            ("routines", "[" + routineAccess.folders.map(quoted).joined(separator: ", ") + "]"),
         ]
         let keys = keymap.actions.sorted { $0.key < $1.key }.map { "\(KeyNames.name($0.key)): \(quoted($0.value.request.line))" }
         values.append(("keymap", "{" + keys.joined(separator: ", ") + "}"))
@@ -263,6 +276,8 @@ private struct ConfigReader: YAMLReading {
             let path = try text(value)
             guard path.hasPrefix("/") else { throw error(at: value, "state_folder must be an absolute path; found \(value.described)") }
             settings.stateFolder = path
+        case "routines":
+            settings.routineFolders = try list(value, what: "routines") { node throws(InputError) in try folder(node) }
         default: break
         }
     }

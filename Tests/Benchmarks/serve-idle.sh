@@ -34,6 +34,7 @@ device: pulse
 lead_in_ms: 500
 socket: $tmp/box.sock
 state_folder: $tmp/state
+routines: [$tmp]
 CONFIG
 printf 'name: Short\nhold: 4\nsettle: 0.5\nrest: 0.5\nposes:\n  - id: one\n    name: One\n    prompt: side.left\n' > "$tmp/short.yaml"
 

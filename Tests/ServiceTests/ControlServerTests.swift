@@ -9,45 +9,7 @@ import Testing
 @Suite struct ControlServerTests {
     let folder = Repository.temporaryFolder("stretchcue-socket")
 
-    /// A client: a non-blocking connection, and what it has read.
-    final class Client {
-        let descriptor: Int32
-        var received: [UInt8] = []
-        var closed = false
-
-        init(_ path: String) throws {
-            descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            try #require(connected == 0, "connect: \(String(cString: strerror(errno)))")
-            _ = fcntl(descriptor, F_SETFL, O_NONBLOCK)
-        }
-
-        deinit { close(descriptor) }
-
-        /// Closes the sending side, as `echo status | nc -N -U SOCKET` does.
-        func finishSending() { shutdown(descriptor, Int32(SHUT_WR)) }
-
-        func send(_ text: String) { send(Array(text.utf8)) }
-        func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { Foundation.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
-
-        /// Reads what is there now.
-        func read() {
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-                if count == 0 { closed = true }
-                guard count > 0 else { return }
-                received += buffer[0..<count]
-            }
-        }
-
-        var lines: [String] { String(decoding: received, as: UTF8.self).split(separator: "\n").map(String.init) }
-    }
+    typealias Client = SocketClient
 
     /// Runs the server (once at least) until `done` says so; each request is answered with
     /// its own line. Fails after `limit` (a hang is a failure, not a wait).

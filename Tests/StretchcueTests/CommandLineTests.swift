@@ -277,6 +277,24 @@ import Testing
         #expect(flag.status == 64 && flag.error.contains("--rewind-ms 20 is out of range"), "\(flag.error)")
     }
 
+    /// `device: null` is YAML's null, not ALSA's `null` device: the line says to quote it.
+    /// The folders a box's clients may start routines from are shown with the rest.
+    @Test func anUnquotedNullDeviceIsToldToBeQuoted() throws {
+        let folder = Repository.temporaryFolder("stretchcue-config")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = folder + "/config.yaml"
+        try "device: null\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let checked = try Program.run(["config", "check", config])
+        #expect(checked.status == 2, "\(checked.output)\(checked.error)")
+        #expect(checked.error == config + ":1:9: expected text, found YAML's null ('null'; quote it for the text: \"null\")\n", "\(checked.error)")
+        try "device: \"null\"\nstate_folder: /srv/box\nroutines: [/srv/mine]\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let shown = try Program.run(["config", "show", "--config", config])
+        #expect(shown.status == 0 && shown.output.contains("routines: [\"/srv/mine\"]  # \(config):3"), "\(shown.output)\(shown.error)")
+        try "state_folder: /srv/box\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let defaults = try Program.run(["config", "show", "--config", config])
+        #expect(defaults.output.contains("routines: [\"/etc/stretchcue/routines\", \"/srv/box/routines\"]  # default"), "\(defaults.output)")
+    }
+
     /// A box feeding a Snapcast stream of 32-bit samples says so in its
     /// config, where a misspelt format is one line; where its answers play too.
     @Test func theSampleFormatAndTheAnswersDeviceAreInTheConfig() throws {

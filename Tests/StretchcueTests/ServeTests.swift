@@ -97,6 +97,7 @@ final class Box {
             mute: \(mute)
             socket: \(socket)
             state_folder: \(folder)/state
+            routines: [\(folder)]
 
             """.appending(extra).write(toFile: config, atomically: true, encoding: .utf8)
     }
