@@ -5,12 +5,24 @@ import Logging
 /// The program's logger: lines on standard error, for a terminal or journald.
 enum Logging {
     static func make(verbose: Bool) -> Logger {
-        let journal = getenv("JOURNAL_STREAM") != nil
+        let journal = standardErrorIsJournal(getenv("JOURNAL_STREAM").map { String(cString: $0) })
         var logger = Logger(label: "stretchcue") { label -> any LogHandler in
             journal ? JournalLogHandler() : StreamLogHandler.standardError(label: label)
         }
         logger.logLevel = verbose ? .debug : .info
         return logger
+    }
+
+    /// Whether standard error is the journal's stream: systemd names that
+    /// stream in `JOURNAL_STREAM` as `DEVICE:INODE`, and a program whose
+    /// output a unit pipes elsewhere inherits the variable, not the stream.
+    static func standardErrorIsJournal(_ stream: String?) -> Bool {
+        guard let parts = stream?.split(separator: ":"), parts.count == 2,
+            let device = UInt64(parts[0]), let inode = UInt64(parts[1])
+        else { return false }
+        var info = stat()
+        guard fstat(STDERR_FILENO, &info) == 0 else { return false }
+        return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
     }
 }
 

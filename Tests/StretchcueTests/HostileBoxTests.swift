@@ -88,6 +88,18 @@ import Testing
             #expect(took < .seconds(1), "ctl status took \(took) beside four flooding clients")
         }
     }
+
+    /// Journal lines (a priority prefix) only on the journal's own stream:
+    /// a `JOURNAL_STREAM` inherited by a program whose output went elsewhere
+    /// leaves its lines plain.
+    @Test(arguments: [true, false]) func journalLinesOnlyOnTheJournalsStream(journal: Bool) throws {
+        let box = try Box(device: #""null""#)
+        defer { box.tearDown() }
+        try box.start(environment: journal ? [:] : ["JOURNAL_STREAM": "8:12345"], journal: journal)
+        let log = try box.stop().split(separator: "\n")
+        let listening = try #require(log.first { $0.contains("listening on ") })
+        #expect(listening.hasPrefix("<5>listening on ") == journal, "\(listening)")
+    }
 }
 
 /// Clients that send requests as fast as the box takes them, reading the

@@ -67,7 +67,7 @@ struct ServeTests {
         let box = try Box()
         defer { box.tearDown() }
         // As under systemd: the log goes to the journal.
-        try box.start(environment: ["JOURNAL_STREAM": "8:12345"])
+        try box.start(journal: true)
         let next = try Program.run(["ctl", "next", "--socket", box.socket])
         #expect(next.status == 4 && next.error.contains("refused: nothing is playing"), "\(next.error)")
         let missing = try Program.run(["ctl", "start", box.folder + "/missing.yaml", "--socket", box.socket])
@@ -102,13 +102,21 @@ final class Box {
             """.appending(extra).write(toFile: config, atomically: true, encoding: .utf8)
     }
 
-    /// Starts the box (with `environment` added to this process's) and waits until it answers.
-    func start(environment: [String: String] = [:]) throws {
+    /// Starts the box (with `environment` added to this process's) and
+    /// waits until it answers; with `journal`, its log is taken for the
+    /// journal's stream, as under systemd.
+    func start(environment: [String: String] = [:], journal: Bool = false) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
         process.arguments = ["serve", "--config", config, "-v"]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         #expect(FileManager.default.createFile(atPath: folder + "/serve.log", contents: nil))
+        var environment = environment
+        if journal {
+            var info = stat()
+            #expect(stat(folder + "/serve.log", &info) == 0)
+            environment["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)"
+        }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/serve.log"))
         process.standardOutput = process.standardError
         try process.run()
