@@ -1,4 +1,6 @@
 import CSndFile
+import Glibc
+import SystemCalls
 
 /// Reads sound files through libsndfile: WAV, FLAC, OGG and the rest of what
 /// it knows, in any rate, channel count and sample format.
@@ -29,8 +31,9 @@ public enum SoundFile {
 
     /// Reads the header of `path` and checks that it is audio Stretchcue can play.
     public static func info(_ path: String) throws(SoundError) -> Info {
-        let (file, info) = try open(path)
+        let (descriptor, file, info) = try open(path)
         sf_close(file)
+        close(descriptor)
         return info
     }
 
@@ -40,13 +43,44 @@ public enum SoundFile {
         return try reader.read(0..<reader.info.frames(atRate: rate))
     }
 
-    /// Opens `path` for reading and checks its header: the one place a
-    /// libsndfile open error becomes a `SoundError`.
-    static func open(_ path: String) throws(SoundError) -> (OpaquePointer, Info) {
+    /// Opens `path` for reading and checks its header: its descriptor, to
+    /// be closed by the caller once done with the file, and libsndfile's
+    /// handle on it. `decoder(of:path:)` reads the same descriptor again
+    /// from its start: the file that was opened, even after another has
+    /// been renamed over its path.
+    static func open(_ path: String) throws(SoundError) -> (descriptor: Int32, file: OpaquePointer, info: Info) {
+        let descriptor: Int32
+        do {
+            descriptor = try SystemCall.retrying("open", path: path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+        } catch {
+            throw SoundError(file: path, message: "not a readable sound file (open: \(error.reason))")
+        }
+        do {
+            let (file, info) = try decoder(of: descriptor, path: path)
+            return (descriptor, file, info)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    /// A libsndfile handle reading `descriptor` from its start, its header
+    /// checked: the one place a libsndfile open error becomes a
+    /// `SoundError`. The handle reads a duplicate of the descriptor, which
+    /// it closes (libsndfile closes the descriptor it is given even when it
+    /// fails to open it); `descriptor` stays open.
+    static func decoder(of descriptor: Int32, path: String) throws(SoundError) -> (OpaquePointer, Info) {
+        let duplicate: Int32
+        do {
+            _ = try SystemCall.retrying("lseek", path: path) { lseek(descriptor, 0, SEEK_SET) }
+            duplicate = try SystemCall.retrying("fcntl", path: path) { fcntl(descriptor, F_DUPFD_CLOEXEC, 0) }
+        } catch {
+            throw SoundError(file: path, message: "not a readable sound file (\(error.call): \(error.reason))")
+        }
         var header = SF_INFO()
-        guard let file = sf_open(path, Int32(SFM_READ), &header) else {
+        guard let file = sf_open_fd(duplicate, Int32(SFM_READ), &header, 1) else {
             throw SoundError(
-                file: path, message: "not a readable sound file (\(LibSndFile.failure("sf_open", nil)))")
+                file: path, message: "not a readable sound file (\(LibSndFile.failure("sf_open_fd", nil)))")
         }
         let info = Info(
             frames: header.frames, sampleRate: Int(header.samplerate), channels: Int(header.channels),

@@ -1,5 +1,6 @@
 import Audio
 import CSndFile
+import Glibc
 import Routines
 import TestSupport
 import Testing
@@ -117,5 +118,21 @@ import Timing
         try live.prepare(from: from, to: from + window)
         #expect(try Render.frames(live, from: from, count: 4_800) == Render.frames(offline, from: from, count: 4_800))
         #expect(live.missedSounds == 0)
+    }
+
+    /// A reader that must go back in its file (an Ogg Vorbis file, whose
+    /// seeks are not exact, is read again from its start) reads the file it
+    /// opened, not a shorter six-channel one renamed over its path since.
+    @Test func aReaderGoingBackReadsTheFileItOpenedNotOneRenamedOverIt() throws {
+        let path = folder + "/swapped.ogg"
+        try TestFiles.writeSine(path, format: Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS), rate: 22_050, channels: 1, seconds: 2.5)
+        let reader = try SoundReader(path, rate: 48_000)
+        let parts = Self.parts(of: reader.info.frames(atRate: 48_000))
+        let forwards = try parts.map { try reader.read($0).samples }
+        try TestFiles.writeSine(folder + "/other.wav", format: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16), rate: 8_000, channels: 6, seconds: 0.2)
+        #expect(rename(folder + "/other.wav", path) == 0)
+        for (part, samples) in zip(parts, forwards).reversed() {
+            #expect(try reader.read(part).samples == samples, "\(part)")
+        }
     }
 }
