@@ -207,7 +207,18 @@ public final class SoundBank: SoundLengths, Sendable {
         let part = (part ?? 0..<total).clamped(to: 0..<total)
         // The file's reader, kept open if this part is not its last.
         let reader: SoundReader
-        if let open = readers.withLock({ $0.take(file.path) }) { reader = open } else { reader = try SoundReader(file.path, rate: sampleRate) }
+        if let open = readers.withLock({ $0.take(file.path) }) {
+            reader = open
+        } else {
+            reader = try SoundReader(file.path, rate: sampleRate)
+            // Parts of another sound would not make up this one: it cannot be had whole.
+            guard reader.info == file.info else {
+                throw SoundError(
+                    file: file.path,
+                    message: "changed since the session began (now \(reader.info.frames) frames at \(reader.info.sampleRate) Hz, "
+                        + "\(reader.info.channels) channels); expected the sound it was then")
+            }
+        }
         var sound = try reader.read(part)
         if part.upperBound < total { readers.withLock { $0.keep(reader) } }
         let edge = Fade.frames(milliseconds: 8, rate: sampleRate)
