@@ -43,17 +43,18 @@ public enum SoundFile {
         return try reader.read(0..<reader.info.frames(atRate: rate))
     }
 
-    /// Opens `path` for reading and checks its header: its descriptor, to
-    /// be closed by the caller once done with the file, and libsndfile's
-    /// handle on it. `decoder(of:path:)` reads the same descriptor again
+    /// Opens `path` for reading (a regular file, never a FIFO or a device
+    /// that could block: `Files.openRegular`) and checks its header: its
+    /// descriptor, to be closed by the caller once done with the file, and
+    /// libsndfile's handle on it. `decoder(of:path:)` reads the same descriptor again
     /// from its start: the file that was opened, even after another has
     /// been renamed over its path.
     static func open(_ path: String) throws(SoundError) -> (descriptor: Int32, file: OpaquePointer, info: Info) {
         let descriptor: Int32
         do {
-            descriptor = try SystemCall.retrying("open", path: path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+            descriptor = try Files.openRegular(path)
         } catch {
-            throw SoundError(file: path, message: "not a readable sound file (open: \(error.reason))")
+            throw SoundError(file: path, message: "not a readable sound file (\(error.reason)); expected a sound file")
         }
         do {
             let (file, info) = try decoder(of: descriptor, path: path)

@@ -8,7 +8,38 @@ public enum Files {
     public enum Kind: Equatable, Sendable {
         case regular
         case directory
+        case fifo
+        case characterDevice
+        case blockDevice
+        case socket
         case other
+
+        /// The kind of the file whose `st_mode` is `mode`.
+        init(mode: mode_t) {
+            self =
+                switch mode & S_IFMT {
+                case S_IFREG: .regular
+                case S_IFDIR: .directory
+                case S_IFIFO: .fifo
+                case S_IFCHR: .characterDevice
+                case S_IFBLK: .blockDevice
+                case S_IFSOCK: .socket
+                default: .other
+                }
+        }
+
+        /// The kind in a few words, for a message: "a FIFO", "a folder".
+        public var described: String {
+            switch self {
+            case .regular: "a regular file"
+            case .directory: "a folder"
+            case .fifo: "a FIFO"
+            case .characterDevice: "a character device"
+            case .blockDevice: "a block device"
+            case .socket: "a socket"
+            case .other: "an unknown kind of file"
+            }
+        }
     }
 
     /// What `stat` says of a file.
@@ -23,13 +54,7 @@ public enum Files {
     public static func status(_ path: String) throws(SystemError) -> Status {
         var info = stat()
         _ = try SystemCall.retrying("stat", path: path) { stat(path, &info) }
-        let kind: Kind =
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: .regular
-            case S_IFDIR: .directory
-            default: .other
-            }
-        return Status(kind: kind, size: Int64(info.st_size), mode: info.st_mode & 0o7777)
+        return Status(kind: Kind(mode: info.st_mode), size: Int64(info.st_size), mode: info.st_mode & 0o7777)
     }
 
     /// What kind of thing is at `path`, links followed; `nil` when nothing is (or it cannot be seen).
@@ -45,9 +70,46 @@ public enum Files {
     /// Whether anything is at `path`.
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    /// Opens the regular file at `path` with `flags` (and `mode`, for one
+    /// created), closing on exec. It is opened without blocking, so a FIFO
+    /// or a device where a file belongs cannot hang the program, and what
+    /// was opened is checked on its descriptor (`fstat`): anything but a
+    /// regular file is closed again and refused, saying what it is. The
+    /// descriptor returned blocks as usual; the caller closes it.
+    public static func openRegular(_ path: String, flags: Int32 = O_RDONLY, mode: mode_t = 0) throws(SystemError) -> Int32 {
+        let descriptor: Int32
+        do {
+            descriptor = try SystemCall.retrying("open", path: path) {
+                open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode)
+            }
+        } catch where error.code == ENXIO {
+            // A FIFO with no reader, opened to write without waiting for one.
+            guard let found = kind(of: path), found != .regular else { throw error }
+            throw notRegular(found, path)
+        }
+        do throws(SystemError) {
+            var info = stat()
+            _ = try SystemCall.retrying("fstat", path: path) { fstat(descriptor, &info) }
+            let kind = Kind(mode: info.st_mode)
+            guard kind == .regular else { throw notRegular(kind, path) }
+            let status = try SystemCall.retrying("fcntl", path: path) { fcntl(descriptor, F_GETFL) }
+            _ = try SystemCall.retrying("fcntl", path: path) { fcntl(descriptor, F_SETFL, status & ~O_NONBLOCK) }
+            return descriptor
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    /// The error for `kind` found at `path` where a regular file belongs.
+    private static func notRegular(_ kind: Kind, _ path: String) -> SystemError {
+        SystemError(
+            call: "open", path: path, code: kind == .directory ? EISDIR : EINVAL, problem: "\(kind.described), not a regular file")
+    }
+
     /// The whole of the regular file at `path`, if it holds at most `limit` bytes.
     public static func read(_ path: String, limit: Int) throws(SystemError) -> [UInt8] {
-        let descriptor = try SystemCall.retrying("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
+        let descriptor = try openRegular(path)
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -109,9 +171,7 @@ public enum Files {
     /// Appends `bytes` to the file at `path` in one write (created with
     /// `mode` if missing) and flushes it to the disk.
     public static func append(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(SystemError) {
-        let descriptor = try SystemCall.retrying("open", path: path) {
-            open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode)
-        }
+        let descriptor = try openRegular(path, flags: O_WRONLY | O_CREAT | O_APPEND, mode: mode)
         defer { close(descriptor) }
         try write(bytes, to: descriptor, path: path)
         _ = try SystemCall.retrying("fsync", path: path) { fsync(descriptor) }
