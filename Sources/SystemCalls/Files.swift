@@ -135,27 +135,15 @@ public enum Files {
     }
 
     /// Puts `bytes` at `path` so that a reader, a crash or a power cut finds
-    /// either the old file or the new one, never a part: written to a
-    /// temporary file beside it, flushed to the disk, renamed over it, and
-    /// the folder flushed too. A file replaced keeps its permissions; a new
-    /// one gets `mode`.
+    /// either the old file or the new one, never a part (`PendingFile`):
+    /// written beside it, flushed to the disk, renamed over it, and the
+    /// folder flushed too. A file replaced keeps its permissions; a new one
+    /// gets `mode`.
     public static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644) throws(SystemError) {
-        let temporary = "\(path).partial-\(getpid())"
         let finalMode = (try? status(path).mode) ?? mode
-        let descriptor = try SystemCall.retrying("open", path: temporary) {
-            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, finalMode)
-        }
-        do {
-            defer { close(descriptor) }
-            try write(bytes, to: descriptor, path: temporary)
-            _ = try SystemCall.retrying("fchmod", path: temporary) { fchmod(descriptor, finalMode) }
-            _ = try SystemCall.retrying("fsync", path: temporary) { fsync(descriptor) }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
-        try move(temporary, over: path)
-        try syncFolder(of: path)
+        let file = try PendingFile(target: path, mode: finalMode)
+        try write(bytes, to: file.descriptor, path: path)
+        try file.commit(mode: finalMode)
     }
 
     /// Renames `source` over `target`; on failure `source` is removed.
@@ -211,7 +199,7 @@ public enum Files {
     }
 
     /// Flushes the folder holding `path`, so a rename in it survives a power cut.
-    private static func syncFolder(of path: String) throws(SystemError) {
+    static func syncFolder(of path: String) throws(SystemError) {
         let folder = folder(of: path)
         let descriptor = try SystemCall.retrying("open", path: folder) { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         defer { close(descriptor) }
