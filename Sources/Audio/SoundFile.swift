@@ -29,30 +29,33 @@ public enum SoundFile {
     /// The longest sound file read: ten minutes.
     public static let longestSeconds: Int64 = 600
 
-    /// Reads the header of `path` and checks that it is audio Stretchcue can play.
-    public static func info(_ path: String) throws(SoundError) -> Info {
-        let (descriptor, file, info) = try open(path)
+    /// Reads the header of `path` and checks that it is audio Stretchcue
+    /// can play; with `folder`, reached from that folder through no link
+    /// (see `Files.openRegular`).
+    public static func info(_ path: String, beneath folder: String? = nil) throws(SoundError) -> Info {
+        let (descriptor, file, info) = try open(path, beneath: folder)
         sf_close(file)
         close(descriptor)
         return info
     }
 
     /// Reads the whole file at `rate`, mono or stereo (see `SoundReader`).
-    public static func read(_ path: String, rate: Int) throws(SoundError) -> Sound {
-        let reader = try SoundReader(path, rate: rate)
+    public static func read(_ path: String, rate: Int, beneath folder: String? = nil) throws(SoundError) -> Sound {
+        let reader = try SoundReader(path, rate: rate, beneath: folder)
         return try reader.read(0..<reader.info.frames(atRate: rate))
     }
 
     /// Opens `path` for reading (a regular file, never a FIFO or a device
     /// that could block: `Files.openRegular`) and checks its header: its
     /// descriptor, to be closed by the caller once done with the file, and
-    /// libsndfile's handle on it. `decoder(of:path:)` reads the same descriptor again
+    /// libsndfile's handle on it. With `folder`, `path` is reached from it
+    /// through no link. `decoder(of:path:)` reads the same descriptor again
     /// from its start: the file that was opened, even after another has
     /// been renamed over its path.
-    static func open(_ path: String) throws(SoundError) -> (descriptor: Int32, file: OpaquePointer, info: Info) {
+    static func open(_ path: String, beneath folder: String? = nil) throws(SoundError) -> (descriptor: Int32, file: OpaquePointer, info: Info) {
         let descriptor: Int32
         do {
-            descriptor = try Files.openRegular(path)
+            descriptor = try Files.openRegular(path, beneath: folder)
         } catch {
             throw SoundError(file: path, message: "not a readable sound file (\(error.reason)); expected a sound file")
         }

@@ -26,8 +26,9 @@ public final class SoundReader: Sendable {
     public let rate: Int
     private let input: Mutex<Input>
 
-    public init(_ path: String, rate: Int) throws(SoundError) {
-        let (descriptor, file, info) = try SoundFile.open(path)
+    /// Opens `path`; with `folder`, reached from that folder through no link.
+    public init(_ path: String, rate: Int, beneath folder: String? = nil) throws(SoundError) {
+        let (descriptor, file, info) = try SoundFile.open(path, beneath: folder)
         self.path = path
         self.info = info
         self.rate = rate

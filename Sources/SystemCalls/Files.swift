@@ -76,11 +76,21 @@ public enum Files {
     /// was opened is checked on its descriptor (`fstat`): anything but a
     /// regular file is closed again and refused, saying what it is. The
     /// descriptor returned blocks as usual; the caller closes it.
-    public static func openRegular(_ path: String, flags: Int32 = O_RDONLY, mode: mode_t = 0) throws(SystemError) -> Int32 {
+    ///
+    /// With `folder`, `path` must be inside it (`FOLDER/...`) and is opened
+    /// from the folder one name at a time, following no link (`openat` with
+    /// `O_NOFOLLOW`): a file swapped for a link out of the folder after it
+    /// was checked is refused, not followed.
+    public static func openRegular(
+        _ path: String, beneath folder: String? = nil, flags: Int32 = O_RDONLY, mode: mode_t = 0
+    ) throws(SystemError) -> Int32 {
+        let flags = flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
         let descriptor: Int32
         do {
-            descriptor = try SystemCall.retrying("open", path: path) {
-                open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode)
+            if let folder {
+                descriptor = try openWithoutLinks(path, beneath: folder, flags: flags, mode: mode)
+            } else {
+                descriptor = try SystemCall.retrying("open", path: path) { open(path, flags, mode) }
             }
         } catch where error.code == ENXIO {
             // A FIFO with no reader, opened to write without waiting for one.
@@ -99,6 +109,39 @@ public enum Files {
             close(descriptor)
             throw error
         }
+    }
+
+    /// Opens `path`, inside `folder`, from the folder's descriptor one name
+    /// at a time, each with `O_NOFOLLOW`; the last with `flags`.
+    private static func openWithoutLinks(_ path: String, beneath folder: String, flags: Int32, mode: mode_t) throws(SystemError) -> Int32 {
+        let names = path.hasPrefix(folder + "/") ? path.dropFirst(folder.count + 1).split(separator: "/").map(String.init) : []
+        guard !names.isEmpty, !names.contains(".."), !names.contains(".") else {
+            throw SystemError(call: "openat", path: path, code: EXDEV, problem: "not inside \(folder)")
+        }
+        var current = try SystemCall.retrying("open", path: folder) { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        for (index, name) in names.enumerated() {
+            let last = index == names.count - 1
+            let next = SystemCall.uninterrupted {
+                openat(current, name, (last ? flags : O_RDONLY | O_DIRECTORY | O_CLOEXEC) | O_NOFOLLOW, mode)
+            }
+            let failure = errno
+            close(current)
+            guard next != -1 else {
+                // O_NOFOLLOW refuses a link with ELOOP (ENOTDIR for a folder's).
+                let link = (try? isLink(folder + "/" + names[0...index].joined(separator: "/"))) == true
+                throw SystemError(
+                    call: "openat", path: path, code: failure, problem: link ? "reached through a symbolic link, which is not followed" : nil)
+            }
+            current = next
+        }
+        return current
+    }
+
+    /// Whether the name `path` is itself a symbolic link (`lstat`).
+    private static func isLink(_ path: String) throws(SystemError) -> Bool {
+        var info = stat()
+        _ = try SystemCall.retrying("lstat", path: path) { lstat(path, &info) }
+        return info.st_mode & S_IFMT == S_IFLNK
     }
 
     /// The error for `kind` found at `path` where a regular file belongs.
