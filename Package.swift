@@ -20,10 +20,10 @@ let package = Package(
 
         // glibc's allocation policy, which Swift's Glibc module does not expose.
         .target(name: "CMalloc"),
-        // Linux interfaces Swift cannot see: input-device ioctls, signalfd, pipe and socket queues.
+        // Linux interfaces Swift cannot see: input-device ioctls, signalfd, pipe and socket queues, O_TMPFILE.
         .target(name: "CLinux"),
         // System calls: retried when interrupted, failures named; atomic files.
-        .target(name: "SystemCalls"),
+        .target(name: "SystemCalls", dependencies: ["CLinux"]),
         .target(name: "Routines", dependencies: ["CYAML", "SystemCalls"]),
         .target(name: "Timing", dependencies: ["Routines"]),
         // Sound packs: pack.yaml, checked; where packs are found; the chain a session takes sounds from.
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(
             name: "TimingTests", dependencies: ["Routines", "Timing", "Audio", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "AudioTests", dependencies: ["Routines", "Timing", "Audio", "Packs", "CSndFile", "TestSupport"]),
-        .testTarget(name: "OutputTests", dependencies: ["Audio", "Output", "TestSupport"]),
+        .testTarget(name: "OutputTests", dependencies: ["Audio", "Output", "Routines", "Timing", "TestSupport"]),
         .testTarget(
             name: "PlaybackTests",
             dependencies: [

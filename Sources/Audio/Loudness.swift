@@ -21,11 +21,12 @@ public struct Loudness: Equatable, Sendable {
         self.peak = peak
     }
 
-    /// Measures the sound file at `path`, at its own rate.
-    public init(ofFile path: String) throws(SoundError) {
-        let rate = try SoundFile.info(path).sampleRate
+    /// Measures the sound file at `path`, at its own rate; with `folder`,
+    /// reached from that folder through no link.
+    public init(ofFile path: String, beneath folder: String? = nil) throws(SoundError) {
+        let rate = try SoundFile.info(path, beneath: folder).sampleRate
         do {
-            try self.init(of: SoundFile.read(path, rate: rate), rate: rate)
+            try self.init(of: SoundFile.read(path, rate: rate, beneath: folder), rate: rate)
         } catch where error.file.isEmpty {
             throw SoundError(file: path, message: error.message)
         }

@@ -72,7 +72,7 @@ public final class Mixer: Sendable {
     private let cache: Mutex<Cache>
     /// How sounds come to be in memory.
     public let supply: SoundSupply
-    /// Sounds `render` found missing and played as silence, each counted once.
+    /// Sounds `render` found missing or unreadable and played as silence, each counted once.
     public var missedSounds: Int { cache.withLock { $0.missedCount } }
     /// What the missed sounds are (a prompt id, a cue kind), in slot order.
     public var missedSoundNames: [String] {
@@ -94,11 +94,14 @@ public final class Mixer: Sendable {
     /// The frames of every sound (or part of one) in memory now.
     public var framesInMemory: Int { cache.withLock { $0.sounds.reduce(0) { $0 + ($1?.frames ?? 0) } } }
 
-    /// Each slot's sound while in memory, and whether render ever found it missing.
+    /// Each slot's sound while in memory, whether render ever found it
+    /// missing, and whether it could not be made.
     private struct Cache {
         var sounds: [Sound?]
         var missed: [Bool]
         var missedCount = 0
+        /// Slots whose sound could not be made: silence from then on, never tried again.
+        var unreadable: [Bool]
     }
 
     /// When sounds are made on demand, one not needed now is kept if it
@@ -213,7 +216,8 @@ public final class Mixer: Sendable {
         cache = Mutex(
             Cache(
                 sounds: Array(repeating: nil, count: pieces.count),
-                missed: Array(repeating: false, count: pieces.count)))
+                missed: Array(repeating: false, count: pieces.count),
+                unreadable: Array(repeating: false, count: pieces.count)))
     }
 
     /// A sound of `frames` frames cut into parts of `each` frames; the last
@@ -382,17 +386,18 @@ public final class Mixer: Sendable {
     }
 
     /// The sound of a slot for a render of [start, end): from memory, else
-    /// made now (`.onDemand`) or counted as missed (`.prepared`).
+    /// made now (`.onDemand`) or counted as missed (`.prepared`, or a sound
+    /// that could not be made).
     private func sound(_ slot: Int, from start: Int64, to end: Int64) throws(SoundError) -> Sound? {
-        let cached = cache.withLock { cache -> Sound? in
-            if cache.sounds[slot] == nil && supply == .prepared && !cache.missed[slot] {
+        let (cached, unreadable) = cache.withLock { cache -> (Sound?, Bool) in
+            if cache.sounds[slot] == nil && (supply == .prepared || cache.unreadable[slot]) && !cache.missed[slot] {
                 cache.missed[slot] = true
                 cache.missedCount += 1
             }
-            return cache.sounds[slot]
+            return (cache.sounds[slot], cache.unreadable[slot])
         }
         if let cached { return cached }
-        guard supply == .onDemand else { return nil }
+        guard supply == .onDemand, !unreadable else { return nil }
         try prepare(from: start, to: end)
         return cache.withLock { $0.sounds[slot] }
     }
@@ -403,7 +408,9 @@ public final class Mixer: Sendable {
     ///
     /// Sounds are made, and the ones to drop chosen, outside the lock; a
     /// sound that cannot be made does not keep the others from being made,
-    /// and its error is thrown once the rest are done.
+    /// and its error is thrown once the rest are done. It is not tried
+    /// again: it plays as silence from then on, counted as missed, and its
+    /// error is thrown this once.
     public func prepare(from start: Int64, to end: Int64) throws(SoundError) {
         var needed = Set<Int>()
         var index = firstEntry(startingAtOrAfter: start - longest)
@@ -427,11 +434,12 @@ public final class Mixer: Sendable {
         // Let go of here, before the new ones are made, so memory never holds both.
         withExtendedLifetime(dropped) {}
         var failure: SoundError?
-        for slot in needed.sorted() where cache.withLock({ $0.sounds[slot] == nil }) {
+        for slot in needed.sorted() where cache.withLock({ $0.sounds[slot] == nil && !$0.unreadable[slot] }) {
             do {
                 let sound = try make(slot)
                 cache.withLock { $0.sounds[slot] = sound }
             } catch {
+                cache.withLock { $0.unreadable[slot] = true }
                 failure = failure ?? error
             }
         }
@@ -479,6 +487,8 @@ public final class Mixer: Sendable {
 public enum SoundSupply: Sendable {
     /// `render` makes a missing sound itself and keeps the sounds that play
     /// again within `Mixer.reuseWindow`: offline rendering, on one thread.
+    /// A sound that cannot be made throws the first time; a caller that
+    /// goes on hears silence in its place.
     case onDemand
     /// Another thread makes sounds ahead with `prepare`; `render` plays
     /// silence for a missing one and counts it. Only the sounds of the

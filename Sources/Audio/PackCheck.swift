@@ -71,8 +71,8 @@ public struct PackCheck: Sendable {
     }
 
     private static func measure(_ path: String, key: String, pack: Pack, gain: Double, cache: inout LoudnessCache) throws(SoundError) -> File {
-        let info = try SoundFile.info(path)
-        let sound = try SoundFile.read(path, rate: info.sampleRate)
+        let info = try SoundFile.info(path, beneath: pack.folder)
+        let sound = try SoundFile.read(path, rate: info.sampleRate, beneath: pack.folder)
         let loudness = try Loudness(of: sound, rate: info.sampleRate)
         cache.set(loudness.integrated, peak: loudness.peak, of: path)
         let playing = SoundBank.playingGain(of: key, measured: loudness, adjustment: pack.gain + gain)

@@ -207,7 +207,18 @@ public final class SoundBank: SoundLengths, Sendable {
         let part = (part ?? 0..<total).clamped(to: 0..<total)
         // The file's reader, kept open if this part is not its last.
         let reader: SoundReader
-        if let open = readers.withLock({ $0.take(file.path) }) { reader = open } else { reader = try SoundReader(file.path, rate: sampleRate) }
+        if let open = readers.withLock({ $0.take(file.path) }) {
+            reader = open
+        } else {
+            reader = try SoundReader(file.path, rate: sampleRate, beneath: file.packFolder)
+            // Parts of another sound would not make up this one: it cannot be had whole.
+            guard reader.info == file.info else {
+                throw SoundError(
+                    file: file.path,
+                    message: "changed since the session began (now \(reader.info.frames) frames at \(reader.info.sampleRate) Hz, "
+                        + "\(reader.info.channels) channels); expected the sound it was then")
+            }
+        }
         var sound = try reader.read(part)
         if part.upperBound < total { readers.withLock { $0.keep(reader) } }
         let edge = Fade.frames(milliseconds: 8, rate: sampleRate)
@@ -288,10 +299,10 @@ public final class SoundBank: SoundLengths, Sendable {
         guard let (entry, pack) = packs.entry(key) else { return nil }
         var sounds: [FileSound] = []
         for variant in entry.variants {
-            let info = try SoundFile.info(variant.path)
+            let info = try SoundFile.info(variant.path, beneath: pack.folder)
             let measure = try loudness.of(variant.path, in: pack.folder)
             let gain = playingGain(of: key, measured: measure, adjustment: pack.gain + variant.gain)
-            sounds.append(FileSound(path: variant.path, info: info, gain: gain.decibels))
+            sounds.append(FileSound(path: variant.path, info: info, gain: gain.decibels, packFolder: pack.folder))
         }
         return sounds
     }
@@ -338,6 +349,9 @@ public struct FileSound: Sendable {
     public var path: String
     public var info: SoundFile.Info
     public var gain: Double
+    /// The folder of the pack it comes from, which it is read from through
+    /// no link: a file swapped for a link out of the pack is not played.
+    public var packFolder: String? = nil
 }
 
 /// Sound files left open between the parts read from them, the most
@@ -373,7 +387,7 @@ final class PackLoudness: Sendable {
         if let cached = caches.withLock({ $0[folder]?.measure(of: path) }) {
             return Loudness(integrated: cached.loudness, peak: cached.peak)
         }
-        let measure = try Loudness(ofFile: path)
+        let measure = try Loudness(ofFile: path, beneath: folder)
         caches.withLock { $0[folder]?.set(measure.integrated, peak: measure.peak, of: path) }
         return measure
     }

@@ -1,4 +1,6 @@
 import CSndFile
+import Glibc
+import SystemCalls
 
 /// Reads sound files through libsndfile: WAV, FLAC, OGG and the rest of what
 /// it knows, in any rate, channel count and sample format.
@@ -27,26 +29,62 @@ public enum SoundFile {
     /// The longest sound file read: ten minutes.
     public static let longestSeconds: Int64 = 600
 
-    /// Reads the header of `path` and checks that it is audio Stretchcue can play.
-    public static func info(_ path: String) throws(SoundError) -> Info {
-        let (file, info) = try open(path)
+    /// Reads the header of `path` and checks that it is audio Stretchcue
+    /// can play; with `folder`, reached from that folder through no link
+    /// (see `Files.openRegular`).
+    public static func info(_ path: String, beneath folder: String? = nil) throws(SoundError) -> Info {
+        let (descriptor, file, info) = try open(path, beneath: folder)
         sf_close(file)
+        close(descriptor)
         return info
     }
 
     /// Reads the whole file at `rate`, mono or stereo (see `SoundReader`).
-    public static func read(_ path: String, rate: Int) throws(SoundError) -> Sound {
-        let reader = try SoundReader(path, rate: rate)
+    public static func read(_ path: String, rate: Int, beneath folder: String? = nil) throws(SoundError) -> Sound {
+        let reader = try SoundReader(path, rate: rate, beneath: folder)
         return try reader.read(0..<reader.info.frames(atRate: rate))
     }
 
-    /// Opens `path` for reading and checks its header: the one place a
-    /// libsndfile open error becomes a `SoundError`.
-    static func open(_ path: String) throws(SoundError) -> (OpaquePointer, Info) {
+    /// Opens `path` for reading (a regular file, never a FIFO or a device
+    /// that could block: `Files.openRegular`) and checks its header: its
+    /// descriptor, to be closed by the caller once done with the file, and
+    /// libsndfile's handle on it. With `folder`, `path` is reached from it
+    /// through no link. `decoder(of:path:)` reads the same descriptor again
+    /// from its start: the file that was opened, even after another has
+    /// been renamed over its path.
+    static func open(_ path: String, beneath folder: String? = nil) throws(SoundError) -> (descriptor: Int32, file: OpaquePointer, info: Info) {
+        let descriptor: Int32
+        do {
+            descriptor = try Files.openRegular(path, beneath: folder)
+        } catch {
+            throw SoundError(file: path, message: "not a readable sound file (\(error.reason)); expected a sound file")
+        }
+        do {
+            let (file, info) = try decoder(of: descriptor, path: path)
+            return (descriptor, file, info)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    /// A libsndfile handle reading `descriptor` from its start, its header
+    /// checked: the one place a libsndfile open error becomes a
+    /// `SoundError`. The handle reads a duplicate of the descriptor, which
+    /// it closes (libsndfile closes the descriptor it is given even when it
+    /// fails to open it); `descriptor` stays open.
+    static func decoder(of descriptor: Int32, path: String) throws(SoundError) -> (OpaquePointer, Info) {
+        let duplicate: Int32
+        do {
+            _ = try SystemCall.retrying("lseek", path: path) { lseek(descriptor, 0, SEEK_SET) }
+            duplicate = try SystemCall.retrying("fcntl", path: path) { fcntl(descriptor, F_DUPFD_CLOEXEC, 0) }
+        } catch {
+            throw SoundError(file: path, message: "not a readable sound file (\(error.call): \(error.reason))")
+        }
         var header = SF_INFO()
-        guard let file = sf_open(path, Int32(SFM_READ), &header) else {
+        guard let file = sf_open_fd(duplicate, Int32(SFM_READ), &header, 1) else {
             throw SoundError(
-                file: path, message: "not a readable sound file (\(LibSndFile.failure("sf_open", nil)))")
+                file: path, message: "not a readable sound file (\(LibSndFile.failure("sf_open_fd", nil)))")
         }
         let info = Info(
             frames: header.frames, sampleRate: Int(header.samplerate), channels: Int(header.channels),

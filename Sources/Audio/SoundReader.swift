@@ -1,4 +1,5 @@
 import CSndFile
+import Glibc
 import Synchronization
 
 /// Reads one sound file at a session rate, whole or a part at a time, with
@@ -13,6 +14,10 @@ import Synchronization
 /// resampled sound is its whole within a step or two; at the file's own
 /// rate, exactly.
 ///
+/// The file is read through the descriptor opened first, so a reader reads
+/// the file it opened to the end, even after another is renamed over its
+/// path.
+///
 /// Threads that share a reader take turns.
 public final class SoundReader: Sendable {
     public let path: String
@@ -21,12 +26,13 @@ public final class SoundReader: Sendable {
     public let rate: Int
     private let input: Mutex<Input>
 
-    public init(_ path: String, rate: Int) throws(SoundError) {
-        let (file, info) = try SoundFile.open(path)
+    /// Opens `path`; with `folder`, reached from that folder through no link.
+    public init(_ path: String, rate: Int, beneath folder: String? = nil) throws(SoundError) {
+        let (descriptor, file, info) = try SoundFile.open(path, beneath: folder)
         self.path = path
         self.info = info
         self.rate = rate
-        input = Mutex(Input(file: file, path: path, info: info))
+        input = Mutex(Input(descriptor: descriptor, file: file, path: path, info: info))
     }
 
     /// The frames of `part` (frames at `rate`, within the whole sound),
@@ -96,7 +102,10 @@ public final class SoundReader: Sendable {
 
 /// The open file and what was last read from it.
 private struct Input: ~Copyable {
-    var file: OpaquePointer
+    /// The file as first opened, kept open to read it again from its start.
+    let descriptor: Int32
+    /// libsndfile's handle on it; `nil` once it could not be read again.
+    var file: OpaquePointer?
     let path: String
     let info: SoundFile.Info
     /// Channels kept: the first two.
@@ -109,7 +118,8 @@ private struct Input: ~Copyable {
     var position: Int64 = 0
     var decoded: [Float]
 
-    init(file: OpaquePointer, path: String, info: SoundFile.Info) {
+    init(descriptor: Int32, file: OpaquePointer, path: String, info: SoundFile.Info) {
+        self.descriptor = descriptor
         self.file = file
         self.path = path
         self.info = info
@@ -117,13 +127,19 @@ private struct Input: ~Copyable {
         decoded = [Float](repeating: 0, count: SoundReader.chunk * info.channels)
     }
 
-    deinit { sf_close(file) }
+    deinit {
+        if let file { sf_close(file) }
+        close(descriptor)
+    }
 
     /// The input frames from `cursor` on (first two channels) that are at
     /// hand: among the recent ones, else decoded from the file. Empty at the
     /// end of the file.
     mutating func frames(from cursor: Int64) throws(SoundError) -> [Float] {
         try moveNear(cursor)
+        guard let file else {
+            throw SoundError(file: path, message: "can no longer be read from its start; expected the sound it was when opened")
+        }
         while cursor >= position {
             let count = Int(decoded.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, Int64(SoundReader.chunk)) })
             guard count > 0 else {
@@ -152,14 +168,19 @@ private struct Input: ~Copyable {
         if frame >= recentStart && frame <= position { return }
         if frame > position && frame - position < Int64(info.sampleRate) { return }
         recent.removeAll(keepingCapacity: true)
-        if info.seeksExactly, sf_seek(file, frame, SEEK_SET) == frame {
+        if info.seeksExactly, let file, sf_seek(file, frame, SEEK_SET) == frame {
             position = frame
         } else if frame < position {
-            // Back to the start, and read on from there.
-            let (reopened, _) = try SoundFile.open(path)
-            sf_close(file)
-            file = reopened
+            // Back to the start of the same file, and read on from there.
+            if let file { sf_close(file) }
+            file = nil
             position = 0
+            let (reopened, header) = try SoundFile.decoder(of: descriptor, path: path)
+            guard header == info else {
+                sf_close(reopened)
+                throw SoundError(file: path, message: "changed while it was read; expected the sound it was when opened")
+            }
+            file = reopened
         }
         recentStart = position
     }

@@ -83,3 +83,7 @@ int stretchcue_socket_unsent(int descriptor) {
     int bytes = 0;
     return ioctl(descriptor, SIOCOUTQ, &bytes) == 0 ? bytes : -1;
 }
+
+int stretchcue_open_unnamed(const char *folder, unsigned int mode) {
+    return open(folder, O_TMPFILE | O_RDWR | O_CLOEXEC, (mode_t)mode);
+}

@@ -5,16 +5,17 @@ import SystemCalls
 
 /// Writes a session to a WAV or FLAC file through libsndfile.
 ///
-/// Frames go to a temporary file beside the target, renamed over it only by
-/// `finish()`: a failed or interrupted render never leaves half a file, and
-/// never destroys a file that was there before.
+/// Frames go to a file that takes the target's place only in `finish()`
+/// (`PendingFile`): a failed, interrupted or killed render never leaves
+/// half a file, and never destroys a file that was there before.
 public final class FileSink: AudioSink {
     public let sampleRate: Int
     public let channels: Int
     public let format: SampleFormat
     /// The file written when the sink finishes.
     public let path: String
-    private let temporaryPath: String
+    /// The file written, unnamed until `finish()`; thrown away if the sink is dropped unfinished.
+    private let pending: PendingFile
     private var file: OpaquePointer?
     private var encoded: [UInt8] = []
 
@@ -44,19 +45,24 @@ public final class FileSink: AudioSink {
         self.sampleRate = sampleRate
         self.channels = channels
         self.format = format
-        temporaryPath = "\(path).partial-\(getpid())"
-        guard let file = sf_open(temporaryPath, Int32(SFM_WRITE), &info) else {
-            throw OutputError(target: path, message: "cannot write (\(LibSndFile.failure("sf_open", nil)))")
+        let duplicate: Int32
+        do {
+            // Created as libsndfile creates files, readable and writable by all less the umask.
+            pending = try PendingFile(target: path, mode: 0o666)
+            // libsndfile closes the descriptor it is given, even when it fails to open it.
+            duplicate = try SystemCall.retrying("fcntl", path: path) { fcntl(pending.descriptor, F_DUPFD_CLOEXEC, 0) }
+        } catch {
+            throw OutputError(target: path, message: "cannot write (\(error.call): \(error.reason))")
+        }
+        guard let file = sf_open_fd(duplicate, Int32(SFM_WRITE), &info, 1) else {
+            throw OutputError(target: path, message: "cannot write (\(LibSndFile.failure("sf_open_fd", nil)))")
         }
         self.file = file
     }
 
     deinit {
-        // Never finished: throw the partial file away.
-        if let file {
-            sf_close(file)
-            unlink(temporaryPath)
-        }
+        // Never finished: the pending file is thrown away with the sink.
+        if let file { sf_close(file) }
     }
 
     public func write(_ samples: UnsafeBufferPointer<Float>, frames: Int) throws {
@@ -90,13 +96,11 @@ public final class FileSink: AudioSink {
         self.file = nil
         let closed = sf_close(file)
         guard closed == 0 else {
-            unlink(temporaryPath)
             throw OutputError(target: path, message: "cannot finish the file (\(LibSndFile.failure("sf_close", code: closed)))")
         }
-        // A file written over keeps its permissions.
-        if let replaced = try? Files.status(path) { chmod(temporaryPath, replaced.mode) }
         do {
-            try Files.move(temporaryPath, over: path)
+            // A file written over keeps its permissions.
+            try pending.commit(mode: try? Files.status(path).mode)
         } catch {
             throw OutputError(target: path, message: "cannot move the finished file into place: \(error.reason)")
         }

@@ -8,9 +8,14 @@ public enum OfflineRender {
 
     /// Renders `mixer`'s whole timeline into `sink` and finishes it. Returns
     /// `false`, with the sink left unfinished, when `shouldStop` says so
-    /// between two periods.
+    /// between two periods. A sound that cannot be made (a file changed or
+    /// gone bad since the session was laid out) is handed to `soundFailed`
+    /// once and rendered as silence; the session goes on.
     @discardableResult
-    public static func run(_ mixer: Mixer, into sink: some AudioSink, shouldStop: () -> Bool = { false }) throws -> Bool {
+    public static func run(
+        _ mixer: Mixer, into sink: some AudioSink, shouldStop: () -> Bool = { false },
+        soundFailed: (SoundError) -> Void
+    ) throws -> Bool {
         let channels = mixer.settings.channels
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: periodFrames * channels)
         defer { buffer.deallocate() }
@@ -18,6 +23,11 @@ public enum OfflineRender {
         while frame < mixer.timeline.frames {
             if shouldStop() { return false }
             let count = Int(min(Int64(periodFrames), mixer.timeline.frames - frame))
+            do {
+                try mixer.prepare(from: frame, to: frame + Int64(count))
+            } catch {
+                soundFailed(error)
+            }
             try mixer.render(from: frame, frames: count, into: buffer)
             try sink.write(UnsafeBufferPointer(buffer), frames: count)
             frame += Int64(count)

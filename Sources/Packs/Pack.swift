@@ -53,8 +53,11 @@ public struct Pack: Sendable {
             throw InputError(file: folder, message: "no such pack folder (\(error.reason)); expected a folder with pack.yaml")
         }
         let manifest = real + "/pack.yaml"
-        guard Files.kind(of: manifest) == .regular else {
+        guard let kind = Files.kind(of: manifest) else {
             throw InputError(file: manifest, message: "missing; expected a pack manifest in the pack's folder")
+        }
+        guard kind == .regular else {
+            throw InputError(file: manifest, message: "\(kind.described), not a regular file; expected a pack manifest")
         }
         let bytes: [UInt8]
         do {
@@ -210,8 +213,14 @@ private struct ManifestReader: YAMLReading {
         guard real.hasPrefix(folder + "/") else {
             throw error(at: node, "'\(shown)' is a link out of the pack (to \(real.escapingControlCharacters)); expected a file inside it")
         }
-        guard let status = try? Files.status(real), status.kind == .regular else {
-            throw error(at: node, "'\(shown)' is not a file; expected a sound file")
+        let status: Files.Status
+        do {
+            status = try Files.status(real)
+        } catch let failure {
+            throw error(at: node, "'\(shown)' cannot be looked at (\(failure.reason)); expected a sound file")
+        }
+        guard status.kind == .regular else {
+            throw error(at: node, "'\(shown)' is \(status.kind.described), not a regular file; expected a sound file")
         }
         guard status.size <= Pack.Limits.fileBytes else {
             throw error(at: node, "'\(shown)' is \(status.size / (1 << 20)) MB; expected at most 50 MB")

@@ -83,11 +83,11 @@ final class SoundPreparer: @unchecked Sendable {
         var reported: Set<String> = []
         var missed = 0
         while shared.running.load(ordering: .relaxed) {
-            // A sound the audio thread needed before it was made played as silence: say which.
+            // A sound the audio thread needed before it was made, or that could not be made, played as silence: say which.
             if shared.mixer.missedSounds > missed {
                 missed = shared.mixer.missedSounds
                 shared.logger.warning(
-                    "not made in time, played as silence: \(shared.mixer.missedSoundNames.joined(separator: ", "))")
+                    "not made in time or unreadable, played as silence: \(shared.mixer.missedSoundNames.joined(separator: ", "))")
             }
             let frame = shared.position.load(ordering: .relaxed)
             // Nearly the whole lookahead still ready: nothing to do yet.

@@ -161,11 +161,17 @@ private struct RoutineReader: YAMLReading {
         var ref = PromptRef(parsing: try text(node), location: location(node))
         guard case .file(let path) = ref.source else { return ref }
         let resolved = path.hasPrefix("/") ? path : folder + "/" + path
-        guard Files.kind(of: resolved) == .regular else {
+        guard let kind = Files.kind(of: resolved) else {
             throw error(
                 at: node,
                 "prompt file '\(path.escapingControlCharacters)' not found; expected a sound file at "
                     + resolved.escapingControlCharacters)
+        }
+        guard kind == .regular else {
+            throw error(
+                at: node,
+                "prompt file '\(path.escapingControlCharacters)' is \(kind.described), not a regular file; "
+                    + "expected a sound file at \(resolved.escapingControlCharacters)")
         }
         ref.source = .file(resolved)
         return ref

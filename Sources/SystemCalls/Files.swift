@@ -8,7 +8,38 @@ public enum Files {
     public enum Kind: Equatable, Sendable {
         case regular
         case directory
+        case fifo
+        case characterDevice
+        case blockDevice
+        case socket
         case other
+
+        /// The kind of the file whose `st_mode` is `mode`.
+        init(mode: mode_t) {
+            self =
+                switch mode & S_IFMT {
+                case S_IFREG: .regular
+                case S_IFDIR: .directory
+                case S_IFIFO: .fifo
+                case S_IFCHR: .characterDevice
+                case S_IFBLK: .blockDevice
+                case S_IFSOCK: .socket
+                default: .other
+                }
+        }
+
+        /// The kind in a few words, for a message: "a FIFO", "a folder".
+        public var described: String {
+            switch self {
+            case .regular: "a regular file"
+            case .directory: "a folder"
+            case .fifo: "a FIFO"
+            case .characterDevice: "a character device"
+            case .blockDevice: "a block device"
+            case .socket: "a socket"
+            case .other: "an unknown kind of file"
+            }
+        }
     }
 
     /// What `stat` says of a file.
@@ -23,13 +54,7 @@ public enum Files {
     public static func status(_ path: String) throws(SystemError) -> Status {
         var info = stat()
         _ = try SystemCall.retrying("stat", path: path) { stat(path, &info) }
-        let kind: Kind =
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: .regular
-            case S_IFDIR: .directory
-            default: .other
-            }
-        return Status(kind: kind, size: Int64(info.st_size), mode: info.st_mode & 0o7777)
+        return Status(kind: Kind(mode: info.st_mode), size: Int64(info.st_size), mode: info.st_mode & 0o7777)
     }
 
     /// What kind of thing is at `path`, links followed; `nil` when nothing is (or it cannot be seen).
@@ -45,9 +70,89 @@ public enum Files {
     /// Whether anything is at `path`.
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    /// Opens the regular file at `path` with `flags` (and `mode`, for one
+    /// created), closing on exec. It is opened without blocking, so a FIFO
+    /// or a device where a file belongs cannot hang the program, and what
+    /// was opened is checked on its descriptor (`fstat`): anything but a
+    /// regular file is closed again and refused, saying what it is. The
+    /// descriptor returned blocks as usual; the caller closes it.
+    ///
+    /// With `folder`, `path` must be inside it (`FOLDER/...`) and is opened
+    /// from the folder one name at a time, following no link (`openat` with
+    /// `O_NOFOLLOW`): a file swapped for a link out of the folder after it
+    /// was checked is refused, not followed.
+    public static func openRegular(
+        _ path: String, beneath folder: String? = nil, flags: Int32 = O_RDONLY, mode: mode_t = 0
+    ) throws(SystemError) -> Int32 {
+        let flags = flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
+        let descriptor: Int32
+        do {
+            if let folder {
+                descriptor = try openWithoutLinks(path, beneath: folder, flags: flags, mode: mode)
+            } else {
+                descriptor = try SystemCall.retrying("open", path: path) { open(path, flags, mode) }
+            }
+        } catch where error.code == ENXIO {
+            // A FIFO with no reader, opened to write without waiting for one.
+            guard let found = kind(of: path), found != .regular else { throw error }
+            throw notRegular(found, path)
+        }
+        do throws(SystemError) {
+            var info = stat()
+            _ = try SystemCall.retrying("fstat", path: path) { fstat(descriptor, &info) }
+            let kind = Kind(mode: info.st_mode)
+            guard kind == .regular else { throw notRegular(kind, path) }
+            let status = try SystemCall.retrying("fcntl", path: path) { fcntl(descriptor, F_GETFL) }
+            _ = try SystemCall.retrying("fcntl", path: path) { fcntl(descriptor, F_SETFL, status & ~O_NONBLOCK) }
+            return descriptor
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    /// Opens `path`, inside `folder`, from the folder's descriptor one name
+    /// at a time, each with `O_NOFOLLOW`; the last with `flags`.
+    private static func openWithoutLinks(_ path: String, beneath folder: String, flags: Int32, mode: mode_t) throws(SystemError) -> Int32 {
+        let names = path.hasPrefix(folder + "/") ? path.dropFirst(folder.count + 1).split(separator: "/").map(String.init) : []
+        guard !names.isEmpty, !names.contains(".."), !names.contains(".") else {
+            throw SystemError(call: "openat", path: path, code: EXDEV, problem: "not inside \(folder)")
+        }
+        var current = try SystemCall.retrying("open", path: folder) { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        for (index, name) in names.enumerated() {
+            let last = index == names.count - 1
+            let next = SystemCall.uninterrupted {
+                openat(current, name, (last ? flags : O_RDONLY | O_DIRECTORY | O_CLOEXEC) | O_NOFOLLOW, mode)
+            }
+            let failure = errno
+            close(current)
+            guard next != -1 else {
+                // O_NOFOLLOW refuses a link with ELOOP (ENOTDIR for a folder's).
+                let link = (try? isLink(folder + "/" + names[0...index].joined(separator: "/"))) == true
+                throw SystemError(
+                    call: "openat", path: path, code: failure, problem: link ? "reached through a symbolic link, which is not followed" : nil)
+            }
+            current = next
+        }
+        return current
+    }
+
+    /// Whether the name `path` is itself a symbolic link (`lstat`).
+    private static func isLink(_ path: String) throws(SystemError) -> Bool {
+        var info = stat()
+        _ = try SystemCall.retrying("lstat", path: path) { lstat(path, &info) }
+        return info.st_mode & S_IFMT == S_IFLNK
+    }
+
+    /// The error for `kind` found at `path` where a regular file belongs.
+    private static func notRegular(_ kind: Kind, _ path: String) -> SystemError {
+        SystemError(
+            call: "open", path: path, code: kind == .directory ? EISDIR : EINVAL, problem: "\(kind.described), not a regular file")
+    }
+
     /// The whole of the regular file at `path`, if it holds at most `limit` bytes.
     public static func read(_ path: String, limit: Int) throws(SystemError) -> [UInt8] {
-        let descriptor = try SystemCall.retrying("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
+        let descriptor = try openRegular(path)
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -73,27 +178,15 @@ public enum Files {
     }
 
     /// Puts `bytes` at `path` so that a reader, a crash or a power cut finds
-    /// either the old file or the new one, never a part: written to a
-    /// temporary file beside it, flushed to the disk, renamed over it, and
-    /// the folder flushed too. A file replaced keeps its permissions; a new
-    /// one gets `mode`.
+    /// either the old file or the new one, never a part (`PendingFile`):
+    /// written beside it, flushed to the disk, renamed over it, and the
+    /// folder flushed too. A file replaced keeps its permissions; a new one
+    /// gets `mode`.
     public static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644) throws(SystemError) {
-        let temporary = "\(path).partial-\(getpid())"
         let finalMode = (try? status(path).mode) ?? mode
-        let descriptor = try SystemCall.retrying("open", path: temporary) {
-            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, finalMode)
-        }
-        do {
-            defer { close(descriptor) }
-            try write(bytes, to: descriptor, path: temporary)
-            _ = try SystemCall.retrying("fchmod", path: temporary) { fchmod(descriptor, finalMode) }
-            _ = try SystemCall.retrying("fsync", path: temporary) { fsync(descriptor) }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
-        try move(temporary, over: path)
-        try syncFolder(of: path)
+        let file = try PendingFile(target: path, mode: finalMode)
+        try write(bytes, to: file.descriptor, path: path)
+        try file.commit(mode: finalMode)
     }
 
     /// Renames `source` over `target`; on failure `source` is removed.
@@ -109,9 +202,7 @@ public enum Files {
     /// Appends `bytes` to the file at `path` in one write (created with
     /// `mode` if missing) and flushes it to the disk.
     public static func append(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(SystemError) {
-        let descriptor = try SystemCall.retrying("open", path: path) {
-            open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode)
-        }
+        let descriptor = try openRegular(path, flags: O_WRONLY | O_CREAT | O_APPEND, mode: mode)
         defer { close(descriptor) }
         try write(bytes, to: descriptor, path: path)
         _ = try SystemCall.retrying("fsync", path: path) { fsync(descriptor) }
@@ -151,7 +242,7 @@ public enum Files {
     }
 
     /// Flushes the folder holding `path`, so a rename in it survives a power cut.
-    private static func syncFolder(of path: String) throws(SystemError) {
+    static func syncFolder(of path: String) throws(SystemError) {
         let folder = folder(of: path)
         let descriptor = try SystemCall.retrying("open", path: folder) { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         defer { close(descriptor) }

@@ -9,15 +9,19 @@ public struct SystemError: Error, Equatable, CustomStringConvertible {
     public var path: String?
     /// The positive `errno` value.
     public var code: Int32
+    /// What is wrong, where that is more than the `errno` says: what was
+    /// found where a regular file belongs.
+    public var problem: String?
 
-    public init(call: String, path: String? = nil, code: Int32) {
+    public init(call: String, path: String? = nil, code: Int32, problem: String? = nil) {
         self.call = call
         self.path = path
         self.code = code
+        self.problem = problem
     }
 
-    /// What the system says of the error: `strerror`'s text.
-    public var reason: String { String(cString: strerror(code)) }
+    /// What is wrong: `problem`, else what the system says of the error (`strerror`'s text).
+    public var reason: String { problem ?? String(cString: strerror(code)) }
 
     /// `PATH: reason (call)`, or `reason (call)` without a path.
     public var description: String {

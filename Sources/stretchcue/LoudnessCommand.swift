@@ -29,7 +29,7 @@ extension Stretchcue {
 
         func run() throws {
             // Every file is read before anything is printed: a bad one fails the run, not half of it.
-            let measures = try reportingFailures { try files.map(Audio.Loudness.init(ofFile:)) }
+            let measures = try reportingFailures { try files.map { file throws(SoundError) in try Audio.Loudness(ofFile: file) } }
             var lines = ""
             for (path, measure) in zip(files, measures) {
                 let gain = measure.gain(to: target)

@@ -40,14 +40,19 @@ extension Stretchcue {
                     path: output, sampleRate: prepared.timeline.sampleRate, channels: mixer.settings.channels,
                     format: format)
                 Interruption.catchSignals(exitAtOnceOnSecondInterrupt: false)
-                guard try OfflineRender.run(mixer, into: sink, shouldStop: { Interruption.caught != nil }) else {
+                let rendered = try OfflineRender.run(mixer, into: sink, shouldStop: { Interruption.caught != nil }) { failure in
+                    TextOutput.standardError.write("stretchcue: \(failure); played as silence\n")
+                }
+                guard rendered else {
                     // The unfinished sink removes its partial file as it goes.
                     throw Failure(
                         "stretchcue: render interrupted; \(output) was not written",
                         Failure.code(for: Interruption.caught ?? SIGINT))
                 }
                 let seconds = prepared.timeline.clock(prepared.timeline.frames)
-                TextOutput.standardError.write("stretchcue: wrote \(output) (\(seconds))\n")
+                let missed = mixer.missedSounds
+                let summary = missed == 0 ? "" : ", \(missed) sound\(missed == 1 ? "" : "s") missed"
+                TextOutput.standardError.write("stretchcue: wrote \(output) (\(seconds)\(summary))\n")
             }
         }
     }

@@ -158,6 +158,28 @@ import Timing
     }
 
     /// A pack's earcon answers the key in place of the built-in one, at the built-in earcons' peak.
+    /// A pack's file swapped for a link to a file out of the pack after the
+    /// pack was checked is refused when it is read, naming the file, and
+    /// the file out of the pack is not played; a file in a sub-folder of the
+    /// pack still plays.
+    @Test func aPackFileSwappedForALinkOutOfThePackIsNotPlayed() throws {
+        try FileManager.default.createDirectory(atPath: folder + "/swapped/voice", withIntermediateDirectories: true)
+        let path = try pack("swapped", sounds: ["side.left": ("left.wav", 0.5), "side.right": ("voice/right.wav", 0.5)])
+        let sounds = try bank(["swapped"])
+        #expect(try sounds.prompt(.voice("side.right")).frames == 72_000)
+        let outside = folder + "/outside.wav"
+        try WAV.writeTone(outside, frequency: 440, amplitude: 0.5, seconds: 1.5)
+        try FileManager.default.removeItem(atPath: path + "/left.wav")
+        try FileManager.default.createSymbolicLink(atPath: path + "/left.wav", withDestinationPath: outside)
+        var refusal = "played"
+        do {
+            _ = try sounds.prompt(.voice("side.left"))
+        } catch {
+            refusal = error.description
+        }
+        #expect(refusal.hasPrefix(path + "/left.wav: ") && refusal.contains("symbolic link"), "\(refusal)")
+    }
+
     @Test func aPacksEarconAnswersTheKeyAtTheEarconsLevel() throws {
         _ = try pack("keys", sounds: ["earcon.pause": ("pause.wav", 0.9), "earcon.breath-on": ("breath-on.wav", 0.1)])
         let bank = try bank(["keys"])

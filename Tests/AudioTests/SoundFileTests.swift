@@ -52,7 +52,7 @@ import Testing
             try SoundFile.info(path)
         } throws: { error in
             let message = (error as? SoundError)?.description ?? ""
-            return message.hasPrefix(path + ": not a readable sound file (sf_open: ")
+            return message.hasPrefix(path + ": not a readable sound file (sf_open_fd: ")
         }
     }
 
@@ -64,7 +64,7 @@ import Testing
         #expect {
             try SoundFile.read(path, rate: 48_000)
         } throws: { error in
-            (error as? SoundError)?.description == path + ": not a readable sound file (sf_open: Supported file format but file is malformed.)"
+            (error as? SoundError)?.description == path + ": not a readable sound file (sf_open_fd: Supported file format but file is malformed.)"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Audio
 import CSndFile
+import Glibc
 import Routines
 import TestSupport
 import Testing
@@ -117,5 +118,69 @@ import Timing
         try live.prepare(from: from, to: from + window)
         #expect(try Render.frames(live, from: from, count: 4_800) == Render.frames(offline, from: from, count: 4_800))
         #expect(live.missedSounds == 0)
+    }
+
+    /// A reader that must go back in its file (an Ogg Vorbis file, whose
+    /// seeks are not exact, is read again from its start) reads the file it
+    /// opened, not a shorter six-channel one renamed over its path since.
+    @Test func aReaderGoingBackReadsTheFileItOpenedNotOneRenamedOverIt() throws {
+        let path = folder + "/swapped.ogg"
+        try TestFiles.writeSine(path, format: Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS), rate: 22_050, channels: 1, seconds: 2.5)
+        let reader = try SoundReader(path, rate: 48_000)
+        let parts = Self.parts(of: reader.info.frames(atRate: 48_000))
+        let forwards = try parts.map { try reader.read($0).samples }
+        try TestFiles.writeSine(folder + "/other.wav", format: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16), rate: 8_000, channels: 6, seconds: 0.2)
+        #expect(rename(folder + "/other.wav", path) == 0)
+        for (part, samples) in zip(parts, forwards).reversed() {
+            #expect(try reader.read(part).samples == samples, "\(part)")
+        }
+    }
+
+    /// A prompt renamed over by a shorter stereo file between its two plays
+    /// in a live session: where it was due again is silence, the preparer
+    /// is told once (naming the file), the mixer counts it missed, and the
+    /// session goes on.
+    @Test func aPromptRenamedOverBetweenPlaysIsSilenceCountedAndToldOnce() throws {
+        let rate = 48_000
+        let prompt = folder + "/changing.wav"
+        try TestFiles.writeSine(prompt, format: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16), rate: 24_000, channels: 1, seconds: 5)
+        let routine = Routine(
+            name: "Changing", rounds: 2, hold: 3, settle: 1, rest: 1,
+            poses: [Pose(id: "changing", name: "Changing", prompt: PromptRef(.file(prompt)))])
+        let bank = try SoundBank(sampleRate: rate, voiceFolder: Repository.voiceFolder)
+        let timeline = try Timeline(routine: routine, options: SessionOptions(), sounds: bank)
+        let plays = timeline.cues.filter { $0.prompt?.source == .file(prompt) }
+        try #require(plays.count == 2)
+        let live = try Mixer(
+            timeline: timeline, bank: bank, settings: MixSettings(muted: [.chime, .breath], channels: 2), supply: .prepared)
+        let second = Int64(rate)
+        var failures: [SoundError] = []
+        var heard: [Float] = []
+        var start: Int64 = 0
+        while start < timeline.frames {
+            // Once the first play is over, a shorter stereo file is renamed over the prompt.
+            if start >= plays[0].end && start - second < plays[0].end {
+                try TestFiles.writeSine(
+                    folder + "/other.wav", format: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16), rate: 48_000, channels: 2, seconds: 0.5)
+                #expect(rename(folder + "/other.wav", prompt) == 0)
+            }
+            // As the preparer does: the next three seconds made, once a second.
+            do {
+                try live.prepare(from: start, to: start + 3 * second)
+            } catch {
+                failures.append(error)
+            }
+            let count = Int(min(second, timeline.frames - start))
+            let frames = try Render.frames(live, from: start, count: count)
+            let (from, to) = (max(start, plays[1].frame), min(start + Int64(count), plays[1].end))
+            if from < to { heard += frames[Int(from - start) * 2..<Int(to - start) * 2] }
+            start += Int64(count)
+        }
+        // Each of its two parts fails once, not at every look ahead, with one message to log.
+        #expect(failures.count == 2 && failures.allSatisfy { $0.file == prompt }, "\(failures)")
+        #expect(Set(failures.map(\.description)).count == 1)
+        #expect(heard.count == Int(plays[1].length) * 2)
+        #expect(heard.allSatisfy { $0 == 0 })
+        #expect(live.missedSounds > 0)
     }
 }

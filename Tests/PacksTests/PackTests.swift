@@ -64,7 +64,7 @@ import Testing
         ("format: 1\nname: x\nlicense: MIT\nsounds: {a: ../other/a.wav}\n", ":4:13: '../other/a.wav' leads out with `..`"),
         ("format: 1\nname: x\nlicense: MIT\nsounds: {a: out.wav}\n", ":4:13: 'out.wav' is a link out of the pack"),
         ("format: 1\nname: x\nlicense: MIT\nsounds: {a: missing.wav}\n", ":4:13: 'missing.wav' not found"),
-        ("format: 1\nname: x\nlicense: MIT\nsounds: {a: sub}\n", ":4:13: 'sub' is not a file"),
+        ("format: 1\nname: x\nlicense: MIT\nsounds: {a: sub}\n", ":4:13: 'sub' is a folder, not a regular file"),
         ("format: 1\nname: x\nlicense: MIT\nsounds: {a: a.wav, a: b.wav}\n", ":4:20: key 'a' appears twice"),
         ("format: 1\nname: x\nlicense: MIT\nsounds: {a: {file: a.wav, files: [{path: b.wav}]}}\n", "a sound has both `file` and `files`"),
         ("format: 1\nname: x\nlicense: MIT\nsounds: {a: {text: hello}}\n", ":4:13: a sound needs `file` or `files`"),

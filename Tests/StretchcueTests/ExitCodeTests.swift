@@ -50,9 +50,9 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Once the render is writing (its temporary file is there), the signal.
+        // Once the render is writing (its file, unnamed yet, has frames), the signal.
         let started = Date()
-        while try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, process.isRunning,
+        while Self.bytesBeingWritten(by: process.processIdentifier, in: folder) == 0, process.isRunning,
             Date().timeIntervalSince(started) < 30
         {
             usleep(1000)
@@ -62,5 +62,63 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == code)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+
+    /// `render` killed outright (SIGKILL, no chance to clean up) leaves no
+    /// partial file once the next render of the same target has run; that
+    /// render removes the partial files of its target left by processes
+    /// that are gone (as a render killed on a file system without unnamed
+    /// files leaves), keeps a live process's and another target's, and
+    /// writes the whole session.
+    @Test func aKilledRenderLeavesNothingAfterTheNextRender() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let target = folder + "/session.wav"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
+        process.arguments = ["render", "--rounds", "9", "-o", target]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Killed once it has written 4 MB, wherever it writes them.
+        let deadline = Date().addingTimeInterval(30)
+        while Self.bytesBeingWritten(by: process.processIdentifier, in: folder) < 4 << 20, process.isRunning, Date() < deadline {
+            usleep(1000)
+        }
+        #expect(process.isRunning, "the render ended (or wrote nothing) before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "the killed render left a named file")
+        let gone = process.processIdentifier
+        let planted = [
+            "session.wav.partial-\(gone)", "session.wav.partial-\(getpid())", "other.wav.partial-\(gone)",
+        ]
+        for name in planted { #expect(FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("junk".utf8))) }
+
+        let render = try Program.run(["render", "--hold", "1", "-o", target])
+        #expect(render.status == 0, "\(render.error)")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+                == ["other.wav.partial-\(gone)", "session.wav", "session.wav.partial-\(getpid())"])
+        let plan = try Program.run(["plan", "--hold", "1", "--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(plan.output.utf8)) as? [String: Any])
+        let wav = try WAV(path: target)
+        #expect(wav.frames == json["frames"] as? Int)
+    }
+
+    /// The bytes of the largest file in `folder` that process `pid` has
+    /// open, named or not (an unnamed file shows in /proc as `FOLDER/#N (deleted)`).
+    static func bytesBeingWritten(by pid: Int32, in folder: String) -> Int64 {
+        let descriptors = "/proc/\(pid)/fd"
+        var largest: Int64 = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: descriptors)) ?? [] {
+            let link = descriptors + "/" + name
+            guard let opened = try? FileManager.default.destinationOfSymbolicLink(atPath: link), opened.hasPrefix(folder + "/") else {
+                continue
+            }
+            var info = stat()
+            if stat(link, &info) == 0 { largest = max(largest, Int64(info.st_size)) }
+        }
+        return largest
     }
 }

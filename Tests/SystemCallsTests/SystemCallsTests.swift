@@ -36,6 +36,23 @@ import Testing
         #expect(throws: SystemError(call: "read", path: path, code: EFBIG)) { try Files.read(path, limit: 999) }
     }
 
+    /// What is not a regular file is refused on the descriptor opened,
+    /// saying what it is: a FIFO with no writer without waiting for one,
+    /// a device without reading it to the limit.
+    @Test func onlyARegularFileIsRead() throws {
+        let fifo = folder + "/fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for (path, code, problem) in [
+            (fifo, EINVAL, "a FIFO, not a regular file"), ("/dev/zero", EINVAL, "a character device, not a regular file"),
+            (folder, EISDIR, "a folder, not a regular file"),
+        ] {
+            #expect(throws: SystemError(call: "open", path: path, code: code, problem: problem)) { try Files.read(path, limit: 1000) }
+        }
+        #expect(throws: SystemError(call: "open", path: fifo, code: EINVAL, problem: "a FIFO, not a regular file")) {
+            try Files.append([65], to: fifo)
+        }
+    }
+
     @Test func aReplacedFileIsWholeKeepsItsModeAndLeavesNothingBeside() throws {
         let path = folder + "/state.json"
         try Files.replace(path, with: Array("old".utf8), mode: 0o600)

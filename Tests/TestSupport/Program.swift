@@ -13,10 +13,20 @@ public struct Program {
     /// (`XDG_STATE_HOME`), unless a test names another: not the user's own.
     public static let stateHome = Repository.temporaryFolder("stretchcue-state")
 
+    /// A run that had not ended by its deadline, and was killed.
+    public struct TimedOut: Error, CustomStringConvertible {
+        public var arguments: [String]
+        public var seconds: Double
+        public var description: String { "stretchcue \(arguments.joined(separator: " ")) still ran after \(seconds) s" }
+    }
+
     /// Runs `stretchcue` with `arguments` and waits for it to end. Its output
     /// goes to files, so a long plan cannot fill a pipe and block it; its
-    /// standard input is `input`, or empty.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") throws -> Result {
+    /// standard input is `input`, or empty. With `timeout` (seconds), a run
+    /// still going by then is killed and `TimedOut` thrown: a hang fails.
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], input: String = "", timeout: Double? = nil
+    ) throws -> Result {
         let folder = Repository.temporaryFolder("stretchcue-run")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         _ = FileManager.default.createFile(atPath: folder + "/out", contents: nil)
@@ -33,6 +43,15 @@ public struct Program {
         try input.write(toFile: folder + "/in", atomically: true, encoding: .utf8)
         process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: folder + "/in"))
         try process.run()
+        if let timeout {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(1000) }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                throw TimedOut(arguments: arguments, seconds: timeout)
+            }
+        }
         process.waitUntilExit()
         try output.close()
         try error.close()

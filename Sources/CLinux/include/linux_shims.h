@@ -5,9 +5,9 @@
 #include <stdint.h>
 
 /// Linux interfaces Swift's Glibc module does not show: the ioctls of input
-/// devices (request numbers made by macros), signalfd, and what a pipe or a
-/// socket holds. Each returns what the call returns, -1 with errno set on
-/// failure.
+/// devices (request numbers made by macros), signalfd, what a pipe or a
+/// socket holds, and unnamed files (O_TMPFILE, a macro of macros). Each
+/// returns what the call returns, -1 with errno set on failure.
 
 /// Reads the device's key bitmap (EVIOCGBIT(EV_KEY, size)) into `bits`.
 int stretchcue_input_key_bits(int descriptor, uint8_t *bits, int size);
@@ -41,5 +41,10 @@ int stretchcue_pipe_queued(int descriptor);
 int stretchcue_resize_pipe(int descriptor, int bytes);
 /// Bytes a TCP socket holds that the other end has not acknowledged (SIOCOUTQ).
 int stretchcue_socket_unsent(int descriptor);
+
+/// Opens a new unnamed regular file in the folder `folder` for reading and
+/// writing, closing on exec, with `mode` (O_TMPFILE): it vanishes with its
+/// last descriptor unless linked into a folder first.
+int stretchcue_open_unnamed(const char *folder, unsigned int mode);
 
 #endif
