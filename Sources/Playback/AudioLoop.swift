@@ -39,6 +39,8 @@ public final class AudioLoop {
     private var preparer: SoundPreparer?
     /// The preparer of the place being crossfaded from, let go once the crossfade is over.
     private var outgoingPreparer: SoundPreparer?
+    /// A move taken whose sounds are still being made: played from once they are.
+    private var waitingSwitch: Switch?
     private var buffers: PeriodBuffers
     private var renderer: PeriodRenderer
     private var position: Int64 = 0
@@ -124,7 +126,9 @@ public final class AudioLoop {
             if stream.format.rewinds { stream.awaitRoom(wakeUp: handOff.wakeUp) }
             // Asked before the mail is taken: a stop's earcon is posted before the stop.
             let stop = stopAsked()
-            if stream.format.rewinds && (!handOff.toAudio.isEmpty || (shouldStop() && !stopping)) { rewind() }
+            if stream.format.rewinds && (!handOff.toAudio.isEmpty || switchIsReady || (shouldStop() && !stopping)) {
+                rewind()
+            }
             takeMail()
             // A stop waits for its own earcon to be heard, then fades out.
             stopping = stopping || shouldStop() || (stop && renderer.overlays.earcon == nil)
@@ -214,11 +218,12 @@ public final class AudioLoop {
 
     // MARK: Mail
 
-    /// Takes what the control thread posted: earcons, speech, moves. Moves
-    /// taken together add up: a later one that stays in place keeps an
-    /// earlier one's jump.
+    /// Takes what the control thread posted: earcons, speech, moves. A move
+    /// waits (`waitingSwitch`) until its sounds are made, the session playing
+    /// on meanwhile, then is played from; on a device faster than real time,
+    /// the loop waits for them instead. Moves taken together add up: a later
+    /// one that stays in place keeps an earlier one's jump.
     private func takeMail() {
-        var pending: Switch?
         while let mail = handOff.toAudio.pop() {
             // The periods before it cannot be made again with what it brings.
             history.clear()
@@ -236,20 +241,33 @@ public final class AudioLoop {
                 if let old = renderer.overlays.speech?.sound { retire(.sound(old)) }
                 renderer.overlays.speech = (sound, 0)
             case .move(var next):
-                handOff.switchesTaken.add(1, ordering: .releasing)
                 // Made for the session before it was rebuilt at another rate.
                 guard next.layout == handOff.layout.load(ordering: .relaxed) else {
-                    retire(.preparer(next.preparer))
+                    drop(next)
                     continue
                 }
-                if let earlier = pending {
+                if let earlier = waitingSwitch {
                     next.position = next.position ?? earlier.position
-                    retire(.preparer(earlier.preparer))
+                    drop(earlier)
                 }
-                pending = next
+                waitingSwitch = next
             }
         }
-        if let pending { adopt(pending) }
+        guard let next = waitingSwitch else { return }
+        if !stream.format.keepsTime { next.preparer.waitUntilReady(from: next.from, through: next.readyThrough) }
+        guard switchIsReady else { return }
+        waitingSwitch = nil
+        handOff.switchesTaken.add(1, ordering: .releasing)
+        adopt(next)
+    }
+
+    /// Whether a move waits and its sounds are made.
+    private var switchIsReady: Bool { waitingSwitch.map { $0.preparer.isReady(through: $0.readyThrough) } ?? false }
+
+    /// Lets go of a move that will not be played.
+    private func drop(_ move: Switch) {
+        handOff.switchesTaken.add(1, ordering: .releasing)
+        retire(.preparer(move.preparer))
     }
 
     /// Plays on from a switch's mixer and position, crossfading from where
@@ -330,11 +348,11 @@ public final class AudioLoop {
             // Its sound is not played, but a pause it brings is kept.
             case .earcon(let posted): paused = posted.paused ?? paused
             case .speech(let sound): retire(.sound(sound))
-            case .move(let next):
-                handOff.switchesTaken.add(1, ordering: .releasing)
-                retire(.preparer(next.preparer))
+            case .move(let next): drop(next)
             }
         }
+        if let next = waitingSwitch { drop(next) }
+        waitingSwitch = nil
     }
 
     // MARK: Pieces of the loop
@@ -370,6 +388,7 @@ public final class AudioLoop {
     private func stopPreparers() {
         preparer?.stop()
         outgoingPreparer?.stop()
+        waitingSwitch?.preparer.stop()
         while let mail = handOff.toAudio.pop() {
             if case .move(let next) = mail { next.preparer.stop() }
         }

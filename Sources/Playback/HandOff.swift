@@ -86,11 +86,17 @@ struct PostedEarcon: Sendable {
 
 /// A move to another place or another layout of the session.
 struct Switch: Sendable {
-    /// The session's new mixer, and its preparer, ready where it starts.
+    /// The session's new mixer, and its preparer, making its sounds from `from` on.
     var mixer: Mixer
     var preparer: SoundPreparer
     /// Where to play from; `nil` to go on where the audio thread is.
     var position: Int64?
     /// The `HandOff.layout` it was made for.
     var layout: Int
+    /// Where its sounds are made from. The audio thread plays on as it was
+    /// until the second from there is made: the control thread never waits.
+    var from: Int64
+
+    /// The frame through which the sounds must be made before the move is heard.
+    var readyThrough: Int64 { from + Int64(mixer.timeline.sampleRate) }
 }

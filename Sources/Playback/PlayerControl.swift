@@ -137,12 +137,12 @@ public final class PlayerControl: Sendable {
                 return (mixer, from, moves ? target : nil, state.layout, earcon)
             }
             guard let outcome else { return play(.refused) }
-            // The key is answered at once; the move follows once its sounds are made.
+            // The key is answered at once; the audio thread makes the move once its sounds are made.
             play(outcome.earcon)
             let preparer = SoundPreparer(mixer: outcome.mixer, from: outcome.from, logger: logger)
-            preparer.waitUntilReady(from: outcome.from, through: outcome.from + Int64(outcome.mixer.timeline.sampleRate))
             let next = Switch(
-                mixer: outcome.mixer, preparer: preparer, position: outcome.position, layout: outcome.layout)
+                mixer: outcome.mixer, preparer: preparer, position: outcome.position, layout: outcome.layout,
+                from: outcome.from)
             if !handOff.post(.move(next)) {
                 preparer.stop()
                 logger.error("the audio thread is not taking commands; the edit is lost")
@@ -192,10 +192,16 @@ public final class PlayerControl: Sendable {
     /// The session as the control thread sees it, edits and all.
     public var timeline: Timeline { state.withLock { $0.transport.timeline } }
 
-    /// What the listener hears now.
+    /// What the listener hears now; while a move is on its way (its sounds
+    /// being made), where it lands, so the answer to `next` is the step it
+    /// goes to.
     public var status: LiveStatus {
-        LiveStatus(
-            timeline: timeline, frame: handOff.heardPosition.load(ordering: .relaxed),
+        let (timeline, landing) = state.withLock { state in
+            let untaken = handOff.switchesTaken.load(ordering: .acquiring) < state.switchesPosted
+            return (state.transport.timeline, untaken ? state.lastTarget : nil)
+        }
+        return LiveStatus(
+            timeline: timeline, frame: landing ?? handOff.heardPosition.load(ordering: .relaxed),
             paused: handOff.paused.load(ordering: .relaxed), volume: hardwareVolume?.decibels ?? handOff.volume,
             breathOn: handOff.breathOn.load(ordering: .relaxed))
     }

@@ -5,9 +5,9 @@ import Synchronization
 /// Makes the sounds of the next seconds of a session on its own thread, so
 /// the audio thread finds them in memory and never decodes or synthesizes.
 ///
-/// `follow` touches only atomics and a semaphore, for the audio thread;
-/// `waitUntilReady` sleeps until the sounds are made, for the control thread
-/// and for devices that take frames faster than real time. `stop` may be
+/// `follow` and `isReady` touch only atomics and a semaphore, for the audio
+/// thread; `waitUntilReady` sleeps until the sounds are made, for devices
+/// that take frames faster than real time. `stop` may be
 /// called more than once, by one thread at a time.
 final class SoundPreparer: @unchecked Sendable {
     /// How far ahead of the write position sounds are made, in seconds. The
@@ -56,6 +56,9 @@ final class SoundPreparer: @unchecked Sendable {
         shared.position.store(frame, ordering: .relaxed)
         if shared.readyThrough.load(ordering: .relaxed) < frame + shared.refillBelow { shared.wakeUp.signal() }
     }
+
+    /// Whether every sound before `end` has been made.
+    func isReady(through end: Int64) -> Bool { shared.readyThrough.load(ordering: .acquiring) >= end }
 
     /// Waits until every sound of [`start`, `end`) has been made, the audio
     /// thread being at `start`. Playing in real time the preparer is seconds

@@ -85,6 +85,31 @@ import Timing
         #expect(heard.count / 2 == 21 * Self.period + Int(timeline.frames) - next)
     }
 
+    /// `next` returns before the audio thread has taken the move (here it
+    /// is busy writing), and what it answers is where the move lands.
+    @Test func aMoveIsAnsweredWithWhereItLandsBeforeItIsHeard() throws {
+        let opener = ScriptedOpener()
+        let stream = try DeviceStream(
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            giveUpAfter: .seconds(1), wait: { _, _ in true })
+        let player = try AudioLoop(
+            stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: session.source,
+            logger: CollectedLogs().logger)
+        let device = opener.devices[0]
+        device.largestWrite = Self.period
+        var answered: [Int] = []
+        device.onWrite = { call in
+            guard call == 24 else { return }
+            answered.append(player.control.status.stepNumber)
+            player.control.perform(.edit(.next))
+            answered.append(player.control.status.stepNumber)
+        }
+        let summary = try player.run { false }
+        device.onWrite = nil
+        #expect(answered == [0, 1], "the step before and after next: \(answered)")
+        #expect(!summary.stopped)
+    }
+
     @Test func volumeDownScalesEverythingAfterItByTwoDecibels() throws {
         let (heard, _, player) = try play([10: .volumeDown])
         #expect(player.control.status.volume == -2)

@@ -33,9 +33,14 @@ struct ServeTests {
         #expect(try box.ctl("resume").hasPrefix("playing"))
         let pauseLasted = Date().timeIntervalSince(paused)
         try box.waitFor(seconds: 1.5)
-        _ = try box.ctl("next")
+        // Asked for its status 20 times a second meanwhile, the box answers each at once.
+        let asker = StatusAsker(socket: box.socket)
+        let jumped = try box.ctl("next")
+        #expect(jumped.contains("pose 2 of 2"), "next answers with where it lands: \(jumped)")
         try box.waitFor { $0.contains("pose 2 of 2") }
         try box.waitFor(seconds: 2)
+        let (asked, longest) = asker.stop()
+        #expect(asked >= 20 && longest < .milliseconds(100), "\(asked) status requests, the longest answered in \(longest)")
         _ = try box.ctl("stop")
         try box.waitFor { $0.hasPrefix("idle") }
         let log = try box.stop()
@@ -277,5 +282,43 @@ final class NotifySocket {
             guard count > 0 else { return lines }
             lines += String(decoding: buffer[0..<count], as: UTF8.self).split(separator: "\n").map(String.init)
         }
+    }
+}
+
+/// Asks a box for its status 20 times a second on one connection, on a
+/// thread of its own, noting how long the slowest answer took.
+final class StatusAsker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var running = true
+    private var asked = 0
+    private var longest = Duration.zero
+    private var thread: Thread?
+
+    init(socket: String) {
+        let thread = Thread { [self] in
+            guard let client = try? SocketClient(socket) else { return }
+            while lock.withLock({ running }) {
+                let start = ContinuousClock.now
+                client.send("status\n")
+                let answered = client.readLines(asked + 1, limit: .seconds(2))
+                let took = answered ? ContinuousClock.now - start : .seconds(2)
+                lock.withLock {
+                    asked += 1
+                    longest = max(longest, took)
+                }
+                // Paced, not timed: the next request 50 ms after this one was sent.
+                let next = start + .milliseconds(50)
+                if next > ContinuousClock.now { Thread.sleep(forTimeInterval: Double((next - ContinuousClock.now) / .milliseconds(1)) / 1000) }
+            }
+        }
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Stops asking: how many were asked, and the longest wait for an answer.
+    func stop() -> (asked: Int, longest: Duration) {
+        lock.withLock { running = false }
+        while thread?.isFinished == false { usleep(1000) }
+        return lock.withLock { (asked, longest) }
     }
 }
