@@ -149,6 +149,8 @@ private struct Input: ~Copyable {
                 }
                 return []
             }
+            // A sample that is not a number (a float file's NaN or infinity) is silence, never a full-scale level.
+            for index in 0..<count * info.channels where !decoded[index].isFinite { decoded[index] = 0 }
             // Keep the first two channels, in place.
             if info.channels > 2 {
                 for frame in 0..<count {

@@ -67,6 +67,36 @@ import Testing
             (error as? SoundError)?.description == path + ": not a readable sound file (sf_open_fd: Supported file format but file is malformed.)"
         }
     }
+
+    /// A float file's NaN and infinite samples are silence, read at its own
+    /// rate or resampled: never a full-scale level, which a speaker takes
+    /// as a DC offset. Loudness measures the sine around them.
+    @Test(arguments: [48_000, 44_100]) func samplesThatAreNotNumbersAreSilence(rate: Int) throws {
+        let path = folder + "/nan.wav"
+        var info = SF_INFO()
+        info.samplerate = Int32(rate)
+        info.channels = 1
+        info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
+        let file = try #require(sf_open(path, Int32(SFM_WRITE), &info))
+        var samples = (0..<rate).map { Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / Double(rate))) }
+        for index in rate / 4..<rate / 2 { samples[index] = .nan }
+        for index in rate / 2..<rate * 5 / 8 { samples[index] = .infinity }
+        for index in rate * 5 / 8..<rate * 3 / 4 { samples[index] = -.infinity }
+        #expect(sf_writef_float(file, samples, Int64(rate)) == Int64(rate))
+        sf_close(file)
+
+        let sound = try SoundFile.read(path, rate: 48_000)
+        let heard = sound.samples.map { Float($0) / Sound.fullScale }
+        // No 100 ms anywhere with a level off zero, as a DC offset would have.
+        for start in stride(from: 0, to: heard.count - 4800, by: 480) {
+            let mean = heard[start..<(start + 4800)].reduce(0, +) / 4800
+            #expect(abs(mean) < 0.2, "a mean of \(mean) from \(start)")
+        }
+        // The stretch that was not numbers, away from the resampler's edges, is silent.
+        #expect(heard[13_000..<35_000].allSatisfy { $0 == 0 })
+        let loudness = try Loudness(ofFile: path)
+        #expect(abs(loudness.peak - -6.02) < 0.1, "peak \(loudness.peak) dBFS")
+    }
 }
 
 /// Sound files made for tests through libsndfile.
