@@ -124,7 +124,7 @@ if Context.environment["STRETCHCUE_FUZZ"] != nil {
     let harnesses: [(String, Target.Dependency)] = [
         ("FuzzRoutine", "Routines"), ("FuzzPack", "Packs"), ("FuzzConfig", "Service"), ("FuzzSoundFile", "Audio"),
         ("FuzzControlLine", "Service"), ("FuzzKeys", "Controls"), ("FuzzInputEvents", "Service"),
-        ("FuzzTerminalText", "Routines"),
+        ("FuzzTerminalText", "Routines"), ("FuzzControlSocket", "Service"),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Tests/Fuzz/Harnesses/FuzzDriver"))
     package.targets += harnesses.map { name, library in

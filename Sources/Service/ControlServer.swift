@@ -255,16 +255,16 @@ public final class ControlServer {
             let end = client.input.firstIndex(of: UInt8(ascii: "\n"))
         {
             let line = Array(client.input[..<end])
+            let text = line.contains(0) ? nil : String(validating: line, as: UTF8.self)
+            guard line.count < ControlRequest.longestLine, let text else {
+                // Refused on a turn of its own, once the requests before it are answered.
+                if received.isEmpty {
+                    refuse(descriptor, text == nil ? "a line that is not UTF-8 text" : "a line longer than \(ControlRequest.longestLine) bytes")
+                }
+                return received
+            }
             clients[descriptor]!.input.removeFirst(end + 1)
             clients[descriptor]!.lastRequest = .now
-            guard line.count < ControlRequest.longestLine else {
-                refuse(descriptor, "a line longer than \(ControlRequest.longestLine) bytes")
-                break
-            }
-            guard !line.contains(0), let text = String(validating: line, as: UTF8.self) else {
-                refuse(descriptor, "a line that is not UTF-8 text")
-                break
-            }
             let trimmed = text.hasSuffix("\r") ? String(text.dropLast()) : text
             clients[descriptor]!.owed += 1
             do {
@@ -273,7 +273,7 @@ public final class ControlServer {
                 received.append(Received(client: descriptor, request: .failure(error)))
             }
         }
-        if let client = clients[descriptor], !client.closing, !client.hasWholeLine,
+        if received.isEmpty, let client = clients[descriptor], !client.closing, !client.hasWholeLine,
             client.input.count >= ControlRequest.longestLine
         {
             refuse(descriptor, "a line longer than \(ControlRequest.longestLine) bytes")

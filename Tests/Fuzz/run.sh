@@ -8,6 +8,7 @@
 #   FuzzConfig       config files            FuzzInputEvents  /dev/input event bytes
 #   FuzzSoundFile    sound files through libsndfile, resampled with libsoxr
 #   FuzzTerminalText names from files, escaped for a terminal and as JSON
+#   FuzzControlSocket what one client sends the control socket, read and answered
 # A crash, a hang over 10 s, a leak or over 2 GB of memory is a finding: its
 # input is kept in the output folder, to become a regression test (inputs of
 # past findings are in Tests/Fuzz/Findings; Tests/Sanitizers/leaks.supp lists the leaks that
@@ -38,7 +39,7 @@ while (($#)); do
 done
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || { usage; exit 2; }
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-((${#harnesses[@]})) || harnesses=(FuzzRoutine FuzzPack FuzzConfig FuzzSoundFile FuzzControlLine FuzzKeys FuzzInputEvents FuzzTerminalText)
+((${#harnesses[@]})) || harnesses=(FuzzRoutine FuzzPack FuzzConfig FuzzSoundFile FuzzControlLine FuzzKeys FuzzInputEvents FuzzTerminalText FuzzControlSocket)
 .ci/setup >&2
 
 # The fuzzer's runtime comes with the Swift toolchain (clang's compiler-rt).
