@@ -89,6 +89,27 @@ import Testing
         }
     }
 
+    /// A FIFO where the saved place and the history belong does not hang
+    /// the box: `start --resume` starts from the beginning at once, the
+    /// session's end is not written to it, and the box answers on.
+    @Test func aFIFOForThePlaceOrTheHistoryDoesNotHangTheBox() throws {
+        let box = try Box(device: #""null""#)
+        defer { box.tearDown() }
+        try FileManager.default.createDirectory(atPath: box.folder + "/state", withIntermediateDirectories: true)
+        #expect(mkfifo(box.folder + "/state/place.yaml", 0o600) == 0 && mkfifo(box.folder + "/state/history.jsonl", 0o600) == 0)
+        try box.start()
+        let asked = ContinuousClock.now
+        let started = try Program.run(["ctl", "start", "--resume", "--socket", box.socket], timeout: 2)
+        #expect(started.status == 0, "\(started.error)")
+        // On the null device the session plays faster than real time, to its end.
+        try box.waitFor(limit: 10) { $0.hasPrefix("idle") }
+        #expect(ContinuousClock.now - asked < .seconds(10))
+        let history = try Program.run(["history", "--config", box.config], timeout: 2)
+        #expect(history.status != 0 && history.error.contains("history.jsonl") && history.error.contains("FIFO"), "\(history.error)")
+        let log = try box.stop()
+        #expect(log.contains("place.yaml") && log.contains("FIFO"), "\(log)")
+    }
+
     /// Journal lines (a priority prefix) only on the journal's own stream:
     /// a `JOURNAL_STREAM` inherited by a program whose output went elsewhere
     /// leaves its lines plain.
