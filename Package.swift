@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(
             name: "TimingTests", dependencies: ["Routines", "Timing", "Audio", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "AudioTests", dependencies: ["Routines", "Timing", "Audio", "Packs", "CSndFile", "TestSupport"]),
-        .testTarget(name: "OutputTests", dependencies: ["Audio", "Output", "Routines", "Timing", "TestSupport"]),
+        .testTarget(name: "OutputTests", dependencies: ["Audio", "Output", "Routines", "Timing", "SystemCalls", "CSndFile", "TestSupport"]),
         .testTarget(
             name: "PlaybackTests",
             dependencies: [

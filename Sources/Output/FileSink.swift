@@ -22,10 +22,25 @@ public final class FileSink: AudioSink {
     /// Containers by file extension.
     public static let extensions = ["wav": Int32(SF_FORMAT_WAV), "flac": Int32(SF_FORMAT_FLAC)]
 
-    public init(path: String, sampleRate: Int, channels: Int, format: SampleFormat = .s16) throws(OutputError) {
+    /// The most sample bytes a plain WAV is given: its header counts in 32
+    /// bits, and a longer session's count would wrap. Past it a `.wav` is
+    /// written as RF64, WAV's 64-bit form.
+    public static let largestWAV: Int64 = (1 << 32) - (1 << 20)
+
+    /// A sink writing a new file at `path`, its type from the name's
+    /// extension; `frames`, when known, is how many will be written, for a
+    /// WAV to be made RF64 when it would pass `largestWAV`.
+    public init(
+        path: String, sampleRate: Int, channels: Int, format: SampleFormat = .s16, frames: Int64? = nil
+    ) throws(OutputError) {
         let ext = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
-        guard path.contains("."), let container = Self.extensions[ext] else {
+        guard path.contains("."), var container = Self.extensions[ext] else {
             throw OutputError(target: path, message: "unknown file type; expected a name ending in .wav or .flac")
+        }
+        // As the file stores them: 24-bit samples in three bytes.
+        let storedBytes = format == .s24 ? 3 : format.bytesPerSample
+        if container == Int32(SF_FORMAT_WAV), let frames, frames * Int64(channels * storedBytes) > Self.largestWAV {
+            container = Int32(SF_FORMAT_RF64)
         }
         let subtype: Int32
         switch format {

@@ -38,7 +38,7 @@ extension Stretchcue {
                     timeline: prepared.timeline, bank: prepared.bank, settings: try mix.settings(over: settings.mix, routine: prepared.routine))
                 let sink = try FileSink(
                     path: output, sampleRate: prepared.timeline.sampleRate, channels: mixer.settings.channels,
-                    format: format)
+                    format: format, frames: prepared.timeline.frames)
                 Interruption.catchSignals(exitAtOnceOnSecondInterrupt: false)
                 let rendered = try OfflineRender.run(mixer, into: sink, shouldStop: { Interruption.caught != nil }) { failure in
                     TextOutput.standardError.write("stretchcue: \(failure); played as silence\n")

@@ -1,7 +1,9 @@
 import Audio
+import CSndFile
 import Foundation
 import Output
 import TestSupport
+import SystemCalls
 import Testing
 
 /// Writing sessions to files: exact samples, and no half-written files.
@@ -24,6 +26,39 @@ import Testing
         }
         #expect(Array(data.suffix(expected.count)) == expected)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["ramp-\(format).wav"])
+    }
+
+    /// A WAV under 4 GiB is a plain RIFF WAV; one planned past that, an
+    /// RF64 whose header counts every frame (a WAV header's count would
+    /// wrap): here 50 minutes of 192 kHz float stereo.
+    @Test func aWAVPastFourGibibytesCountsEveryFrame() throws {
+        let small = folder + "/small.wav"
+        let sink = try FileSink(path: small, sampleRate: 48_000, channels: 2, format: .float, frames: 2000)
+        try ramp.withUnsafeBufferPointer { try sink.write($0, frames: 2000) }
+        try sink.finish()
+        let header = try #require(FileHandle(forReadingAtPath: small)).readData(ofLength: 4)
+        #expect(String(decoding: header, as: UTF8.self) == "RIFF")
+
+        let large = folder + "/large.wav"
+        let frames = Int64(50 * 60 * 192_000)
+        let big = try FileSink(path: large, sampleRate: 192_000, channels: 2, format: .float, frames: frames)
+        let block = [Float](repeating: 0, count: 2 * 1 << 20)
+        var written: Int64 = 0
+        try block.withUnsafeBufferPointer { block in
+            while written < frames {
+                let count = Int(min(Int64(block.count / 2), frames - written))
+                try big.write(block, frames: count)
+                written += Int64(count)
+            }
+        }
+        try big.finish()
+        defer { unlink(large) }
+        #expect(try Files.status(large).size > 1 << 32)
+        // As any reader sees it: libsndfile's own count from the header.
+        var info = SF_INFO()
+        let file = try #require(sf_open(large, Int32(SFM_READ), &info))
+        sf_close(file)
+        #expect(info.frames == frames && info.format & Int32(SF_FORMAT_TYPEMASK) == Int32(SF_FORMAT_RF64))
     }
 
     @Test func anUnfinishedFileLeavesTheOldOneAndNoTrace() throws {
