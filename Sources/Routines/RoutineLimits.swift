@@ -20,4 +20,7 @@ public enum RoutineLimits {
     public static let pace = 0.25...4.0
     /// A layer's gain, in dB.
     public static let gain = -60.0...12.0
+    /// A whole session laid out, in seconds: a day, which no real session
+    /// meets, and which keeps a plan's memory and a render's file bounded.
+    public static let sessionSeconds = 24.0 * 3600
 }

@@ -76,6 +76,7 @@ private struct Layout<Sounds: SoundLengths> {
             for (index, pose) in routine.poses.enumerated() {
                 try self.pose(pose, index: index, in: routine)
                 pause(routine.rest)
+                try checkLength(after: pose, round: round, of: routine)
             }
         }
         round = 0
@@ -86,6 +87,18 @@ private struct Layout<Sounds: SoundLengths> {
             pause(Pauses.afterChime)
         }
         ring(.bellEnd)
+    }
+
+    /// Throws once the session laid out so far lasts longer than
+    /// `RoutineLimits.sessionSeconds`, naming the pose it passes that at.
+    func checkLength(after pose: Pose, round: Int, of routine: Routine) throws(InputError) {
+        let limit = Int64(RoutineLimits.sessionSeconds * Double(options.sampleRate))
+        guard now > limit else { return }
+        let message =
+            "the session passes 24 hours at pose '\(pose.id.escapingControlCharacters)' of round \(round); "
+            + "expected at most 24 hours (fewer rounds, poses or shorter holds)"
+        if let location = pose.prompt.location { throw InputError(at: location, message) }
+        throw InputError(file: routine.name, message: message)
     }
 
     mutating func pose(_ pose: Pose, index: Int, in routine: Routine) throws {

@@ -172,6 +172,9 @@ struct HostileInput: Sendable, CustomTestStringConvertible {
         .yaml("hold .inf", top("hold: .inf"), at: 2, 7, "a hold must be a number of seconds, 1 to 1800 seconds; found '.inf'"),
         .yaml("hold .nan", top("hold: .nan"), at: 2, 7, "a hold must be a number of seconds, 1 to 1800 seconds; found '.nan'"),
         .yaml("breaths 0", pose("breaths: 0"), at: 6, 14, "breaths of 0 is out of range; expected 1 to 200"),
+        .yaml(
+            "a session of 61 days", longest, at: 67, 13,
+            "the session passes 24 hours at pose 'p16' of round 1; expected at most 24 hours"),
         .yaml("breathing 0:6", top("breathing: \"0:6\""), at: 2, 12, "inhale and exhale must each last 0.5 to 30 seconds"),
         .yaml("breathing 4:6:8", top("breathing: \"4:6:8\""), at: 2, 12, "breathing must be \"IN:OUT\" or \"IN:HOLD:OUT:HOLD\""),
 
@@ -248,6 +251,11 @@ private let quiet = ["SWIFT_BACKTRACE": "enable=no"]
 private func pose(prompt: String = "pose.cobra", _ lines: String...) -> String {
     "name: Hostile\nposes:\n  - id: a\n    name: A\n    prompt: \(prompt)\n" + lines.map { "    \($0)\n" }.joined()
 }
+
+/// Every limit at its largest: 100 poses of three 30-minute holds, nine rounds (61 days).
+private let longest =
+    "name: Long\nrounds: 9\nhold: 1800\nposes:\n"
+    + (1...100).map { "  - id: p\($0)\n    name: P\($0)\n    prompt: pose.cobra\n    sides: [left, right, both]\n" }.joined()
 
 /// A routine whose second line is `line`, and whose `poses` are never reached.
 private func top(_ line: String) -> String { "name: Hostile\n\(line)\nposes: []\n" }
