@@ -99,6 +99,38 @@ public final class SoundBank: SoundLengths, Sendable {
         return files
     }
 
+    // MARK: Checks
+
+    /// Decodes, start to end, every coded file (`SoundFile.Info.isCoded`)
+    /// `timeline` plays, so that a broken frame refuses the session before
+    /// it starts rather than playing as silence in its middle. Throws one
+    /// line naming the routine's or the pack's line that brought the file.
+    public func checkDecoding(of timeline: Timeline) throws(InputError) {
+        var checked = Set<String>()
+        func check(_ file: FileSound, what: String, from location: SourceLocation?) throws(InputError) {
+            guard file.info.isCoded, checked.insert(file.path).inserted else { return }
+            do {
+                try SoundFile.decodeWhole(file.path, beneath: file.packFolder)
+            } catch {
+                let message = "the \(what) '\(Files.lastPart(file.path).escapingControlCharacters)' \(error.message)"
+                guard let location = file.entry ?? location else { throw InputError(file: file.path, message: error.message) }
+                throw InputError(at: location, message)
+            }
+        }
+        var kinds = Set<CueKind>()
+        var prompts = Set<PromptRef.Source>()
+        for cue in timeline.cues {
+            if let prompt = cue.prompt, prompts.insert(prompt.source).inserted {
+                let files: [FileSound]
+                do { files = try variants(of: prompt) } catch { throw InputError(file: error.file, message: error.message) }
+                for file in files { try check(file, what: "prompt", from: prompt.location) }
+            } else if cue.prompt == nil, kinds.insert(cue.kind).inserted {
+                for file in foundChimes[cue.kind] ?? [] { try check(file, what: "sound", from: nil) }
+            }
+        }
+        if let ambientFile { try check(ambientFile, what: "ambient sound", from: nil) }
+    }
+
     // MARK: Lengths
 
     public func frames(of prompt: PromptRef) throws -> Int64 {
@@ -302,7 +334,8 @@ public final class SoundBank: SoundLengths, Sendable {
             let info = try SoundFile.info(variant.path, beneath: pack.folder)
             let measure = try loudness.of(variant.path, in: pack.folder)
             let gain = playingGain(of: key, measured: measure, adjustment: pack.gain + variant.gain)
-            sounds.append(FileSound(path: variant.path, info: info, gain: gain.decibels, packFolder: pack.folder))
+            sounds.append(
+                FileSound(path: variant.path, info: info, gain: gain.decibels, packFolder: pack.folder, entry: entry.location))
         }
         return sounds
     }
@@ -352,6 +385,8 @@ public struct FileSound: Sendable {
     /// The folder of the pack it comes from, which it is read from through
     /// no link: a file swapped for a link out of the pack is not played.
     public var packFolder: String? = nil
+    /// The pack manifest's entry that names it.
+    public var entry: SourceLocation? = nil
 }
 
 /// Sound files left open between the parts read from them, the most

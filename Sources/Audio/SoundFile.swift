@@ -14,6 +14,10 @@ public enum SoundFile {
         /// in this format (PCM and FLAC); Ogg Vorbis, for one, can land
         /// hundreds of frames off.
         public var seeksExactly = true
+        /// Whether its frames are coded (FLAC, Vorbis, Opus, MP3, ADPCM...)
+        /// and so may be broken where the header cannot tell; plain PCM and
+        /// float samples can only be missing, which plays as silence.
+        public var isCoded = false
 
         /// Its length at another sample rate, as `read(_:rate:)` produces it:
         /// the nearest whole frame to the same duration.
@@ -88,7 +92,7 @@ public enum SoundFile {
         }
         let info = Info(
             frames: header.frames, sampleRate: Int(header.samplerate), channels: Int(header.channels),
-            seeksExactly: seeksExactly(header.format))
+            seeksExactly: seeksExactly(header.format), isCoded: isCoded(header.format))
         let problem: String? =
             if info.frames <= 0 { "has no audio frames; expected a sound of at least one frame" }
             else if !channelLimit.contains(info.channels) { "has \(info.channels) channels; expected 1 to 8" }
@@ -102,6 +106,42 @@ public enum SoundFile {
             throw SoundError(file: path, message: problem)
         }
         return (file, info)
+    }
+
+    /// Decodes the whole file at `path` (with `folder`, reached from it
+    /// through no link), throwing where a frame cannot be decoded, with the
+    /// time it is at: `cannot be decoded at 0:03.2 (lost sync)`.
+    public static func decodeWhole(_ path: String, beneath folder: String? = nil) throws(SoundError) {
+        let (descriptor, file, info) = try open(path, beneath: folder)
+        defer {
+            sf_close(file)
+            close(descriptor)
+        }
+        let chunk = 4096
+        var samples = [Float](repeating: 0, count: chunk * info.channels)
+        var decoded: Int64 = 0
+        while decoded < info.frames {
+            let count = samples.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, Int64(chunk)) }
+            if count <= 0 && sf_error(file) != 0 || count < 0 {
+                let tenths = Int(decoded * 10 / Int64(info.sampleRate))
+                let seconds = tenths / 10 % 60
+                let at = "\(tenths / 600):\(seconds < 10 ? "0" : "")\(seconds).\(tenths % 10)"
+                throw SoundError(file: path, message: "cannot be decoded at \(at) (\(LibSndFile.failure("sf_readf_float", file)))")
+            }
+            guard count > 0 else { return }
+            decoded += count
+        }
+    }
+
+    /// Coded formats: every container's but plain PCM, float and the two companding laws.
+    private static func isCoded(_ format: Int32) -> Bool {
+        let container = format & Int32(SF_FORMAT_TYPEMASK)
+        let encoding = format & Int32(SF_FORMAT_SUBMASK)
+        let plain: [Int] = [
+            SF_FORMAT_PCM_S8, SF_FORMAT_PCM_U8, SF_FORMAT_PCM_16, SF_FORMAT_PCM_24, SF_FORMAT_PCM_32,
+            SF_FORMAT_FLOAT, SF_FORMAT_DOUBLE, SF_FORMAT_ULAW, SF_FORMAT_ALAW,
+        ]
+        return container == Int32(SF_FORMAT_FLAC) || container == Int32(SF_FORMAT_OGG) || !plain.contains(Int(encoding))
     }
 
     /// Formats whose seeks land exactly: uncompressed PCM in any container, and FLAC.

@@ -22,8 +22,9 @@ struct Session {
     /// Loads `routine` (a built-in name or a file) and lays it out with
     /// `options`, with the voice and chime folders and the sound packs
     /// given (before the routine's own packs). Every pack is checked and
-    /// every prompt file found and its header read here, so a broken
-    /// routine, pack or sound fails before anything is rendered or played.
+    /// every prompt file found and its header read here, and every coded
+    /// one decoded whole, so a broken routine, pack or sound fails before
+    /// anything is rendered or played.
     init(routine name: String, options: SessionOptions, voice: String?, chimes: String?, packs: [String] = []) throws {
         routine = try Self.routine(named: name)
         let sounds = try SoundsFolder.locate()
@@ -31,6 +32,7 @@ struct Session {
         bank = try SoundBank(
             sampleRate: options.sampleRate, voiceFolder: voice ?? sounds + "/voice", chimeFolder: chimes, packs: chain)
         timeline = try Timeline(routine: routine, options: options, sounds: bank)
+        try bank.checkDecoding(of: timeline)
     }
 
     /// Where each sound of the session comes from, one `KEY: ORIGIN` line
