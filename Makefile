@@ -30,6 +30,9 @@ install-built:
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@BINDIR@|$(BINDIR)|; s|@SHAREDIR@|$(SHAREDIR)|' systemd/stretchcue.service > $(DESTDIR)$(UNITDIR)/stretchcue.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/stretchcue.service
+	# Drop-ins the unit may need (network, GPIO): examples, not put in effect.
+	install -d $(DESTDIR)$(SHAREDIR)/systemd
+	install -m 0644 systemd/network.conf systemd/gpio.conf $(DESTDIR)$(SHAREDIR)/systemd/
 	install -d $(DESTDIR)$(CONFIGDIR)
 	# A config already there is the user's: never written over.
 	[ -e $(DESTDIR)$(CONFIGDIR)/config.yaml ] || install -m 0644 systemd/config.yaml $(DESTDIR)$(CONFIGDIR)/config.yaml
