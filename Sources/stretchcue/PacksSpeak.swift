@@ -38,8 +38,8 @@ extension Stretchcue.Packs {
         @Option(help: "The pack's name.")
         var name = "Spoken voice"
 
-        @Option(help: "The pack's language (BCP-47).")
-        var language = "en"
+        @Option(help: "The pack's language (BCP-47); by default the voice's (espeak-ng's `de` speaks de).")
+        var language: String?
 
         @Option(help: "The pack's licence (an SPDX id).")
         var license = "CC0-1.0"
@@ -47,6 +47,9 @@ extension Stretchcue.Packs {
         func validate() throws {
             if let voice, voice.isEmpty || !voice.allSatisfy({ $0.isLetter || $0.isNumber || "_-+.".contains($0) }) {
                 throw ValidationError("--voice \(voice.escapingControlCharacters) is not a voice name; expected letters, digits, '_', '-', '+' or '.'")
+            }
+            guard language != nil || engine.language(of: voice) != nil else {
+                throw ValidationError("--voice \(voice ?? "") does not say its language; expected --language too (BCP-47: en, de, pt-BR)")
             }
         }
 
@@ -59,7 +62,8 @@ extension Stretchcue.Packs {
             try engine.checkInstalled()
             let speaker = [engine.rawValue, voice ?? engine.defaultVoice].compactMap { $0 }.joined(separator: " ")
             var pack = try VoicePackWriter(
-                folder: output, list: list, maker: .speak, name: name, author: speaker, license: license, language: language)
+                folder: output, list: list, maker: .speak, name: name, author: speaker, license: license,
+                language: language ?? engine.language(of: voice))
             let work = try Self.scratchFolder()
             defer { Self.remove(work) }
             for prompt in list.prompts where ids.isEmpty || ids.contains(prompt.id) {

@@ -31,6 +31,21 @@ enum SpeechEngine: String, CaseIterable, ExpressibleByArgument {
     /// The voice used when none is asked for.
     var defaultVoice: String? { self == .festival ? "cmu_us_slt_arctic_hts" : nil }
 
+    /// The language (BCP-47) `voice` speaks, where its name says it:
+    /// festival's and flite's voices here are English; espeak-ng's are
+    /// named by language (`de`, `en-gb`, `pt-br+f3`, mbrola's `mb-de1`).
+    /// `nil` when the name does not tell.
+    func language(of voice: String?) -> String? {
+        guard self == .espeakNG else { return "en" }
+        guard let voice else { return "en" }
+        var name = voice.split(separator: "+").first.map(String.init) ?? voice
+        if name.hasPrefix("mb-") { name = String(name.dropFirst(3).prefix { $0.isLetter }) }
+        let parts = name.lowercased().split(separator: "-")
+        guard let language = parts.first, (2...3).contains(language.count), language.allSatisfy(\.isLetter) else { return nil }
+        guard parts.count > 1, parts[1].count == 2, parts[1].allSatisfy(\.isLetter) else { return String(language) }
+        return "\(language)-\(parts[1].uppercased())"
+    }
+
     /// Fails with the packages to install when the program is not on `PATH`.
     func checkInstalled() throws(Failure) {
         let path = Spawn.environment.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? "/usr/bin:/bin"

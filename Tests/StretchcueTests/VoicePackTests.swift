@@ -52,6 +52,18 @@ import Testing
         #expect(check.output.contains("plays at +0.0 dB"), "\(check.output)")
     }
 
+    /// The pack's language is the voice's: an espeak-ng German voice makes a German pack.
+    @Test(arguments: [("de", "de"), ("en-gb", "en-GB"), ("pt-br+f3", "pt-BR")])
+    func aPackSpeaksTheLanguageOfItsVoice(voice: String, language: String) throws {
+        let list = folder + "/one.txt"
+        try "word.cat | Katze.\n".write(toFile: list, atomically: true, encoding: .utf8)
+        let pack = folder + "/" + voice
+        let speak = try Program.run(["packs", "speak", list, "-o", pack, "--engine", "espeak-ng", "--voice", voice])
+        #expect(speak.status == 0, "\(speak.error)")
+        let manifest = try String(contentsOfFile: pack + "/pack.yaml", encoding: .utf8)
+        #expect(manifest.contains("language: \"\(language)\""), "\(manifest)")
+    }
+
     @Test func speakingSomeIdsAgainKeepsTheRestOfThePack() throws {
         let list = try promptList()
         let pack = folder + "/again"
