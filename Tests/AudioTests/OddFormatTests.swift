@@ -32,28 +32,19 @@ import Testing
     ]
 
     /// A decaying 660 Hz strike, 1.2 s, in `format`.
-    func write(_ format: Format) throws -> String {
-        let path = folder + "/pack/" + format.file
-        var info = SF_INFO()
-        info.samplerate = Int32(format.rate)
-        info.channels = Int32(format.channels)
-        info.format = format.format
-        let file = try #require(sf_open(path, Int32(SFM_WRITE), &info), "\(format): \(String(cString: sf_strerror(nil)))")
-        defer { sf_close(file) }
-        let frames = Int(1.2 * Double(format.rate))
-        var samples = [Float](repeating: 0, count: frames * format.channels)
-        for frame in 0..<frames {
+    func write(_ format: Format) throws {
+        try TestFiles.write(
+            folder + "/pack/" + format.file, format: format.format, rate: format.rate, channels: format.channels,
+            frames: Int(1.2 * Double(format.rate))
+        ) { frame, _ in
             let time = Double(frame) / Double(format.rate)
-            let value = Float(0.5 * exp(-3 * time) * sin(2 * Double.pi * 660 * time))
-            for channel in 0..<format.channels { samples[frame * format.channels + channel] = value }
+            return Float(0.5 * exp(-3 * time) * sin(2 * Double.pi * 660 * time))
         }
-        #expect(sf_writef_float(file, samples, Int64(frames)) == Int64(frames), "\(format)")
-        return path
     }
 
     @Test(arguments: formats) func anOddFormatIsCheckedAndPlayed(format: Format) throws {
         try FileManager.default.createDirectory(atPath: folder + "/pack", withIntermediateDirectories: true)
-        _ = try write(format)
+        try write(format)
         try """
             format: 1
             name: Odd

@@ -103,19 +103,24 @@ import Testing
 enum TestFiles {
     /// Writes a sine of 440 * (channel + 1) Hz at amplitude 0.5 on every channel.
     static func writeSine(_ path: String, format: Int32, rate: Int, channels: Int, seconds: Double) throws {
+        try write(path, format: format, rate: rate, channels: channels, frames: Int(seconds * Double(rate))) { frame, channel in
+            Float(0.5 * sin(2 * Double.pi * 440 * Double(channel + 1) * Double(frame) / Double(rate)))
+        }
+    }
+
+    /// Writes `frames` frames of `sample(frame, channel)` in `format`.
+    static func write(
+        _ path: String, format: Int32, rate: Int, channels: Int, frames: Int, sample: (Int, Int) -> Float
+    ) throws {
         var info = SF_INFO()
         info.samplerate = Int32(rate)
         info.channels = Int32(channels)
         info.format = format
-        let file = try #require(sf_open(path, Int32(SFM_WRITE), &info), "\(String(cString: sf_strerror(nil)))")
+        let file = try #require(sf_open(path, Int32(SFM_WRITE), &info), "\(path): \(String(cString: sf_strerror(nil)))")
         defer { sf_close(file) }
-        let frames = Int(seconds * Double(rate))
         var samples = [Float](repeating: 0, count: frames * channels)
         for frame in 0..<frames {
-            for channel in 0..<channels {
-                let phase = 2 * Double.pi * 440 * Double(channel + 1) * Double(frame) / Double(rate)
-                samples[frame * channels + channel] = Float(0.5 * sin(phase))
-            }
+            for channel in 0..<channels { samples[frame * channels + channel] = sample(frame, channel) }
         }
         #expect(sf_writef_float(file, samples, Int64(frames)) == Int64(frames))
     }

@@ -43,13 +43,7 @@ import Testing
         let folder = Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let target = folder + "/session.wav"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
-        // Nine rounds of the built-in session: far longer to render than it takes to stop it.
-        process.arguments = ["render", "--rounds", "9", "-o", target]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Self.startLongRender(to: target)
         // Once the render is writing (its file, unnamed yet, has frames), the signal.
         let started = Date()
         while Self.bytesBeingWritten(by: process.processIdentifier, in: folder) == 0, process.isRunning,
@@ -74,12 +68,7 @@ import Testing
         let folder = Repository.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let target = folder + "/session.wav"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
-        process.arguments = ["render", "--rounds", "9", "-o", target]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Self.startLongRender(to: target)
         // Killed once it has written 4 MB, wherever it writes them.
         let deadline = Date().addingTimeInterval(30)
         while Self.bytesBeingWritten(by: process.processIdentifier, in: folder) < 4 << 20, process.isRunning, Date() < deadline {
@@ -104,6 +93,18 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: Data(plan.output.utf8)) as? [String: Any])
         let wav = try WAV(path: target)
         #expect(wav.frames == json["frames"] as? Int)
+    }
+
+    /// Starts rendering nine rounds of the built-in session to `target`:
+    /// far longer to render than it takes to stop it.
+    static func startLongRender(to target: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
+        process.arguments = ["render", "--rounds", "9", "-o", target]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     /// The bytes of the largest file in `folder` that process `pid` has

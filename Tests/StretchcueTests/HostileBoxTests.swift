@@ -61,10 +61,7 @@ import Testing
             #expect(client.readLines(1, limit: .seconds(5)))
             client.send("s")
         }
-        let asked = ContinuousClock.now
-        let status = try Program.run(["ctl", "status", "--socket", box.socket])
-        let took = ContinuousClock.now - asked
-        #expect(status.status == 0 && status.output.hasPrefix("idle"), "\(status.error)")
+        let took = try Self.idleStatusTime(of: box)
         #expect(took < .seconds(1), "ctl status took \(took)")
     }
 
@@ -81,12 +78,18 @@ import Testing
         while flooding.answered < 4 * 100 && ContinuousClock.now - start < .seconds(10) { usleep(1000) }
         #expect(flooding.answered >= 4 * 100, "the flood never got going")
         for _ in 0..<5 {
-            let asked = ContinuousClock.now
-            let status = try Program.run(["ctl", "status", "--socket", box.socket])
-            let took = ContinuousClock.now - asked
-            #expect(status.status == 0 && status.output.hasPrefix("idle"), "\(status.error)")
+            let took = try Self.idleStatusTime(of: box)
             #expect(took < .seconds(1), "ctl status took \(took) beside four flooding clients")
         }
+    }
+
+    /// How long `ctl status` took to be answered by `box`, which it finds idle.
+    static func idleStatusTime(of box: Box) throws -> Duration {
+        let asked = ContinuousClock.now
+        let status = try Program.run(["ctl", "status", "--socket", box.socket])
+        let took = ContinuousClock.now - asked
+        #expect(status.status == 0 && status.output.hasPrefix("idle"), "\(status.error)")
+        return took
     }
 
     /// A FIFO where the saved place and the history belong does not hang
