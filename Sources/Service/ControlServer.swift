@@ -135,9 +135,6 @@ public final class ControlServer {
             }
     }
 
-    /// Whether a client waits to be written to.
-    public var hasOutput: Bool { clients.values.contains { !$0.output.isEmpty } }
-
     /// Handles what `poll` said of the server's descriptors: accepts, reads,
     /// writes, drops; then takes each client's next requests, a few at most
     /// from each. Returns the requests taken, in order within a client.
