@@ -126,10 +126,11 @@ public final class AudioLoop {
             if stream.format.rewinds { stream.awaitRoom(wakeUp: handOff.wakeUp) }
             // Asked before the mail is taken: a stop's earcon is posted before the stop.
             let stop = stopAsked()
-            if stream.format.rewinds && (!handOff.toAudio.isEmpty || switchIsReady || (shouldStop() && !stopping)) {
-                rewind()
-            }
-            takeMail()
+            let rewinding =
+                stream.format.rewinds && (!handOff.toAudio.isEmpty || switchIsReady || (shouldStop() && !stopping))
+            if rewinding { rewind() }
+            // A move is played from right after a rewind, so it is heard in front of the deep buffer.
+            takeMail(adopting: rewinding || !stream.format.rewinds)
             // A stop waits for its own earcon to be heard, then fades out.
             stopping = stopping || shouldStop() || (stop && renderer.overlays.earcon == nil)
             if stopping && renderer.isSilent { break }
@@ -220,10 +221,10 @@ public final class AudioLoop {
 
     /// Takes what the control thread posted: earcons, speech, moves. A move
     /// waits (`waitingSwitch`) until its sounds are made, the session playing
-    /// on meanwhile, then is played from; on a device faster than real time,
-    /// the loop waits for them instead. Moves taken together add up: a later
+    /// on meanwhile, then is played from when `adopting` allows; on a device
+    /// faster than real time, the loop waits for the sounds instead. Moves taken together add up: a later
     /// one that stays in place keeps an earlier one's jump.
-    private func takeMail() {
+    private func takeMail(adopting: Bool) {
         while let mail = handOff.toAudio.pop() {
             // The periods before it cannot be made again with what it brings.
             history.clear()
@@ -253,7 +254,7 @@ public final class AudioLoop {
                 waitingSwitch = next
             }
         }
-        guard let next = waitingSwitch else { return }
+        guard adopting, let next = waitingSwitch else { return }
         if !stream.format.keepsTime { next.preparer.waitUntilReady(from: next.from, through: next.readyThrough) }
         guard switchIsReady else { return }
         waitingSwitch = nil
