@@ -26,7 +26,8 @@ public struct PackCheck: Sendable {
 
     public var files: [File] = []
     public var problems: [String] = []
-    /// Keys no cue, earcon or known prompt uses (a prompt of another routine, or a typo).
+    /// Keys no cue, earcon or known prompt uses and too far from every one
+    /// of them to be a typo: prompts of another routine.
     public var unknownKeys: [String] = []
 
     /// The keys a pack may use besides prompt ids: every cue kind's sound, every earcon, the ambient loop.
@@ -46,8 +47,15 @@ public struct PackCheck: Sendable {
         for (key, entry) in pack.sounds.sorted(by: { $0.key < $1.key }) {
             let place = "\(pack.manifest):\(entry.location.line):\(entry.location.column)"
             if !Self.soundKeys.contains(key) && !knownPrompts.contains(key) {
+                let nearest = Self.nearest(to: key, among: Self.soundKeys.union(knownPrompts))
                 if key.hasPrefix("chime.") || key.hasPrefix("bell.") || key.hasPrefix("breath.") || key.hasPrefix(Earcon.keyPrefix) {
-                    problems.append("\(place): no sound is called '\(key)'; expected one of \(Self.soundKeys.sorted().joined(separator: ", "))")
+                    let guess = nearest.map { "did you mean \($0.key)? " } ?? ""
+                    problems.append(
+                        "\(place): no sound is called '\(key)'; \(guess)expected one of \(Self.soundKeys.sorted().joined(separator: ", "))")
+                } else if let nearest, nearest.distance <= Self.typoDistance {
+                    problems.append(
+                        "\(place): no sound or prompt is called '\(key)'; did you mean \(nearest.key)? "
+                            + "(expected a key of the built-in voice, or of the routine given with --routine)")
                 } else {
                     unknownKeys.append(key)
                 }
@@ -68,6 +76,32 @@ public struct PackCheck: Sendable {
                 problems.append("\(pack.manifest): the routine needs '\(key)', which neither the packs nor the built-in voice have; expected an entry for it")
             }
         }
+    }
+
+    /// How many letters a key may be from a known one and still be taken
+    /// for a typo of it; a key further from every known one is a prompt of
+    /// some other routine (a pack may carry those).
+    static let typoDistance = 2
+
+    /// The key of `keys` fewest edits (letters added, removed or changed)
+    /// from `key`, the first in order among equals.
+    static func nearest(to key: String, among keys: Set<String>) -> (key: String, distance: Int)? {
+        let word = Array(key.utf8)
+        var best: (key: String, distance: Int)?
+        for candidate in keys.sorted() {
+            let other = Array(candidate.utf8)
+            // Levenshtein distance, one row at a time.
+            var row = Array(0...other.count)
+            for (i, letter) in word.enumerated() {
+                var next = [i + 1] + [Int](repeating: 0, count: other.count)
+                for (j, otherLetter) in other.enumerated() {
+                    next[j + 1] = min(row[j + 1] + 1, next[j] + 1, row[j] + (letter == otherLetter ? 0 : 1))
+                }
+                row = next
+            }
+            if best.map({ row[other.count] < $0.distance }) ?? true { best = (candidate, row[other.count]) }
+        }
+        return best
     }
 
     private static func measure(_ path: String, key: String, pack: Pack, gain: Double, cache: inout LoudnessCache) throws(SoundError) -> File {

@@ -188,6 +188,23 @@ import Testing
         #expect(problems.contains { $0.contains("the routine needs 'pose.unheard-of'") })
     }
 
+    /// A key a letter or two from a known one is a typo, named with the key
+    /// meant; one far from them all is a prompt of some other routine.
+    @Test func aMistypedKeyIsRefusedWithTheKeyItIsNearest() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.writeTone(folder + "/x.wav", seconds: 0.5)
+        try "format: 1\nname: Typo\nlicense: CC0-1.0\nsounds:\n  pose.cobar: x.wav\n  my.own: x.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2)
+        #expect(check.error.hasSuffix(
+            "/pack.yaml:5:15: no sound or prompt is called 'pose.cobar'; did you mean pose.cobra? "
+                + "(expected a key of the built-in voice, or of the routine given with --routine)\n"), "\(check.error)")
+        #expect(check.error.split(separator: "\n").count == 1, "\(check.error)")
+        #expect(check.output.contains("not asked for by the built-in routine: my.own"), "\(check.output)")
+    }
+
     /// `-v` says where each sound comes from: the first pack that has it, else the voice folder or built in.
     @Test func verboseSaysWhereEachSoundComesFrom() throws {
         let folder = Repository.temporaryFolder()
