@@ -205,6 +205,24 @@ import Testing
         #expect(check.output.contains("not asked for by the built-in routine: my.own"), "\(check.output)")
     }
 
+    /// A pack's folder named as it is seen from where one stands, with no `/`, is that folder.
+    @Test func aFolderHereIsThePackOfItsName() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/mypack", withIntermediateDirectories: true)
+        try WAV.writeTone(folder + "/mypack/x.wav", seconds: 0.5)
+        try "format: 1\nname: Mine\nlicense: CC0-1.0\nsounds:\n  tick: x.wav\n"
+            .write(toFile: folder + "/mypack/pack.yaml", atomically: true, encoding: .utf8)
+        for (name, directory) in [("mypack", folder), (".", folder + "/mypack")] {
+            let check = try Program.run(["packs", "check", name], directory: directory)
+            #expect(check.status == 0 && check.output.hasPrefix("Mine (CC0-1.0), "), "\(name): \(check.error)")
+        }
+        // A folder with no manifest, not a pack of the library: its mistake named.
+        try FileManager.default.createDirectory(atPath: folder + "/bare", withIntermediateDirectories: true)
+        let bare = try Program.run(["packs", "check", "bare"], directory: folder)
+        #expect(bare.status == 2 && bare.error.hasSuffix("/bare/pack.yaml: missing; expected a pack manifest in the pack's folder\n"), "\(bare.error)")
+    }
+
     /// `-v` says where each sound comes from: the first pack that has it, else the voice folder or built in.
     @Test func verboseSaysWhereEachSoundComesFrom() throws {
         let folder = Repository.temporaryFolder()
