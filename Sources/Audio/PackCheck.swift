@@ -140,7 +140,8 @@ public struct PackCheck: Sendable {
         let isEarcon = file.key.hasPrefix(Earcon.keyPrefix)
         let isVoice = CueKind(rawValue: file.key) == nil && !isEarcon && file.key != Layer.ambient.rawValue
         let allowed = isVoice ? 0.5 : 0.05
-        if file.leading > allowed {
+        // The ambient fades in over seconds: silence at its start is never heard as late.
+        if file.key != Layer.ambient.rawValue && file.leading > allowed {
             problems.append("\(place): \(name) starts with \(file.leading.fixed(2)) s of silence; expected at most \(allowed.formatted) s (trim it)")
         }
         let seconds = Double(file.info.frames) / Double(file.info.sampleRate)

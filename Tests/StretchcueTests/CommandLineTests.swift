@@ -223,6 +223,19 @@ import Testing
         #expect(bare.status == 2 && bare.error.hasSuffix("/bare/pack.yaml: missing; expected a pack manifest in the pack's folder\n"), "\(bare.error)")
     }
 
+    /// The ambient fades in over 4 s: silence at its start is no mistake.
+    @Test func anAmbientMayStartWithSilence() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let rain = [Int16](repeating: 0, count: 2880) + (0..<144_000).map { Int16(8000 * sin(Double($0) / 7)) }
+        try WAV.write(folder + "/rain.wav", samples: rain, rate: 48_000, channels: 1)
+        try "format: 1\nname: Rain\nlicense: CC0-1.0\nsounds:\n  ambient: rain.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 0 && check.error.isEmpty, "\(check.error)")
+        #expect(check.output.contains("silence 0.06/"), "\(check.output)")
+    }
+
     /// `-v` says where each sound comes from: the first pack that has it, else the voice folder or built in.
     @Test func verboseSaysWhereEachSoundComesFrom() throws {
         let folder = Repository.temporaryFolder()
