@@ -149,6 +149,11 @@ public struct PackCheck: Sendable {
             problems.append(
                 "\(place): \(name) lasts \(seconds.fixed(2)) s, too short to loop; expected \(Int(Ambient.shortestSeconds)) s or more")
         }
+        if file.key == CueKind.tick.rawValue && seconds > Pauses.tickInterval {
+            let limit = Pauses.tickInterval.formatted
+            problems.append(
+                "\(place): \(name) lasts \(seconds.fixed(2)) s, longer than the \(limit) s between the countdown's ticks; expected \(limit) s or less")
+        }
         if isEarcon && seconds > Earcon.longestSeconds {
             problems.append(
                 "\(place): \(name) lasts \(seconds.fixed(2)) s, too long to answer a key; expected \(Earcon.longestSeconds.formatted) s or less")

@@ -30,7 +30,24 @@ struct Session {
         let chain = try PackChain(packs + routine.packs, library: SoundsFolder.library(sounds))
         bank = try SoundBank(
             sampleRate: options.sampleRate, voiceFolder: voice ?? sounds + "/voice", chimeFolder: chimes, packs: chain)
+        try Self.checkTick(bank: bank, chain: chain, options: options)
         timeline = try Timeline(routine: routine, options: options, sounds: bank)
+    }
+
+    /// Refuses a countdown whose tick lasts longer than the time between
+    /// ticks (each would run into the next), naming the pack's line.
+    private static func checkTick(bank: SoundBank, chain: PackChain, options: SessionOptions) throws {
+        let spacing = Int64((Pauses.tickInterval * Double(options.sampleRate)).rounded())
+        let frames = bank.frames(of: .tick)
+        guard options.countdown > 0, frames > spacing else { return }
+        let limit = Pauses.tickInterval.formatted
+        let what = "lasts \((Double(frames) / Double(options.sampleRate)).fixed(2)) s, longer than the \(limit) s "
+            + "between the countdown's ticks; expected \(limit) s or less"
+        guard let (entry, _) = chain.entry(CueKind.tick.rawValue) else {
+            throw Failure("stretchcue: the tick (\(bank.origin(of: .tick))) \(what)".escapingControlCharacters, .invalidInput)
+        }
+        let longest = entry.variants.indices.max { bank.frames(of: .tick, variant: $0) < bank.frames(of: .tick, variant: $1) } ?? 0
+        throw Failure("\(entry.location): \(Files.lastPart(entry.variants[longest].path)) \(what)".escapingControlCharacters, .invalidInput)
     }
 
     /// Where each sound of the session comes from, one `KEY: ORIGIN` line

@@ -236,6 +236,23 @@ import Testing
         #expect(check.output.contains("silence 0.06/"), "\(check.output)")
     }
 
+    /// The countdown ticks once a second: a longer tick would run into the next.
+    @Test func aTickLongerThanTheSecondBetweenTicksIsRefusedWithItsLine() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.writeTone(folder + "/long.wav", seconds: 1.9)
+        try "format: 1\nname: Slow\nlicense: CC0-1.0\nsounds:\n  tick: long.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let line = "/pack.yaml:5:9: long.wav lasts 1.90 s, longer than the 1 s between the countdown's ticks; expected 1 s or less\n"
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2 && check.error.hasSuffix(line) && check.error.split(separator: "\n").count == 1, "\(check.error)")
+        let render = try Program.run(["render", "--pack", folder, "--hold", "5", "--countdown", "5", "-o", folder + "/x.wav"])
+        #expect(render.status == 2 && render.error.hasSuffix(line), "\(render.error)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/x.wav"))
+        let silent = try Program.run(["render", "--pack", folder, "--hold", "5", "--countdown", "0", "-o", folder + "/y.wav"])
+        #expect(silent.status == 0, "no countdown, no tick: \(silent.error)")
+    }
+
     /// `-v` says where each sound comes from: the first pack that has it, else the voice folder or built in.
     @Test func verboseSaysWhereEachSoundComesFrom() throws {
         let folder = Repository.temporaryFolder()
