@@ -45,9 +45,12 @@ public final class SoundBank: SoundLengths, Sendable {
     private let readers = Mutex(OpenReaders())
 
     /// Finds the chime folder's files and every pack chime, checking their
-    /// headers, so a broken pack or folder is refused before anything plays.
+    /// headers, so a broken pack or folder is refused before anything plays;
+    /// the packs' earcons too, unless `earcons` is false (a session that
+    /// answers no key: each then sounds built in).
     public init(
-        sampleRate: Int, voiceFolder: String, chimeFolder: String? = nil, packs: PackChain = .none, seed: UInt64 = 0
+        sampleRate: Int, voiceFolder: String, chimeFolder: String? = nil, packs: PackChain = .none, seed: UInt64 = 0,
+        earcons answersKeys: Bool = true
     ) throws(SoundError) {
         self.sampleRate = sampleRate
         self.voiceFolder = voiceFolder
@@ -67,13 +70,14 @@ public final class SoundBank: SoundLengths, Sendable {
         }
         foundChimes = chimes
         var earcons: [Earcon: FileSound] = [:]
-        for earcon in Earcon.allCases {
+        for earcon in answersKeys ? Earcon.allCases : [] {
             guard let file = try Self.packSounds(earcon.key, packs: packs, loudness: loudness)?.first else { continue }
             let seconds = Double(file.info.frames) / Double(file.info.sampleRate)
             guard seconds <= Earcon.longestSeconds else {
                 throw SoundError(
                     file: file.path,
-                    message: "an earcon of \(seconds.fixed(2)) s is too long to answer a key; expected \(Earcon.longestSeconds.formatted) s or less")
+                    message: "an earcon of \(seconds.fixed(2)) s is too long to answer a key; expected \(Earcon.longestSeconds.formatted) s or less",
+                    requestedAt: packs.entry(earcon.key)?.entry.location)
             }
             earcons[earcon] = file
         }

@@ -12,24 +12,30 @@ struct Session {
     var timeline: Timeline
     var bank: SoundBank
 
-    /// Loads the routine the flags (else the config, `settings`) name and lays it out.
-    init(_ flags: SessionFlags, _ settings: Settings) throws {
+    /// Loads the routine the flags (else the config, `settings`) name and
+    /// lays it out; `earcons`: whether it answers keys (a render does not).
+    init(_ flags: SessionFlags, _ settings: Settings, earcons: Bool = true) throws {
         try self.init(
             routine: flags.routine(settings), options: flags.options(settings), voice: flags.voice ?? settings.voice,
-            chimes: flags.chimes ?? settings.chimes, packs: flags.packs.isEmpty ? settings.packs : flags.packs)
+            chimes: flags.chimes ?? settings.chimes, packs: flags.packs.isEmpty ? settings.packs : flags.packs, earcons: earcons)
     }
 
     /// Loads `routine` (a built-in name or a file) and lays it out with
     /// `options`, with the voice and chime folders and the sound packs
     /// given (before the routine's own packs). Every pack is checked and
-    /// every prompt file found and its header read here, so a broken
-    /// routine, pack or sound fails before anything is rendered or played.
-    init(routine name: String, options: SessionOptions, voice: String?, chimes: String?, packs: [String] = []) throws {
+    /// every prompt file found and its header read here (the earcons only
+    /// with `earcons`), so a broken routine, pack or sound fails before
+    /// anything is rendered or played.
+    init(
+        routine name: String, options: SessionOptions, voice: String?, chimes: String?, packs: [String] = [],
+        earcons: Bool = true
+    ) throws {
         routine = try Self.routine(named: name)
         let sounds = try SoundsFolder.locate()
         let chain = try PackChain(packs + routine.packs, library: SoundsFolder.library(sounds))
         bank = try SoundBank(
-            sampleRate: options.sampleRate, voiceFolder: voice ?? sounds + "/voice", chimeFolder: chimes, packs: chain)
+            sampleRate: options.sampleRate, voiceFolder: voice ?? sounds + "/voice", chimeFolder: chimes, packs: chain,
+            earcons: earcons)
         try Self.checkTick(bank: bank, chain: chain, options: options)
         timeline = try Timeline(routine: routine, options: options, sounds: bank)
     }

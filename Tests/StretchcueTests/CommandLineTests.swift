@@ -253,6 +253,24 @@ import Testing
         #expect(silent.status == 0, "no countdown, no tick: \(silent.error)")
     }
 
+    /// A render plays no earcons: a pack's earcon too long to answer a key
+    /// stops only what plays it, and `check`, each naming its line.
+    @Test func anEarconTooLongStopsPlayAndCheckButNotRender() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.writeTone(folder + "/stop.wav", seconds: 2)
+        try "format: 1\nname: Keys\nlicense: CC0-1.0\nsounds:\n  earcon.stop: stop.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let render = try Program.run(["render", "--pack", folder, "--hold", "5", "-o", folder + "/x.wav"])
+        #expect(render.status == 0, "\(render.error)")
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2 && check.error.contains("/pack.yaml:5:16: stop.wav lasts 2.00 s, too long to answer a key"), "\(check.error)")
+        let play = try Program.run(["play", "--pack", folder, "-D", "nowhere"])
+        #expect(play.status == 2, "\(play.error)")
+        #expect(play.error.contains("/pack.yaml:5:16: ") && play.error.contains("expected 1.5 s or less"), "\(play.error)")
+        #expect(play.error.split(separator: "\n").count == 1, "\(play.error)")
+    }
+
     /// `-v` says where each sound comes from: the first pack that has it, else the voice folder or built in.
     @Test func verboseSaysWhereEachSoundComesFrom() throws {
         let folder = Repository.temporaryFolder()
