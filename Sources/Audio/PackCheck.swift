@@ -64,9 +64,9 @@ public struct PackCheck: Sendable {
                 do {
                     let file = try Self.measure(variant.path, key: key, pack: pack, gain: variant.gain, cache: &cache)
                     files.append(file)
-                    problems += Self.problems(of: file, at: place)
+                    problems += Self.problems(of: file, at: "\(variant.location)")
                 } catch {
-                    problems.append("\(place): \(error)")
+                    problems.append("\(variant.location): \(error)")
                 }
             }
         }

@@ -77,7 +77,7 @@ public final class SoundBank: SoundLengths, Sendable {
                 throw SoundError(
                     file: file.path,
                     message: "an earcon of \(seconds.fixed(2)) s is too long to answer a key; expected \(Earcon.longestSeconds.formatted) s or less",
-                    requestedAt: packs.entry(earcon.key)?.entry.location)
+                    requestedAt: packs.entry(earcon.key)?.entry.variants.first?.location)
             }
             earcons[earcon] = file
         }
@@ -286,7 +286,7 @@ public final class SoundBank: SoundLengths, Sendable {
                 }
             }
         } catch {
-            throw SoundError(file: error.file, message: error.message, requestedAt: prompt.location)
+            throw SoundError(file: error.file, message: error.message, requestedAt: prompt.location ?? error.requestedAt)
         }
         found.withLock { $0[prompt.source] = sounds }
         return sounds
@@ -303,8 +303,14 @@ public final class SoundBank: SoundLengths, Sendable {
         guard let (entry, pack) = packs.entry(key) else { return nil }
         var sounds: [FileSound] = []
         for variant in entry.variants {
-            let info = try SoundFile.info(variant.path, beneath: pack.folder)
-            let measure = try loudness.of(variant.path, in: pack.folder)
+            let info: SoundFile.Info
+            let measure: Loudness
+            do throws(SoundError) {
+                info = try SoundFile.info(variant.path, beneath: pack.folder)
+                measure = try loudness.of(variant.path, in: pack.folder)
+            } catch {
+                throw SoundError(file: error.file, message: error.message, requestedAt: variant.location)
+            }
             let gain = playingGain(of: key, measured: measure, adjustment: pack.gain + variant.gain)
             sounds.append(FileSound(path: variant.path, info: info, gain: gain.decibels, packFolder: pack.folder))
         }

@@ -92,11 +92,14 @@ public struct PackEntry: Sendable {
         public var gain: Double
         /// How often it is chosen, against the others' weights.
         public var weight: Int
+        /// Where its file is named in the manifest.
+        public var location: SourceLocation
 
-        public init(path: String, gain: Double, weight: Int) {
+        public init(path: String, gain: Double, weight: Int, location: SourceLocation) {
             self.path = path
             self.gain = gain
             self.weight = weight
+            self.location = location
         }
     }
 
@@ -190,7 +193,8 @@ private struct ManifestReader: YAMLReading {
     private func variant(path node: YAMLNode, gain: YAMLNode?, weight: YAMLNode?) throws(InputError) -> PackEntry.Variant {
         PackEntry.Variant(
             path: try inside(node), gain: try gain.map { node throws(InputError) in try number(node, in: Pack.Limits.gain, what: "gain_db") } ?? 0,
-            weight: try weight.map { node throws(InputError) in try integer(node, in: Pack.Limits.weight, what: "weight") } ?? 1)
+            weight: try weight.map { node throws(InputError) in try integer(node, in: Pack.Limits.weight, what: "weight") } ?? 1,
+            location: location(node))
     }
 
     /// A file path of the manifest, which must stay inside the pack's folder.

@@ -44,12 +44,16 @@ import Testing
         #expect(pack.name == "Bowls" && pack.author == "Someone" && pack.license == "CC-BY-4.0" && pack.language == "en-GB")
         #expect(pack.gain == -2 && pack.inherits.isEmpty && pack.sounds.count == 4)
         let real = try #require(Self.realPath(path))
-        #expect(pack.sounds["bell.start"]?.variants == [PackEntry.Variant(path: real + "/bowl.wav", gain: 0, weight: 1)])
+        #expect(pack.sounds["bell.start"]?.variants == [
+            PackEntry.Variant(
+                path: real + "/bowl.wav", gain: 0, weight: 1, location: SourceLocation(file: real + "/pack.yaml", line: 9, column: 15))
+        ])
         #expect(pack.sounds["chime.start"]?.variants.first?.path == real + "/a.wav")
         #expect(pack.sounds["chime.start"]?.variants.first?.gain == 1.5)
         #expect(pack.sounds["pose.cobra"]?.text == "Cobra. Lie on your front.")
         #expect(pack.sounds["chime.end"]?.variants.map(\.weight) == [3, 1])
         #expect(pack.sounds["chime.end"]?.location.line == 13)
+        #expect(pack.sounds["chime.end"]?.variants.map(\.location.line) == [14, 15], "each variant where its file is named")
     }
 
     @Test(arguments: [

@@ -271,6 +271,27 @@ import Testing
         #expect(play.error.split(separator: "\n").count == 1, "\(play.error)")
     }
 
+    /// A format libsndfile cannot read (AAC in MP4) is named on its
+    /// variant's line, with the formats that do work here.
+    @Test func anUnreadableFormatIsNamedOnItsVariantsLineWithTheFormatsThatWork() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.writeTone(folder + "/a.wav", seconds: 0.5)
+        // The start of an MP4 file: its `ftyp` box, brand M4A.
+        let mp4 = [0, 0, 0, 0x20] + Array("ftypM4A ".utf8) + [UInt8](repeating: 0, count: 2000)
+        try Data(mp4).write(to: URL(fileURLWithPath: folder + "/b.m4a"))
+        try "format: 1\nname: Odd\nlicense: CC0-1.0\nsounds:\n  chime.end:\n    files:\n      - {path: a.wav}\n      - {path: b.m4a}\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2)
+        let lines = check.error.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("/pack.yaml:8:16: \(folder)/b.m4a: not a readable sound file"), "\(check.error)")
+        #expect(lines.first?.contains("; expected a format libsndfile reads here: AIFF, ") == true, "\(check.error)")
+        #expect(["FLAC", "OGG", "MPEG-1/2", "CAF", "W64", "WAV"].allSatisfy { lines.first?.contains(", \($0)") == true }, "\(check.error)")
+        let render = try Program.run(["render", "--pack", folder, "--hold", "5", "-o", folder + "/x.wav"])
+        #expect(render.status == 2 && render.error.contains("/pack.yaml:8:16: "), "\(render.error)")
+    }
+
     /// `-v` says where each sound comes from: the first pack that has it, else the voice folder or built in.
     @Test func verboseSaysWhereEachSoundComesFrom() throws {
         let folder = Repository.temporaryFolder()
