@@ -30,9 +30,11 @@ public struct PackCheck: Sendable {
     /// of them to be a typo: prompts of another routine.
     public var unknownKeys: [String] = []
 
-    /// The keys a pack may use besides prompt ids: every cue kind's sound, every earcon, the ambient loop.
+    /// The keys a pack may use besides prompt ids: every cue kind's sound
+    /// (but the breathing tones, made to each breath's length), every
+    /// earcon, the ambient loop.
     public static let soundKeys: Set<String> =
-        Set(CueKind.allCases.filter { $0 != .voice }.map(\.rawValue))
+        Set(CueKind.allCases.filter { !$0.isStretched }.map(\.rawValue))
         .union(Earcon.allCases.map(\.key)).union([Layer.ambient.rawValue])
 
     /// Checks `pack`: every file read and measured (the loudness written
@@ -48,7 +50,11 @@ public struct PackCheck: Sendable {
             let place = "\(pack.manifest):\(entry.location.line):\(entry.location.column)"
             if !Self.soundKeys.contains(key) && !knownPrompts.contains(key) {
                 let nearest = Self.nearest(to: key, among: Self.soundKeys.union(knownPrompts))
-                if key.hasPrefix("chime.") || key.hasPrefix("bell.") || key.hasPrefix("breath.") || key.hasPrefix(Earcon.keyPrefix) {
+                if key.hasPrefix("breath.") {
+                    problems.append(
+                        "\(place): a pack cannot bring '\(key)': the breathing tones are built in, made to each breath's length; "
+                            + "expected no breath.* key")
+                } else if key.hasPrefix("chime.") || key.hasPrefix("bell.") || key.hasPrefix(Earcon.keyPrefix) {
                     let guess = nearest.map { "did you mean \($0.key)? " } ?? ""
                     problems.append(
                         "\(place): no sound is called '\(key)'; \(guess)expected one of \(Self.soundKeys.sorted().joined(separator: ", "))")

@@ -292,6 +292,26 @@ import Testing
         #expect(render.status == 2 && render.error.contains("/pack.yaml:8:16: "), "\(render.error)")
     }
 
+    /// The breathing tones are made to each breath's length, never taken
+    /// from a pack: a pack's breath sound is refused, not quietly unheard.
+    @Test func aPacksBreathSoundIsRefusedSinceTheBreathIsBuiltIn() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.writeTone(folder + "/x.wav", seconds: 0.5)
+        try "format: 1\nname: Breath\nlicense: CC0-1.0\nsounds:\n  breath.inhale: x.wav\n  chime.strat: x.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2)
+        let lines = check.error.split(separator: "\n")
+        #expect(lines.count == 2, "\(check.error)")
+        #expect(lines.contains { $0.hasSuffix(
+            "/pack.yaml:5:18: a pack cannot bring 'breath.inhale': the breathing tones are built in, made to each breath's length; expected no breath.* key")
+        }, "\(check.error)")
+        // The keys a pack may use, as the typo's line lists them, name no breath.
+        let typo = try #require(lines.first { $0.contains(":6:16: no sound is called 'chime.strat'; did you mean chime.start?") })
+        #expect(typo.contains("expected one of ambient, bell.end, ") && !typo.contains("breath."), "\(typo)")
+    }
+
     /// `-v` says where each sound comes from: the first pack that has it, else the voice folder or built in.
     @Test func verboseSaysWhereEachSoundComesFrom() throws {
         let folder = Repository.temporaryFolder()
