@@ -17,6 +17,9 @@ public struct PackCheck: Sendable {
         /// Seconds of silence (below -50 dBFS) before the sound and after it.
         public var leading: Double
         public var trailing: Double
+        /// No frame above -50 dBFS, or too quiet for R128 to measure: there
+        /// is nothing to match to a level, and nothing to hear.
+        public var silent: Bool
         /// Runs of three or more samples at full scale: clipped recording.
         public var clippedRuns: Int
         /// The gain it plays at in a session, in dB, and whether -1 dBFS held it down.
@@ -130,15 +133,17 @@ public struct PackCheck: Sendable {
         }
         return File(
             key: key, path: path, info: info, loudness: loudness, leading: Double(first) / Double(info.sampleRate),
-            trailing: Double(frames - 1 - last) / Double(info.sampleRate), clippedRuns: runs,
+            trailing: Double(frames - 1 - last) / Double(info.sampleRate), silent: first == frames || !loudness.integrated.isFinite,
+            clippedRuns: runs,
             gain: playing.decibels, held: playing.held)
     }
 
     private static func problems(of file: File, at place: String) -> [String] {
         let name = Files.lastPart(file.path)
         var problems: [String] = []
-        if !file.loudness.integrated.isFinite {
-            problems.append("\(place): \(name) is silent; expected a sound")
+        if file.silent {
+            // Silence at its ends means nothing in a sound that is all silence.
+            return ["\(place): \(name) is silent; expected a sound"]
         }
         if file.clippedRuns > 0 {
             problems.append("\(place): \(name) is clipped in \(file.clippedRuns) place(s); expected a recording that stays under full scale")

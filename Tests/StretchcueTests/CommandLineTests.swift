@@ -312,6 +312,20 @@ import Testing
         #expect(typo.contains("expected one of ambient, bell.end, ") && !typo.contains("breath."), "\(typo)")
     }
 
+    /// A file too quiet to measure (a hiss at -70 dBFS) is called silent
+    /// and refused, not given a gain that would bring its hiss up to a key's level.
+    @Test func aSilentFileIsCalledSilentNotAGainItPlaysAt() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.write(folder + "/hush.wav", samples: (0..<9600).map { $0 % 2 == 0 ? 10 : -10 }, rate: 48_000, channels: 1)
+        try "format: 1\nname: Hush\nlicense: CC0-1.0\nsounds:\n  earcon.stop: hush.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2 && check.error.hasSuffix("/pack.yaml:5:16: hush.wav is silent; expected a sound\n"), "\(check.error)")
+        let line = try #require(check.output.split(separator: "\n").first { $0.contains("hush.wav") })
+        #expect(line.hasSuffix(" dBFS, silent") && !line.contains("plays at"), "\(line)")
+    }
+
     /// `-v` says where each sound comes from: the first pack that has it, else the voice folder or built in.
     @Test func verboseSaysWhereEachSoundComesFrom() throws {
         let folder = Repository.temporaryFolder()
