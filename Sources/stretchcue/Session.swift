@@ -11,6 +11,8 @@ struct Session {
     var routine: Routine
     var timeline: Timeline
     var bank: SoundBank
+    /// Whether the session answers keys with earcons (a render does not).
+    var answersKeys: Bool
 
     /// Loads the routine the flags (else the config, `settings`) name and
     /// lays it out; `earcons`: whether it answers keys (a render does not).
@@ -31,6 +33,7 @@ struct Session {
         earcons: Bool = true
     ) throws {
         routine = try Self.routine(named: name)
+        answersKeys = earcons
         let sounds = try SoundsFolder.locate()
         let chain = try PackChain(packs + routine.packs, library: SoundsFolder.library(sounds))
         bank = try SoundBank(
@@ -57,8 +60,9 @@ struct Session {
     }
 
     /// Where each sound of the session comes from, one `KEY: ORIGIN` line
-    /// per sound in the order the session first plays it (for `-v`), with
-    /// the controls in pack names and paths escaped.
+    /// per sound in the order the session first plays it (for `-v`), then
+    /// every earcon when the session answers keys, with the controls in
+    /// pack names and paths escaped.
     var soundOrigins: [String] {
         var seen: Set<String> = []
         var lines: [String] = []
@@ -68,7 +72,7 @@ struct Session {
             lines.append("\(key): " + (cue.prompt.map(bank.origin(of:)) ?? bank.origin(of: cue.kind)))
         }
         if let ambient = bank.ambientOrigin { lines.append("ambient: \(ambient)") }
-        for earcon in Earcon.allCases where bank.origin(of: earcon) != "built in" {
+        for earcon in answersKeys ? Earcon.allCases : [] {
             lines.append("\(earcon.key): \(bank.origin(of: earcon))")
         }
         return lines.map(\.escapingControlCharacters)

@@ -339,6 +339,28 @@ import Testing
         #expect(lines.filter { $0.hasPrefix("sound chime.start:") }.count == 1, "each sound once")
     }
 
+    /// `play -v` names where every earcon comes from, a pack's or built in;
+    /// a render answers no key and names none.
+    @Test func verboseNamesEveryEarconOfASessionThatAnswersKeys() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/keys", withIntermediateDirectories: true)
+        try WAV.writeTone(folder + "/keys/stop.wav", seconds: 0.3)
+        try "format: 1\nname: Keys\nlicense: CC0-1.0\nsounds:\n  earcon.stop: stop.wav\n"
+            .write(toFile: folder + "/keys/pack.yaml", atomically: true, encoding: .utf8)
+        let routine = try LiveRoutines.write(to: folder)
+        let play = try Program.run(
+            ["play", routine, "--pack", folder + "/keys", "-D", "tap", "--lead-in-ms", "0", "-v"],
+            environment: try ALSAFileTests.tapDevice(writingTo: folder + "/tap.wav"))
+        #expect(play.status == 0, "\(play.error)")
+        let earcons = play.error.split(separator: "\n").filter { $0.contains("sound earcon.") }
+        #expect(earcons.count == 15, "\(play.error)")
+        #expect(earcons.contains { $0.hasSuffix("sound earcon.pause: built in") }, "\(earcons)")
+        #expect(earcons.contains { $0.contains("sound earcon.stop: pack 'Keys', ") && $0.hasSuffix("/keys/stop.wav") }, "\(earcons)")
+        let render = try Program.run(["render", routine, "--pack", folder + "/keys", "-v", "-o", folder + "/x.wav"])
+        #expect(render.status == 0 && render.error.contains("sound side.left: ") && !render.error.contains("sound earcon."), "\(render.error)")
+    }
+
     @Test func aRenderWithAPackIsThePlayOfTheSameAndExportMakesAPackThatChecks() throws {
         let folder = Repository.temporaryFolder("stretchcue-pack")
         defer { try? FileManager.default.removeItem(atPath: folder) }
