@@ -45,9 +45,12 @@ public final class SoundBank: SoundLengths, Sendable {
     private let readers = Mutex(OpenReaders())
 
     /// Finds the chime folder's files and every pack chime, checking their
-    /// headers, so a broken pack or folder is refused before anything plays.
+    /// headers, so a broken pack or folder is refused before anything plays;
+    /// the packs' earcons too, unless `earcons` is false (a session that
+    /// answers no key: each then sounds built in).
     public init(
-        sampleRate: Int, voiceFolder: String, chimeFolder: String? = nil, packs: PackChain = .none, seed: UInt64 = 0
+        sampleRate: Int, voiceFolder: String, chimeFolder: String? = nil, packs: PackChain = .none, seed: UInt64 = 0,
+        earcons answersKeys: Bool = true
     ) throws(SoundError) {
         self.sampleRate = sampleRate
         self.voiceFolder = voiceFolder
@@ -67,13 +70,14 @@ public final class SoundBank: SoundLengths, Sendable {
         }
         foundChimes = chimes
         var earcons: [Earcon: FileSound] = [:]
-        for earcon in Earcon.allCases {
+        for earcon in answersKeys ? Earcon.allCases : [] {
             guard let file = try Self.packSounds(earcon.key, packs: packs, loudness: loudness)?.first else { continue }
             let seconds = Double(file.info.frames) / Double(file.info.sampleRate)
             guard seconds <= Earcon.longestSeconds else {
                 throw SoundError(
                     file: file.path,
-                    message: "an earcon of \(seconds.fixed(2)) s is too long to answer a key; expected \(Earcon.longestSeconds.formatted) s or less")
+                    message: "an earcon of \(seconds.fixed(2)) s is too long to answer a key; expected \(Earcon.longestSeconds.formatted) s or less",
+                    requestedAt: packs.entry(earcon.key)?.entry.variants.first?.location)
             }
             earcons[earcon] = file
         }
@@ -113,7 +117,7 @@ public final class SoundBank: SoundLengths, Sendable {
                 try SoundFile.decodeWhole(file.path, beneath: file.packFolder)
             } catch {
                 let message = "the \(what) '\(Files.lastPart(file.path).escapingControlCharacters)' \(error.message)"
-                guard let location = file.entry ?? location else { throw InputError(file: file.path, message: error.message) }
+                guard let location = file.manifestLine ?? location else { throw InputError(file: file.path, message: error.message) }
                 throw InputError(at: location, message)
             }
         }
@@ -314,7 +318,7 @@ public final class SoundBank: SoundLengths, Sendable {
                 }
             }
         } catch {
-            throw SoundError(file: error.file, message: error.message, requestedAt: prompt.location)
+            throw SoundError(file: error.file, message: error.message, requestedAt: prompt.location ?? error.requestedAt)
         }
         found.withLock { $0[prompt.source] = sounds }
         return sounds
@@ -331,11 +335,17 @@ public final class SoundBank: SoundLengths, Sendable {
         guard let (entry, pack) = packs.entry(key) else { return nil }
         var sounds: [FileSound] = []
         for variant in entry.variants {
-            let info = try SoundFile.info(variant.path, beneath: pack.folder)
-            let measure = try loudness.of(variant.path, in: pack.folder)
+            let info: SoundFile.Info
+            let measure: Loudness
+            do throws(SoundError) {
+                info = try SoundFile.info(variant.path, beneath: pack.folder)
+                measure = try loudness.of(variant.path, in: pack.folder)
+            } catch {
+                throw SoundError(file: error.file, message: error.message, requestedAt: variant.location)
+            }
             let gain = playingGain(of: key, measured: measure, adjustment: pack.gain + variant.gain)
             sounds.append(
-                FileSound(path: variant.path, info: info, gain: gain.decibels, packFolder: pack.folder, entry: entry.location))
+                FileSound(path: variant.path, info: info, gain: gain.decibels, packFolder: pack.folder, manifestLine: variant.location))
         }
         return sounds
     }
@@ -385,8 +395,8 @@ public struct FileSound: Sendable {
     /// The folder of the pack it comes from, which it is read from through
     /// no link: a file swapped for a link out of the pack is not played.
     public var packFolder: String? = nil
-    /// The pack manifest's entry that names it.
-    public var entry: SourceLocation? = nil
+    /// The line of the pack's manifest that names it.
+    public var manifestLine: SourceLocation? = nil
 }
 
 /// Sound files left open between the parts read from them, the most

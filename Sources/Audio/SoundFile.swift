@@ -87,8 +87,14 @@ public enum SoundFile {
         }
         var header = SF_INFO()
         guard let file = sf_open_fd(duplicate, Int32(SFM_READ), &header, 1) else {
+            let failure = LibSndFile.failure("sf_open_fd", nil)
+            guard sf_error(nil) == Int32(SF_ERR_UNRECOGNISED_FORMAT) else {
+                throw SoundError(file: path, message: "not a readable sound file (\(failure))")
+            }
             throw SoundError(
-                file: path, message: "not a readable sound file (\(LibSndFile.failure("sf_open_fd", nil)))")
+                file: path,
+                message: "not a readable sound file (\(failure)); expected a format libsndfile reads here: "
+                    + LibSndFile.readableFormats.joined(separator: ", "))
         }
         let info = Info(
             frames: header.frames, sampleRate: Int(header.samplerate), channels: Int(header.channels),

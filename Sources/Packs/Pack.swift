@@ -92,11 +92,14 @@ public struct PackEntry: Sendable {
         public var gain: Double
         /// How often it is chosen, against the others' weights.
         public var weight: Int
+        /// Where its file is named in the manifest.
+        public var location: SourceLocation
 
-        public init(path: String, gain: Double, weight: Int) {
+        public init(path: String, gain: Double, weight: Int, location: SourceLocation) {
             self.path = path
             self.gain = gain
             self.weight = weight
+            self.location = location
         }
     }
 
@@ -122,8 +125,14 @@ private struct ManifestReader: YAMLReading {
         }
         let licenseNode = try fields.required("license", in: "a pack manifest")
         let license = try text(licenseNode)
-        guard license.allSatisfy({ $0.isLetter || $0.isNumber || "-.+ ()".contains($0) }), license.count <= 100 else {
-            throw error(at: licenseNode, "license \(licenseNode.described) is not an SPDX id; expected one like CC-BY-4.0 or CC0-1.0")
+        guard Self.isSPDXExpression(license) else {
+            // Words that would be an id joined with `-` (`CC BY 3.0`): suggest that id.
+            let words = license.split(separator: " ")
+            let joined = words.joined(separator: "-")
+            let guess =
+                words.count > 1 && !words.contains { Self.spdxOperators.contains(String($0)) } && Self.isSPDXExpression(joined)
+                ? "did you mean \(joined)? " : ""
+            throw error(at: licenseNode, "license \(licenseNode.described) is not an SPDX id; \(guess)expected one like CC-BY-4.0 or CC0-1.0")
         }
         var language: String?
         if let node = fields["language"] {
@@ -154,6 +163,24 @@ private struct ManifestReader: YAMLReading {
             author: try fields["author"].map { node throws(InputError) in try text(node) }, license: license,
             description: try fields["description"].map { node throws(InputError) in try text(node) }, language: language,
             inherits: inherits, gain: gain, sounds: entries)
+    }
+
+    static let spdxOperators: Set<String> = ["AND", "OR", "WITH"]
+
+    /// Whether `text` is an SPDX licence expression: ids (letters, digits,
+    /// `.` and `-`, an optional `+` after) joined by `AND`, `OR` or `WITH`,
+    /// with parentheses, at most 100 characters (`MIT`, `CC-BY-4.0`,
+    /// `(MIT OR Apache-2.0)`). Words side by side (`CC BY 3.0`) are not one.
+    static func isSPDXExpression(_ text: String) -> Bool {
+        guard text.count <= 100 else { return false }
+        let tokens = text.replacing("(", with: " ").replacing(")", with: " ").split(separator: " ").map(String.init)
+        guard tokens.count % 2 == 1 else { return false }
+        return tokens.enumerated().allSatisfy { index, token in
+            if index % 2 == 1 { return spdxOperators.contains(token) }
+            let id = token.hasSuffix("+") ? token.dropLast() : token[...]
+            return !id.isEmpty && !spdxOperators.contains(String(id))
+                && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }
+        }
     }
 
     /// `FILE`, `{file: FILE, gain_db: DB, text: WORDS}` or `{files: [{path, gain_db, weight}], text: WORDS}`.
@@ -190,7 +217,8 @@ private struct ManifestReader: YAMLReading {
     private func variant(path node: YAMLNode, gain: YAMLNode?, weight: YAMLNode?) throws(InputError) -> PackEntry.Variant {
         PackEntry.Variant(
             path: try inside(node), gain: try gain.map { node throws(InputError) in try number(node, in: Pack.Limits.gain, what: "gain_db") } ?? 0,
-            weight: try weight.map { node throws(InputError) in try integer(node, in: Pack.Limits.weight, what: "weight") } ?? 1)
+            weight: try weight.map { node throws(InputError) in try integer(node, in: Pack.Limits.weight, what: "weight") } ?? 1,
+            location: location(node))
     }
 
     /// A file path of the manifest, which must stay inside the pack's folder.

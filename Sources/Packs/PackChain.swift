@@ -25,14 +25,20 @@ public struct PackLibrary: Sendable {
 
     public init(folders: [String]) { self.folders = folders }
 
-    /// The folder of a pack named `name` (a folder in the library), or at
-    /// `name` if it is a path (with a `/`), relative to `base`.
+    /// The folder of a pack named `name`: at `name` if it is a path (with
+    /// a `/`), relative to `base`; else the folder `name` in `base` if it
+    /// holds a `pack.yaml` (so `mypack` and `.` are what they say), else a
+    /// folder in the library; else the folder `name` in `base` if there is
+    /// one (its missing manifest is the pack's mistake to name).
     public func folder(of name: String, relativeTo base: String = ".") -> String? {
         if name.contains("/") {
             let path = name.hasPrefix("/") ? name : base + "/" + name
             return Files.kind(of: path) == .directory ? path : nil
         }
+        let here = base + "/" + name
+        if Files.kind(of: here + "/pack.yaml") == .regular { return here }
         return folders.lazy.map { $0 + "/" + name }.first { Files.kind(of: $0 + "/pack.yaml") == .regular }
+            ?? (Files.kind(of: here) == .directory ? here : nil)
     }
 
     /// Every pack found in the library's folders, by folder; the first of

@@ -105,11 +105,16 @@ extension Stretchcue {
                 var lines = ["\(pack.name) (\(pack.license)), \(pack.folder)"]
                 for file in check.files {
                     let seconds = Double(file.info.frames) / Double(file.info.sampleRate)
+                    // A silent file has no loudness to match: no gain it plays at means anything.
+                    let level =
+                        file.silent
+                        ? "silent"
+                        : "\(file.loudness.integrated.fixed(1)) LUFS, plays at \(file.gain.fixed(1, sign: true)) dB"
+                            + (file.held ? " (held to peak at -1 dBFS)" : "")
                     lines.append(
                         "  \(file.key)  \(Files.lastPart(file.path)): \(file.info.sampleRate) Hz, \(file.info.channels) ch, "
                             + "\(seconds.fixed(2)) s, silence \(file.leading.fixed(2))/\(file.trailing.fixed(2)) s, "
-                            + "peak \(file.loudness.peak.fixed(1)) dBFS, \(file.loudness.integrated.fixed(1)) LUFS, "
-                            + "plays at \(file.gain.fixed(1, sign: true)) dB\(file.held ? " (held to peak at -1 dBFS)" : "")")
+                            + "peak \(file.loudness.peak.fixed(1)) dBFS, \(level)")
                 }
                 if !check.unknownKeys.isEmpty {
                     lines.append("  not asked for by the built-in routine: \(check.unknownKeys.joined(separator: ", "))")

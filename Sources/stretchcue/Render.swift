@@ -32,7 +32,7 @@ extension Stretchcue {
         func run() throws {
             let settings = try session.settings()
             try reportingFailures {
-                let prepared = try Session(session, settings)
+                let prepared = try Session(session, settings, earcons: false)
                 if verbose { TextOutput.standardError.write(prepared.soundOrigins.map { "sound \($0)\n" }.joined()) }
                 let mixer = try Mixer(
                     timeline: prepared.timeline, bank: prepared.bank, settings: try mix.settings(over: settings.mix, routine: prepared.routine))

@@ -11,33 +11,59 @@ struct Session {
     var routine: Routine
     var timeline: Timeline
     var bank: SoundBank
+    /// Whether the session answers keys with earcons (a render does not).
+    var answersKeys: Bool
 
-    /// Loads the routine the flags (else the config, `settings`) name and lays it out.
-    init(_ flags: SessionFlags, _ settings: Settings) throws {
+    /// Loads the routine the flags (else the config, `settings`) name and
+    /// lays it out; `earcons`: whether it answers keys (a render does not).
+    init(_ flags: SessionFlags, _ settings: Settings, earcons: Bool = true) throws {
         try self.init(
             routine: flags.routine(settings), options: flags.options(settings), voice: flags.voice ?? settings.voice,
-            chimes: flags.chimes ?? settings.chimes, packs: flags.packs.isEmpty ? settings.packs : flags.packs)
+            chimes: flags.chimes ?? settings.chimes, packs: flags.packs.isEmpty ? settings.packs : flags.packs, earcons: earcons)
     }
 
     /// Loads `routine` (a built-in name or a file) and lays it out with
     /// `options`, with the voice and chime folders and the sound packs
     /// given (before the routine's own packs). Every pack is checked and
-    /// every prompt file found and its header read here, and every coded
-    /// one decoded whole, so a broken routine, pack or sound fails before
-    /// anything is rendered or played.
-    init(routine name: String, options: SessionOptions, voice: String?, chimes: String?, packs: [String] = []) throws {
+    /// every prompt file found and its header read here (the earcons only
+    /// with `earcons`), and every coded one decoded whole, so a broken
+    /// routine, pack or sound fails before anything is rendered or played.
+    init(
+        routine name: String, options: SessionOptions, voice: String?, chimes: String?, packs: [String] = [],
+        earcons: Bool = true
+    ) throws {
         routine = try Self.routine(named: name)
+        answersKeys = earcons
         let sounds = try SoundsFolder.locate()
         let chain = try PackChain(packs + routine.packs, library: SoundsFolder.library(sounds))
         bank = try SoundBank(
-            sampleRate: options.sampleRate, voiceFolder: voice ?? sounds + "/voice", chimeFolder: chimes, packs: chain)
+            sampleRate: options.sampleRate, voiceFolder: voice ?? sounds + "/voice", chimeFolder: chimes, packs: chain,
+            earcons: earcons)
+        try Self.checkTick(bank: bank, chain: chain, options: options)
         timeline = try Timeline(routine: routine, options: options, sounds: bank)
         try bank.checkDecoding(of: timeline)
     }
 
+    /// Refuses a countdown whose tick lasts longer than the time between
+    /// ticks (each would run into the next), naming the pack's line.
+    private static func checkTick(bank: SoundBank, chain: PackChain, options: SessionOptions) throws {
+        let spacing = Int64((Pauses.tickInterval * Double(options.sampleRate)).rounded())
+        let frames = bank.frames(of: .tick)
+        guard options.countdown > 0, frames > spacing else { return }
+        let limit = Pauses.tickInterval.formatted
+        let what = "lasts \((Double(frames) / Double(options.sampleRate)).fixed(2)) s, longer than the \(limit) s "
+            + "between the countdown's ticks; expected \(limit) s or less"
+        guard let (entry, _) = chain.entry(CueKind.tick.rawValue) else {
+            throw Failure("stretchcue: the tick (\(bank.origin(of: .tick))) \(what)".escapingControlCharacters, .invalidInput)
+        }
+        let longest = entry.variants.indices.max { bank.frames(of: .tick, variant: $0) < bank.frames(of: .tick, variant: $1) } ?? 0
+        throw Failure("\(entry.location): \(Files.lastPart(entry.variants[longest].path)) \(what)".escapingControlCharacters, .invalidInput)
+    }
+
     /// Where each sound of the session comes from, one `KEY: ORIGIN` line
-    /// per sound in the order the session first plays it (for `-v`), with
-    /// the controls in pack names and paths escaped.
+    /// per sound in the order the session first plays it (for `-v`), then
+    /// every earcon when the session answers keys, with the controls in
+    /// pack names and paths escaped.
     var soundOrigins: [String] {
         var seen: Set<String> = []
         var lines: [String] = []
@@ -47,7 +73,7 @@ struct Session {
             lines.append("\(key): " + (cue.prompt.map(bank.origin(of:)) ?? bank.origin(of: cue.kind)))
         }
         if let ambient = bank.ambientOrigin { lines.append("ambient: \(ambient)") }
-        for earcon in Earcon.allCases where bank.origin(of: earcon) != "built in" {
+        for earcon in answersKeys ? Earcon.allCases : [] {
             lines.append("\(earcon.key): \(bank.origin(of: earcon))")
         }
         return lines.map(\.escapingControlCharacters)

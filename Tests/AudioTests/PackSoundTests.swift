@@ -177,7 +177,7 @@ import Timing
         } catch {
             refusal = error.description
         }
-        #expect(refusal.hasPrefix(path + "/left.wav: ") && refusal.contains("symbolic link"), "\(refusal)")
+        #expect(refusal.hasPrefix(path + "/pack.yaml:7:14: " + path + "/left.wav: ") && refusal.contains("symbolic link"), "\(refusal)")
     }
 
     @Test func aPacksEarconAnswersTheKeyAtTheEarconsLevel() throws {

@@ -44,12 +44,16 @@ import Testing
         #expect(pack.name == "Bowls" && pack.author == "Someone" && pack.license == "CC-BY-4.0" && pack.language == "en-GB")
         #expect(pack.gain == -2 && pack.inherits.isEmpty && pack.sounds.count == 4)
         let real = try #require(Self.realPath(path))
-        #expect(pack.sounds["bell.start"]?.variants == [PackEntry.Variant(path: real + "/bowl.wav", gain: 0, weight: 1)])
+        #expect(pack.sounds["bell.start"]?.variants == [
+            PackEntry.Variant(
+                path: real + "/bowl.wav", gain: 0, weight: 1, location: SourceLocation(file: real + "/pack.yaml", line: 9, column: 15))
+        ])
         #expect(pack.sounds["chime.start"]?.variants.first?.path == real + "/a.wav")
         #expect(pack.sounds["chime.start"]?.variants.first?.gain == 1.5)
         #expect(pack.sounds["pose.cobra"]?.text == "Cobra. Lie on your front.")
         #expect(pack.sounds["chime.end"]?.variants.map(\.weight) == [3, 1])
         #expect(pack.sounds["chime.end"]?.location.line == 13)
+        #expect(pack.sounds["chime.end"]?.variants.map(\.location.line) == [14, 15], "each variant where its file is named")
     }
 
     @Test(arguments: [
@@ -58,6 +62,8 @@ import Testing
         ("format: 2\nname: x\nlicense: MIT\nsounds: {}\n", ":1:9: format '2' is not known; expected format: 1"),
         ("format: 1\nname: x\nsounds: {}\n", ":1:1: a pack manifest needs `license`"),
         ("format: 1\nname: x\nlicense: \"MIT; rm -rf\"\nsounds: {}\n", ":3:10: license 'MIT; rm -rf' is not an SPDX id"),
+        ("format: 1\nname: x\nlicense: CC BY 3.0\nsounds: {}\n", ":3:10: license 'CC BY 3.0' is not an SPDX id; did you mean CC-BY-3.0? expected one like"),
+        ("format: 1\nname: x\nlicense: MIT OR\nsounds: {}\n", ":3:10: license 'MIT OR' is not an SPDX id; expected one like"),
         ("format: 1\nname: x\nlicense: MIT\nlanguage: english please\nsounds: {}\n", ":4:11: language 'english please' is not a BCP-47 tag"),
         ("format: 1\nname: x\nlicense: MIT\nsounds: {Bell: a.wav}\n", ":4:10: unknown key 'Bell' in sounds; expected a cue kind"),
         ("format: 1\nname: x\nlicense: MIT\nsounds: {a: /etc/passwd}\n", ":4:13: '/etc/passwd' is an absolute path; expected a path inside the pack's folder"),
@@ -85,6 +91,12 @@ import Testing
             let line = (error as? InputError)?.description ?? ""
             return line.contains("/broken/pack.yaml") && line.contains(message) && !line.contains("\n")
         }
+    }
+
+    @Test(arguments: ["MIT", "CC0-1.0", "GPL-3.0-or-later", "GPL-2.0+", "(MIT OR Apache-2.0)", "Apache-2.0 WITH LLVM-exception"])
+    func anSPDXExpressionIsALicence(license: String) throws {
+        let path = try pack("licensed", "format: 1\nname: x\nlicense: \"\(license)\"\nsounds: {}\n")
+        #expect(try Pack.load(folder: path).license == license)
     }
 
     @Test func limitsAreRefusedNamingTheLimit() throws {

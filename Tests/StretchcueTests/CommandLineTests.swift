@@ -188,6 +188,144 @@ import Testing
         #expect(problems.contains { $0.contains("the routine needs 'pose.unheard-of'") })
     }
 
+    /// A key a letter or two from a known one is a typo, named with the key
+    /// meant; one far from them all is a prompt of some other routine.
+    @Test func aMistypedKeyIsRefusedWithTheKeyItIsNearest() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.writeTone(folder + "/x.wav", seconds: 0.5)
+        try "format: 1\nname: Typo\nlicense: CC0-1.0\nsounds:\n  pose.cobar: x.wav\n  my.own: x.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2)
+        #expect(check.error.hasSuffix(
+            "/pack.yaml:5:15: no sound or prompt is called 'pose.cobar'; did you mean pose.cobra? "
+                + "(expected a key of the built-in voice, or of the routine given with --routine)\n"), "\(check.error)")
+        #expect(check.error.split(separator: "\n").count == 1, "\(check.error)")
+        #expect(check.output.contains("not asked for by the built-in routine: my.own"), "\(check.output)")
+    }
+
+    /// A pack's folder named as it is seen from where one stands, with no `/`, is that folder.
+    @Test func aFolderHereIsThePackOfItsName() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/mypack", withIntermediateDirectories: true)
+        try WAV.writeTone(folder + "/mypack/x.wav", seconds: 0.5)
+        try "format: 1\nname: Mine\nlicense: CC0-1.0\nsounds:\n  tick: x.wav\n"
+            .write(toFile: folder + "/mypack/pack.yaml", atomically: true, encoding: .utf8)
+        for (name, directory) in [("mypack", folder), (".", folder + "/mypack")] {
+            let check = try Program.run(["packs", "check", name], directory: directory)
+            #expect(check.status == 0 && check.output.hasPrefix("Mine (CC0-1.0), "), "\(name): \(check.error)")
+        }
+        // A folder with no manifest, not a pack of the library: its mistake named.
+        try FileManager.default.createDirectory(atPath: folder + "/bare", withIntermediateDirectories: true)
+        let bare = try Program.run(["packs", "check", "bare"], directory: folder)
+        #expect(bare.status == 2 && bare.error.hasSuffix("/bare/pack.yaml: missing; expected a pack manifest in the pack's folder\n"), "\(bare.error)")
+    }
+
+    /// The ambient fades in over 4 s: silence at its start is no mistake.
+    @Test func anAmbientMayStartWithSilence() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let rain = [Int16](repeating: 0, count: 2880) + (0..<144_000).map { Int16(8000 * sin(Double($0) / 7)) }
+        try WAV.write(folder + "/rain.wav", samples: rain, rate: 48_000, channels: 1)
+        try "format: 1\nname: Rain\nlicense: CC0-1.0\nsounds:\n  ambient: rain.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 0 && check.error.isEmpty, "\(check.error)")
+        #expect(check.output.contains("silence 0.06/"), "\(check.output)")
+    }
+
+    /// The countdown ticks once a second: a longer tick would run into the next.
+    @Test func aTickLongerThanTheSecondBetweenTicksIsRefusedWithItsLine() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.writeTone(folder + "/long.wav", seconds: 1.9)
+        try "format: 1\nname: Slow\nlicense: CC0-1.0\nsounds:\n  tick: long.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let line = "/pack.yaml:5:9: long.wav lasts 1.90 s, longer than the 1 s between the countdown's ticks; expected 1 s or less\n"
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2 && check.error.hasSuffix(line) && check.error.split(separator: "\n").count == 1, "\(check.error)")
+        let render = try Program.run(["render", "--pack", folder, "--hold", "5", "--countdown", "5", "-o", folder + "/x.wav"])
+        #expect(render.status == 2 && render.error.hasSuffix(line), "\(render.error)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/x.wav"))
+        let silent = try Program.run(["render", "--pack", folder, "--hold", "5", "--countdown", "0", "-o", folder + "/y.wav"])
+        #expect(silent.status == 0, "no countdown, no tick: \(silent.error)")
+    }
+
+    /// A render plays no earcons: a pack's earcon too long to answer a key
+    /// stops only what plays it, and `check`, each naming its line.
+    @Test func anEarconTooLongStopsPlayAndCheckButNotRender() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.writeTone(folder + "/stop.wav", seconds: 2)
+        try "format: 1\nname: Keys\nlicense: CC0-1.0\nsounds:\n  earcon.stop: stop.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let render = try Program.run(["render", "--pack", folder, "--hold", "5", "-o", folder + "/x.wav"])
+        #expect(render.status == 0, "\(render.error)")
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2 && check.error.contains("/pack.yaml:5:16: stop.wav lasts 2.00 s, too long to answer a key"), "\(check.error)")
+        let play = try Program.run(["play", "--pack", folder, "-D", "nowhere"])
+        #expect(play.status == 2, "\(play.error)")
+        #expect(play.error.contains("/pack.yaml:5:16: ") && play.error.contains("expected 1.5 s or less"), "\(play.error)")
+        #expect(play.error.split(separator: "\n").count == 1, "\(play.error)")
+    }
+
+    /// A format libsndfile cannot read (AAC in MP4) is named on its
+    /// variant's line, with the formats that do work here.
+    @Test func anUnreadableFormatIsNamedOnItsVariantsLineWithTheFormatsThatWork() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.writeTone(folder + "/a.wav", seconds: 0.5)
+        // The start of an MP4 file: its `ftyp` box, brand M4A.
+        let mp4 = [0, 0, 0, 0x20] + Array("ftypM4A ".utf8) + [UInt8](repeating: 0, count: 2000)
+        try Data(mp4).write(to: URL(fileURLWithPath: folder + "/b.m4a"))
+        try "format: 1\nname: Odd\nlicense: CC0-1.0\nsounds:\n  chime.end:\n    files:\n      - {path: a.wav}\n      - {path: b.m4a}\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2)
+        let lines = check.error.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("/pack.yaml:8:16: \(folder)/b.m4a: not a readable sound file"), "\(check.error)")
+        #expect(lines.first?.contains("; expected a format libsndfile reads here: AIFF, ") == true, "\(check.error)")
+        #expect(["FLAC", "OGG", "MPEG-1/2", "CAF", "W64", "WAV"].allSatisfy { lines.first?.contains(", \($0)") == true }, "\(check.error)")
+        let render = try Program.run(["render", "--pack", folder, "--hold", "5", "-o", folder + "/x.wav"])
+        #expect(render.status == 2 && render.error.contains("/pack.yaml:8:16: "), "\(render.error)")
+    }
+
+    /// The breathing tones are made to each breath's length, never taken
+    /// from a pack: a pack's breath sound is refused, not quietly unheard.
+    @Test func aPacksBreathSoundIsRefusedSinceTheBreathIsBuiltIn() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.writeTone(folder + "/x.wav", seconds: 0.5)
+        try "format: 1\nname: Breath\nlicense: CC0-1.0\nsounds:\n  breath.inhale: x.wav\n  chime.strat: x.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2)
+        let lines = check.error.split(separator: "\n")
+        #expect(lines.count == 2, "\(check.error)")
+        #expect(lines.contains { $0.hasSuffix(
+            "/pack.yaml:5:18: a pack cannot bring 'breath.inhale': the breathing tones are built in, made to each breath's length; expected no breath.* key")
+        }, "\(check.error)")
+        // The keys a pack may use, as the typo's line lists them, name no breath.
+        let typo = try #require(lines.first { $0.contains(":6:16: no sound is called 'chime.strat'; did you mean chime.start?") })
+        #expect(typo.contains("expected one of ambient, bell.end, ") && !typo.contains("breath."), "\(typo)")
+    }
+
+    /// A file too quiet to measure (a hiss at -70 dBFS) is called silent
+    /// and refused, not given a gain that would bring its hiss up to a key's level.
+    @Test func aSilentFileIsCalledSilentNotAGainItPlaysAt() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try WAV.write(folder + "/hush.wav", samples: (0..<9600).map { $0 % 2 == 0 ? 10 : -10 }, rate: 48_000, channels: 1)
+        try "format: 1\nname: Hush\nlicense: CC0-1.0\nsounds:\n  earcon.stop: hush.wav\n"
+            .write(toFile: folder + "/pack.yaml", atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", folder])
+        #expect(check.status == 2 && check.error.hasSuffix("/pack.yaml:5:16: hush.wav is silent; expected a sound\n"), "\(check.error)")
+        let line = try #require(check.output.split(separator: "\n").first { $0.contains("hush.wav") })
+        #expect(line.hasSuffix(" dBFS, silent") && !line.contains("plays at"), "\(line)")
+    }
+
     /// `-v` says where each sound comes from: the first pack that has it, else the voice folder or built in.
     @Test func verboseSaysWhereEachSoundComesFrom() throws {
         let folder = Repository.temporaryFolder()
@@ -199,6 +337,28 @@ import Testing
         #expect(lines.contains("sound pose.cobra: voice folder, \(Repository.voiceFolder)/pose.cobra.wav"), "\(lines)")
         #expect(lines.contains("sound breath.inhale: built in (made to the breath's length)"), "\(lines)")
         #expect(lines.filter { $0.hasPrefix("sound chime.start:") }.count == 1, "each sound once")
+    }
+
+    /// `play -v` names where every earcon comes from, a pack's or built in;
+    /// a render answers no key and names none.
+    @Test func verboseNamesEveryEarconOfASessionThatAnswersKeys() throws {
+        let folder = Repository.temporaryFolder("stretchcue-pack")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/keys", withIntermediateDirectories: true)
+        try WAV.writeTone(folder + "/keys/stop.wav", seconds: 0.3)
+        try "format: 1\nname: Keys\nlicense: CC0-1.0\nsounds:\n  earcon.stop: stop.wav\n"
+            .write(toFile: folder + "/keys/pack.yaml", atomically: true, encoding: .utf8)
+        let routine = try LiveRoutines.write(to: folder)
+        let play = try Program.run(
+            ["play", routine, "--pack", folder + "/keys", "-D", "tap", "--lead-in-ms", "0", "-v"],
+            environment: try ALSAFileTests.tapDevice(writingTo: folder + "/tap.wav"))
+        #expect(play.status == 0, "\(play.error)")
+        let earcons = play.error.split(separator: "\n").filter { $0.contains("sound earcon.") }
+        #expect(earcons.count == 15, "\(play.error)")
+        #expect(earcons.contains { $0.hasSuffix("sound earcon.pause: built in") }, "\(earcons)")
+        #expect(earcons.contains { $0.contains("sound earcon.stop: pack 'Keys', ") && $0.hasSuffix("/keys/stop.wav") }, "\(earcons)")
+        let render = try Program.run(["render", routine, "--pack", folder + "/keys", "-v", "-o", folder + "/x.wav"])
+        #expect(render.status == 0 && render.error.contains("sound side.left: ") && !render.error.contains("sound earcon."), "\(render.error)")
     }
 
     @Test func aRenderWithAPackIsThePlayOfTheSameAndExportMakesAPackThatChecks() throws {

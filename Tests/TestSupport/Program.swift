@@ -24,8 +24,10 @@ public struct Program {
     /// goes to files, so a long plan cannot fill a pipe and block it; its
     /// standard input is `input`, or empty. With `timeout` (seconds), a run
     /// still going by then is killed and `TimedOut` thrown: a hang fails.
+    /// It runs in `directory`, or in the tests' own.
     public static func run(
-        _ arguments: [String], environment: [String: String] = [:], input: String = "", timeout: Double? = nil
+        _ arguments: [String], environment: [String: String] = [:], input: String = "", timeout: Double? = nil,
+        directory: String? = nil
     ) throws -> Result {
         let folder = Repository.temporaryFolder("stretchcue-run")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -36,6 +38,7 @@ public struct Program {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.environment = ProcessInfo.processInfo.environment.merging(["XDG_STATE_HOME": stateHome]) { $1 }
             .merging(environment) { $1 }
         process.standardOutput = output
