@@ -92,8 +92,9 @@ public final class Daemon {
     /// Whether "ready" was heard: not while the device was missing.
     private var readySaid = false
     /// Where the box's answers and announcements play when not in the
-    /// session's stream (a Snapcast studio's box): opened when first
-    /// needed, kept open, idle and silent, from then on.
+    /// session's stream (a Snapcast studio's box, a sound server): made
+    /// when first needed; its device is open only while there is
+    /// something to say, or a session plays (`ReplyPlayer`).
     private var replies: ReplyPlayer?
     private var lastAnnounced = ""
     /// The volume in dB, kept from one session to the next.

@@ -63,7 +63,7 @@ extension Stretchcue {
                 openReplies: {
                     ReplyDevice.open(
                         asked: settings.earconDevice, output: settings.device, rate: settings.options.sampleRate,
-                        logger: logger)
+                        leadIn: settings.live.leadIn, logger: logger)
                 })
             let daemon: Daemon
             do {
