@@ -60,7 +60,9 @@ public final class ReplyPlayer: Sendable {
     }
 
     /// The longest time so far from a command to its answer's first frame
-    /// at the device's output (written, plus what the device held ahead of it).
+    /// at the device's output (written, plus what the device held ahead of
+    /// it); for an answer that waited for the device to open, from when it
+    /// was open and its lead-in written.
     public var longestLatency: Duration { .microseconds(mailbox.longestLatency.load(ordering: .relaxed)) }
 
     /// Takes over `stream`, which only the reply thread uses from now on:
@@ -191,6 +193,9 @@ public final class ReplyPlayer: Sendable {
                     outcome = writeLeadIn(&buffers, mailbox)
                     if outcome == .abandoned { break }
                     if outcome == .lost { (overlays.earcon, overlays.speech, silenceLeft, posted) = (nil, nil, 0, nil) }
+                    // An answer that waited for the open is timed from here: `longestLatency` is
+                    // how soon an open device answers (a session holds it open for its keys).
+                    if posted != nil { posted = .now }
                     continue
                 }
                 if !sounding && silenceLeft <= 0 { continue }
