@@ -231,6 +231,19 @@ public final class DeviceStream {
         }
     }
 
+    /// Whether a device is open: not after `close`, `finish`, `abandon`, or once lost.
+    public var isOpen: Bool { device != nil }
+
+    /// Opens the device again at once, asking for the same format: for a
+    /// stream closed on purpose while it had nothing to play (a lost one
+    /// comes back through `reopen`).
+    public func open() throws(DeviceError) {
+        let device = try opener.open(request)
+        self.device = device
+        format = device.format
+        lastWrite = nil
+    }
+
     /// Frames the device held right after the last write that took them
     /// all (0 before any, or when it cannot tell): asked once per write.
     public var queued: Int { lastWrite?.queued ?? 0 }

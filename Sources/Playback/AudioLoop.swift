@@ -98,6 +98,9 @@ public final class AudioLoop {
     /// client library's thread that holds the lock it needs next (a third
     /// more CPU time for the whole session, BENCHMARKS.md).
     public func run(shouldStop: @escaping () -> Bool) throws -> PlaybackSummary {
+        // The answers' own device stays open while the session plays.
+        settings.replies?.hold()
+        defer { settings.replies?.release() }
         guard stream.format.keepsTime else { return try play(shouldStop: shouldStop) }
         guard !stream.format.feedsSoundServer else {
             logger.debug("the audio thread runs at normal priority: the sound server plays in real time")

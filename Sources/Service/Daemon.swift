@@ -1,3 +1,4 @@
+import Audio
 import CLinux
 import Glibc
 import Logging
@@ -28,6 +29,8 @@ public final class Daemon {
         public var openDevice: @Sendable (_ stopping: @escaping @Sendable () -> Bool) throws(DeviceError) -> DeviceStream
         /// A source that only says `prompt` (spoken status on a box with no screen); `nil` if it cannot.
         public var announcement: @Sendable (_ prompt: PromptRef) -> (any SessionSource)?
+        /// The sound that answers a request while nothing plays, at `rate` (the packs' or the built-in one).
+        public var earcon: @Sendable (_ earcon: Earcon, _ rate: Int) -> Sound
         /// Opens the device the box's answers and announcements play on;
         /// `nil`: they play on the session's (asked again when next needed).
         public var openReplies: @Sendable () -> ReplyPlayer?
@@ -36,11 +39,13 @@ public final class Daemon {
             session: @escaping @Sendable (String, SessionOptions) throws -> (any SessionSource, String),
             openDevice: @escaping @Sendable (@escaping @Sendable () -> Bool) throws(DeviceError) -> DeviceStream,
             announcement: @escaping @Sendable (PromptRef) -> (any SessionSource)?,
+            earcon: @escaping @Sendable (Earcon, Int) -> Sound,
             openReplies: @escaping @Sendable () -> ReplyPlayer? = { nil }
         ) {
             self.session = session
             self.openDevice = openDevice
             self.announcement = announcement
+            self.earcon = earcon
             self.openReplies = openReplies
         }
     }
@@ -87,8 +92,9 @@ public final class Daemon {
     /// Whether "ready" was heard: not while the device was missing.
     private var readySaid = false
     /// Where the box's answers and announcements play when not in the
-    /// session's stream (a Snapcast studio's box): opened when first
-    /// needed, kept open, idle and silent, from then on.
+    /// session's stream (a Snapcast studio's box, a sound server): made
+    /// when first needed; its device is open only while there is
+    /// something to say, or a session plays (`ReplyPlayer`).
     private var replies: ReplyPlayer?
     private var lastAnnounced = ""
     /// The volume in dB, kept from one session to the next.
@@ -246,15 +252,19 @@ public final class Daemon {
             } else if let card = liveSettings.hardwareVolume {
                 // Idle with the card's own control: it is the volume, and it keeps it.
                 let step = Double(decibels > 0 ? steps : -steps) * PlayerControl.volumeStep
+                let moved: Bool
                 do {
-                    _ = try card.move(by: step, within: PlayerControl.volumeRange)
+                    moved = try card.move(by: step, within: PlayerControl.volumeRange)
                 } catch {
                     throw ControlError("cannot set the volume: \(error)")
                 }
                 volume = card.decibels
+                answerWhileIdle(moved ? .volume : .refused)
             } else {
                 let changed = volume + Double(decibels > 0 ? steps : -steps) * PlayerControl.volumeStep
+                let before = volume
                 volume = min(max(changed, PlayerControl.volumeRange.lowerBound), PlayerControl.volumeRange.upperBound)
+                answerWhileIdle(volume != before ? .volume : .refused)
             }
         case .status, .watch:
             break
@@ -410,6 +420,15 @@ public final class Daemon {
     private func localReplies() -> ReplyPlayer? {
         if replies == nil { replies = parts.openReplies() }
         return replies
+    }
+
+    /// Answers a request with its earcon while nothing plays, as a session
+    /// would, at the volume the next session plays at: only where the
+    /// answers have a device of their own, opened for the moment (on the
+    /// session's device it would take opening the whole stream).
+    private func answerWhileIdle(_ earcon: Earcon) {
+        guard !stopping, let replies = localReplies() else { return }
+        replies.earcon(parts.earcon(earcon, replies.sampleRate), gain: Float(decibels: volume))
     }
 
     /// Says a prompt from the voice pack while nothing plays: on the

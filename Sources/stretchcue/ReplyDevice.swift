@@ -28,10 +28,14 @@ enum ReplyDevice {
         return outputIsSoundServer() ? output : nil
     }
 
+    /// The longest lead-in an answer waits for after the device opens: it is wanted now.
+    static let longestLeadIn = Duration.milliseconds(500)
+
     /// Opens the device the answers play on, or says in the log why they
     /// stay in the session's stream (a box without a local card still
-    /// answers, late).
-    static func open(asked: String?, output: String, rate: Int, logger: Logger) -> ReplyPlayer? {
+    /// answers, late). After every open the answers wait for `leadIn` (the
+    /// session's, for a device that starts late), at most `longestLeadIn`.
+    static func open(asked: String?, output: String, rate: Int, leadIn: Duration, logger: Logger) -> ReplyPlayer? {
         let named = name(asked: asked, output: output) { DeviceOpener.reachesSoundServer(output) }
         guard let device = named else { return nil }
         do {
@@ -40,7 +44,7 @@ enum ReplyDevice {
                 opener: DeviceOpener(logger: logger), logger: logger, giveUpAfter: .seconds(1),
                 wait: Interruption.sleep)
             logger.info("the answers to keys and buttons play on '\(device)'")
-            return ReplyPlayer(stream: stream, logger: logger)
+            return ReplyPlayer(stream: stream, leadIn: min(leadIn, longestLeadIn), logger: logger)
         } catch {
             logger.warning("the answers to keys and buttons play in the session's stream: cannot open \(error)")
             return nil

@@ -59,10 +59,11 @@ extension Stretchcue {
                         wait: { duration, more in Interruption.sleep(duration) { more() || stopping() } })
                 },
                 announcement: { prompt in PromptSource(prompt, banks: spoken) },
+                earcon: { earcon, rate in spoken.earcon(earcon, rate: rate) },
                 openReplies: {
                     ReplyDevice.open(
                         asked: settings.earconDevice, output: settings.device, rate: settings.options.sampleRate,
-                        logger: logger)
+                        leadIn: settings.live.leadIn, logger: logger)
                 })
             let daemon: Daemon
             do {

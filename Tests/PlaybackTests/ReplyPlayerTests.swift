@@ -32,7 +32,7 @@ import Testing
             writing.signal()
             _ = posted.wait(upTo: .seconds(10))
         }
-        let replies = ReplyPlayer(stream: stream, logger: CollectedLogs().logger)
+        let replies = ReplyPlayer(stream: stream, leadIn: .zero, logger: CollectedLogs().logger)
         replies.earcon(steady(500, frames: 10), gain: 1)
         #expect(writing.wait(upTo: .seconds(10)))
         replies.speech(steady(1000, frames: 3000), gain: 1)
@@ -65,7 +65,7 @@ import Testing
         let stream = try stream(opener)
         let firstWrite = WakeUp()
         opener.devices[0].onWrite = { _ in firstWrite.signal() }
-        let replies = ReplyPlayer(stream: stream, logger: CollectedLogs().logger)
+        let replies = ReplyPlayer(stream: stream, leadIn: .zero, logger: CollectedLogs().logger)
         replies.earcon(steady(2000, frames: 500), gain: 1)
         // The first answer is lost with the device; the next comes once it was being written.
         #expect(firstWrite.wait(upTo: .seconds(10)))
@@ -92,12 +92,68 @@ import Testing
             _ = release.wait(upTo: .seconds(20))
             returned.signal()
         }
-        let replies = ReplyPlayer(stream: stream, logger: CollectedLogs().logger)
+        let replies = ReplyPlayer(stream: stream, leadIn: .zero, logger: CollectedLogs().logger)
         replies.earcon(steady(2000, frames: 500), gain: 1)
         #expect(entered.wait(upTo: .seconds(10)))
         replies.finish()
         #expect(!returned.wait(upTo: .zero), "finish waited until the write returned")
         release.signal()
+    }
+
+    /// An idle box keeps no stream open: quiet for a while, the device is
+    /// closed; the next answer opens it again and is heard whole, after a
+    /// lead-in of silence (as the first answer was).
+    @Test func aQuietDeviceIsClosedAndOpenedAgainForTheNextAnswer() throws {
+        let opener = ScriptedOpener()
+        let stream = try stream(opener)
+        let first = try #require(opener.devices.first)
+        let replies = ReplyPlayer(
+            stream: stream, leadIn: .milliseconds(10), closeAfter: .milliseconds(50), logger: CollectedLogs().logger)
+        replies.earcon(steady(2000, frames: 500), gain: 1)
+        #expect(eventually { first.closed }, "the device was not closed while quiet")
+        replies.earcon(steady(4000, frames: 500), gain: 1)
+        replies.finish()
+
+        #expect(opener.opens == 2)
+        let second = try #require(opener.devices.last)
+        for (device, value) in [(first, 2000), (second, 4000)] {
+            let left = stride(from: 0, to: device.written.count, by: 2).map { device.written[$0] }
+            #expect(left.prefix(480).allSatisfy { $0 == 0 }, "no lead-in: \(left.prefix(4))")
+            #expect(left.dropFirst(480).prefix(500).allSatisfy { $0 == Float(value) / Sound.fullScale }, "\(left.dropFirst(480).prefix(4))")
+            #expect(left.dropFirst(980).allSatisfy { $0 == 0 })
+        }
+        #expect(longestLatencyIsTimed(replies))
+    }
+
+    /// A session holds the device open, opened at once with nothing to
+    /// say yet so that its keys wait for no open; released, it closes.
+    @Test func aSessionHoldsTheDeviceOpenUntilItEnds() throws {
+        let opener = ScriptedOpener()
+        let stream = try stream(opener)
+        let first = try #require(opener.devices.first)
+        let opened = WakeUp()
+        opener.onOpen = { opened.signal() }
+        let replies = ReplyPlayer(
+            stream: stream, leadIn: .milliseconds(10), closeAfter: .milliseconds(50), logger: CollectedLogs().logger)
+        #expect(eventually { first.closed }, "the device was not closed while quiet")
+        replies.hold()
+        #expect(opened.wait(upTo: .seconds(10)), "a session's hold did not open the device")
+        let second = try #require(opener.devices.last)
+        replies.release()
+        #expect(eventually { second.closed }, "the device was not closed once released")
+        replies.finish()
+        // Only its lead-in was written.
+        #expect(second.written.count == 2 * 480 && second.written.allSatisfy { $0 == 0 })
+    }
+
+    /// Whether `condition` holds within 10 s, looked at every millisecond.
+    private func eventually(_ condition: () -> Bool) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            if ContinuousClock.now > deadline { return false }
+            usleep(1000)
+        }
+        return true
     }
 
     /// Whether the time to an answer was measured at all (a scripted device holds nothing ahead).

@@ -100,6 +100,8 @@ final class ScriptedOpener: PCMOpener, @unchecked Sendable {
     var sampleRates: [Int] = []
     private(set) var devices: [ScriptedDevice] = []
     private(set) var opens = 0
+    /// Called after each device is opened.
+    var onOpen: (() -> Void)?
 
     init(failures: [Int32] = [], deviceFaults: [[Int: Int32]] = []) {
         self.failures = failures
@@ -115,6 +117,7 @@ final class ScriptedOpener: PCMOpener, @unchecked Sendable {
         let device = ScriptedDevice(sampleRate: sampleRates.isEmpty ? 48_000 : sampleRates.removeFirst(), keepsTime: keepsTime)
         if !deviceFaults.isEmpty { device.faults = deviceFaults.removeFirst() }
         devices.append(device)
+        onOpen?()
         return device
     }
 }

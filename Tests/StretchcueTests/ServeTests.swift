@@ -93,6 +93,8 @@ final class Box {
     var socket: String { folder + "/box.sock" }
     var config: String { folder + "/config.yaml" }
     private var process: Process?
+    /// The running box's process identifier.
+    var processIdentifier: pid_t? { process?.processIdentifier }
 
     /// A box with its own config, playing on `device` with `mute` muted; `extra` adds to it.
     init(device: String = "pulse", leadInMs: Int = 500, mute: String = "[chime, breath]", extra: String = "") throws {
