@@ -7,7 +7,8 @@ import Glibc
 /// Both the loop and the envelope are worked out from the frame alone, so
 /// any part of the session renders exactly as in the whole.
 public enum Ambient {
-    /// Where a pack's ambient sound is matched in loudness: 18 LU under the voice.
+    /// Where a pack's ambient sound is matched in loudness, 18 LU under the
+    /// voice: a mono sound's measure, as the voice's is.
     public static let loudnessTarget = -38.0
     /// How far the bed goes down under a voice prompt, and how fast: down
     /// before the words start, back up after they end.
@@ -79,8 +80,10 @@ public struct AmbientLoop: Sendable {
 /// counter-based generator and moving averages, so any range of it can be
 /// made without the frames before it.
 enum SoftNoise {
-    /// Level of the noise in 16-bit units, for about `Ambient.loudnessTarget` LUFS.
-    static let amplitude = 1_500.0
+    /// Level of the noise in 16-bit units: heard as loud as a pack's bed
+    /// matched to `Ambient.loudnessTarget` (the noise is stereo, so it
+    /// measures 3 LU over that mono measure).
+    static let amplitude = 2_100.0
     /// Widths of the two moving averages: a dark rumble and a softer hiss.
     static let wide = 96
     static let narrow = 12
