@@ -7,7 +7,8 @@ import Glibc
 /// Both the loop and the envelope are worked out from the frame alone, so
 /// any part of the session renders exactly as in the whole.
 public enum Ambient {
-    /// Where a pack's ambient sound is matched in loudness: 18 LU under the voice.
+    /// Where a pack's ambient sound is matched in loudness, 18 LU under the
+    /// voice: a mono sound's measure, as the voice's is.
     public static let loudnessTarget = -38.0
     /// How far the bed goes down under a voice prompt, and how fast: down
     /// before the words start, back up after they end.
@@ -79,8 +80,10 @@ public struct AmbientLoop: Sendable {
 /// counter-based generator and moving averages, so any range of it can be
 /// made without the frames before it.
 enum SoftNoise {
-    /// Level of the noise in 16-bit units, for about `Ambient.loudnessTarget` LUFS.
-    static let amplitude = 1_500.0
+    /// Level of the noise in 16-bit units: heard as loud as a pack's bed
+    /// matched to `Ambient.loudnessTarget` (the noise is stereo, so it
+    /// measures 3 LU over that mono measure).
+    static let amplitude = 2_100.0
     /// Widths of the two moving averages: a dark rumble and a softer hiss.
     static let wide = 96
     static let narrow = 12
@@ -120,51 +123,20 @@ enum SoftNoise {
 struct AmbientEnvelope: Sendable {
     private let sessionFrames: Int64
     private let fade: Int64
-    private let attack: Int64
-    private let release: Int64
-    private let ducked: Float
-    /// The voice's spans, joined where the gap between two is shorter than
-    /// an attack and a release (the bed stays down between them), in order.
-    private let spans: [Range<Int64>]
+    private let duck: Duck
 
     init(voice: [Range<Int64>], sessionFrames: Int64, rate: Int) {
         self.sessionFrames = sessionFrames
         fade = Int64(Ambient.fadeSeconds * Double(rate))
-        attack = Int64(Ambient.duckAttackSeconds * Double(rate))
-        release = Int64(Ambient.duckReleaseSeconds * Double(rate))
-        ducked = Float(decibels: -Ambient.duckDecibels)
-        var spans: [Range<Int64>] = []
-        for span in voice.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = spans.last, span.lowerBound - last.upperBound < attack + release {
-                spans[spans.count - 1] = last.lowerBound..<max(last.upperBound, span.upperBound)
-            } else {
-                spans.append(span)
-            }
-        }
-        self.spans = spans
+        duck = Duck(
+            under: voice, decibels: Ambient.duckDecibels, attackSeconds: Ambient.duckAttackSeconds,
+            releaseSeconds: Ambient.duckReleaseSeconds, rate: rate)
     }
 
     /// The linear gain at session frame `frame`.
     func gain(at frame: Int64) -> Float {
         let edge = min(frame, sessionFrames - frame)
         let faded: Float = edge >= fade ? 1 : edge <= 0 ? 0 : Float(sin(Double(edge) / Double(fade) * Double.pi / 2))
-        return faded * (1 - duckDepth(at: frame) * (1 - ducked))
-    }
-
-    /// How far down the bed is at `frame`: 0 (not at all) to 1 (fully ducked).
-    private func duckDepth(at frame: Int64) -> Float {
-        // The first span that ends, release included, after `frame`.
-        var low = 0
-        var high = spans.count
-        while low < high {
-            let middle = (low + high) / 2
-            if spans[middle].upperBound + release <= frame { low = middle + 1 } else { high = middle }
-        }
-        guard low < spans.count else { return 0 }
-        let span = spans[low]
-        if frame < span.lowerBound - attack { return 0 }
-        if frame < span.lowerBound { return Float(frame - (span.lowerBound - attack)) / Float(attack) }
-        if frame < span.upperBound { return 1 }
-        return 1 - Float(frame - span.upperBound) / Float(release)
+        return faded * duck.gain(at: frame)
     }
 }

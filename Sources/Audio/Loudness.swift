@@ -61,6 +61,21 @@ public struct Loudness: Equatable, Sendable {
         self.peak = 20 * log10(loudest)
     }
 
+    /// How much louder a mono sound plays in a session than R128 measures
+    /// it, 10 log10 2 (3.01 dB): R128 adds up the power of a sound's
+    /// channels, and the mixer plays a mono sound at full level on both of
+    /// the session's channels, where a stereo sound's two each play on one.
+    public static let monoOnTwoChannels = 10 * log10(2.0)
+
+    /// The loudness of this sound, measured on `channels` channels, as the
+    /// session's two channels carry it: a mono sound counted on both (a
+    /// sound of more than two channels plays, and is measured, as its first
+    /// two). A stereo file of a mono sound is heard as loud as the mono
+    /// file, in a stereo session and in a mono one.
+    public func heard(channels: Int) -> Double {
+        channels == 1 ? integrated + Self.monoOnTwoChannels : integrated
+    }
+
     /// The gain in dB that brings this sound to `target` LUFS; 0 for silence.
     public func gain(to target: Double) -> Double {
         integrated.isFinite ? target - integrated : 0

@@ -7,8 +7,9 @@ import Timing
 /// Pure and deterministic: a frame's value depends only on the timeline, the
 /// sounds and the settings, never on what was rendered before, so rendering
 /// a range gives exactly that slice of the whole session. Layers are summed
-/// with their gains, then the master gain and a soft limiter keep overlaps
-/// from clipping.
+/// with their gains, the chimes, breath tones and ambient bed ducked under
+/// every spoken prompt so a word stands clear of them, then the master gain
+/// and a soft limiter keep overlaps from clipping.
 ///
 /// Sounds are made when first needed and dropped once they are not played
 /// again within `reuseWindow`, so memory depends on what plays close
@@ -64,6 +65,9 @@ public final class Mixer: Sendable {
     private let longest: Int64
     /// The ambient layer's loop and gain over the session, when it plays.
     private let ambient: (loop: AmbientLoop, envelope: AmbientEnvelope)?
+    /// The chimes and the breath tones, down under every spoken prompt.
+    private let chimeDuck: Duck
+    private let breathDuck: Duck
     /// What each slot holds.
     private let pieces: [Piece]
     /// Each slot's entry starts, in order: when its sound plays next.
@@ -202,10 +206,16 @@ public final class Mixer: Sendable {
                 place(.ambient, .ambient, at: start, length: min(loop.frames, timeline.frames - start), of: loop.frames)
             }
         }
+        let voice = entries.filter { $0.layer == .voice }.map { $0.start..<$0.start + $0.length }
         ambient = loop.map { loop in
-            let voice = entries.filter { $0.layer == .voice }.map { $0.start..<$0.start + $0.length }
-            return (loop, AmbientEnvelope(voice: voice, sessionFrames: timeline.frames, rate: timeline.sampleRate))
+            (loop, AmbientEnvelope(voice: voice, sessionFrames: timeline.frames, rate: timeline.sampleRate))
         }
+        chimeDuck = Duck(
+            under: voice, decibels: Duck.chimeDecibels, attackSeconds: Duck.attackSeconds,
+            releaseSeconds: Duck.releaseSeconds, rate: timeline.sampleRate)
+        breathDuck = Duck(
+            under: voice, decibels: Duck.breathDecibels, attackSeconds: Duck.attackSeconds,
+            releaseSeconds: Duck.releaseSeconds, rate: timeline.sampleRate)
         entries.sort { $0.start < $1.start }
         self.entries = entries
         self.pieces = pieces
@@ -319,7 +329,27 @@ public final class Mixer: Sendable {
                 continue
             }
             // The cut's fade-out, in frames of this entry's sound.
-            let fade = entry.cut.map { (from: Int($0.end - entry.start) - $0.length, length: $0.length) } ?? (Int(playable), 0)
+            let fade: (from: Int, length: Int) =
+                entry.cut.map { (Int($0.end - entry.start) - $0.length, $0.length) } ?? (Int(playable), 0)
+            let duck: Duck? =
+                switch entry.layer {
+                case .chime: chimeDuck
+                case .breath: breathDuck
+                case .voice, .ambient: nil
+                }
+            if let duck, !duck.isUp(over: from..<to) {
+                // Under a prompt: one frame at a time, each at the duck's gain and the cut's.
+                sound.samples.withUnsafeBufferPointer { samples in
+                    for frame in from..<to {
+                        let at = Int(frame - entry.start)
+                        let cut = at < fade.from ? 1 : Fade.gain(fade.from + fade.length - 1 - at, of: fade.length)
+                        Self.mix(
+                            samples, layout, from: at, count: 1, into: output, at: Int(frame - start),
+                            gain: gain * cut * duck.gain(at: frame), pan: entry.pan)
+                    }
+                }
+                continue
+            }
             sound.samples.withUnsafeBufferPointer { samples in
                 Self.add(
                     samples, layout, from: Int(from - entry.start), count: Int(to - from),

@@ -118,7 +118,7 @@ public struct PackCheck: Sendable {
         let sound = try SoundFile.read(path, rate: info.sampleRate, beneath: pack.folder)
         let loudness = try Loudness(of: sound, rate: info.sampleRate)
         cache.set(loudness.integrated, peak: loudness.peak, of: path)
-        let playing = SoundBank.playingGain(of: key, measured: loudness, adjustment: pack.gain + gain)
+        let playing = SoundBank.playingGain(of: key, measured: loudness, channels: info.channels, adjustment: pack.gain + gain)
         let quiet = Int16(32767 * 0.00316)  // -50 dBFS
         let frames = sound.frames
         let channels = sound.channels

@@ -343,18 +343,22 @@ public final class SoundBank: SoundLengths, Sendable {
             } catch {
                 throw SoundError(file: error.file, message: error.message, requestedAt: variant.location)
             }
-            let gain = playingGain(of: key, measured: measure, adjustment: pack.gain + variant.gain)
+            let gain = playingGain(of: key, measured: measure, channels: info.channels, adjustment: pack.gain + variant.gain)
             sounds.append(
                 FileSound(path: variant.path, info: info, gain: gain.decibels, packFolder: pack.folder, manifestLine: variant.location))
         }
         return sounds
     }
 
-    /// The gain (dB) a pack's sound for `key` plays at: matched to the
-    /// built-in sound of its kind (in loudness; an earcon, too short for
-    /// R128, in peak), then `adjustment` (the pack's and the entry's
-    /// `gain_db`), never beyond -1 dBFS (`held` when that cut it).
-    public static func playingGain(of key: String, measured: Loudness, adjustment: Double) -> (decibels: Double, held: Bool) {
+    /// The gain (dB) a pack's sound for `key`, measured on `channels`
+    /// channels, plays at: matched to the built-in sound of its kind (in
+    /// loudness as the session's channels carry both, see
+    /// `Loudness.heard(channels:)`; an earcon, too short for R128, in
+    /// peak), then `adjustment` (the pack's and the entry's `gain_db`),
+    /// never beyond -1 dBFS (`held` when that cut it).
+    public static func playingGain(of key: String, measured: Loudness, channels: Int, adjustment: Double)
+        -> (decibels: Double, held: Bool)
+    {
         let matched: Double
         if key.hasPrefix(Earcon.keyPrefix) {
             matched = 20 * log10(Double(Earcon.peak)) - measured.peak
@@ -362,7 +366,9 @@ public final class SoundBank: SoundLengths, Sendable {
             let target =
                 key == Layer.ambient.rawValue
                 ? Ambient.loudnessTarget : CueKind(rawValue: key).map(builtInLoudness) ?? Loudness.voiceTarget
-            matched = measured.integrated.isFinite ? target - measured.integrated : 0
+            // Each target is a mono sound's measure (the built-in voice and chimes are mono), heard on both channels.
+            let heard = target + Loudness.monoOnTwoChannels
+            matched = measured.integrated.isFinite ? heard - measured.heard(channels: channels) : 0
         }
         let ceiling = -1 - measured.peak
         return (min(matched + adjustment, ceiling), matched + adjustment > ceiling)
