@@ -46,7 +46,14 @@ bench_private_runtime_finish() {
 
 # bench_build: a release build in its own scratch folder, so it never shares
 # .build with another build running at the same time; sets bin. Needs $tmp.
+# When BENCH_BIN names a program already built so (run.sh builds once for
+# all the benchmarks it runs), sets bin to it and builds nothing.
 bench_build() {
+    if [[ -n ${BENCH_BIN:-} ]]; then
+        [[ -x $BENCH_BIN ]] || { echo "bench: BENCH_BIN=$BENCH_BIN is not a program" >&2; exit 2; }
+        bin=$BENCH_BIN
+        return
+    fi
     local build=(swift build -c release --static-swift-stdlib --scratch-path .build-bench)
     echo "bench: ${build[*]}" >&2
     if ! "${build[@]}" >"$tmp/build.log" 2>&1; then
