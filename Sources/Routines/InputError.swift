@@ -22,8 +22,11 @@ public struct InputError: Error, Equatable, CustomStringConvertible {
     }
 
     /// `FILE:LINE:COLUMN: message`, or `FILE: message` without a place.
-    public var description: String {
-        guard let line, let column else { return "\(file): \(message)" }
-        return "\(file):\(line):\(column): \(message)"
+    public var description: String { "\(place): \(message)" }
+
+    /// Where the problem is: `FILE:LINE:COLUMN`, or `FILE` without a place.
+    public var place: String {
+        guard let line, let column else { return file }
+        return "\(file):\(line):\(column)"
     }
 }

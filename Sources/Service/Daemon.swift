@@ -318,9 +318,8 @@ public final class Daemon {
         } catch {
             // The whole of it in the log; to the asker only where, never what the file holds.
             logger.error("cannot play \(routine): \(error)")
-            let place = (error as? InputError).map { InputError(file: $0.file, line: $0.line, column: $0.column, message: "") }
-            let shown = place.map { String($0.description.dropLast(2)) } ?? routine.escapingControlCharacters
-            throw ControlError("\(shown): cannot be played; the box's log says why")
+            let place = (error as? InputError)?.place ?? routine.escapingControlCharacters
+            throw ControlError("\(place): cannot be played; the box's log says why")
         }
         if let saved {
             // Steps are the same at any rate: check the place on the session laid out at 48 kHz.
