@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Output
 import Synchronization
@@ -98,8 +99,13 @@ final class ScriptedOpener: PCMOpener, @unchecked Sendable {
     var keepsTime = false
     /// Sample rates of the devices opened, in order; 48 kHz once used up.
     var sampleRates: [Int] = []
-    private(set) var devices: [ScriptedDevice] = []
-    private(set) var opens = 0
+    /// The devices opened and the opens tried, taken under a lock: a reply
+    /// thread opens devices while the test looks at them.
+    private let lock = NSLock()
+    private var openedDevices: [ScriptedDevice] = []
+    private var opensTried = 0
+    var devices: [ScriptedDevice] { lock.withLock { openedDevices } }
+    var opens: Int { lock.withLock { opensTried } }
     /// Called after each device is opened.
     var onOpen: (() -> Void)?
 
@@ -109,14 +115,14 @@ final class ScriptedOpener: PCMOpener, @unchecked Sendable {
     }
 
     func open(_ request: DeviceRequest) throws(DeviceError) -> any PCMDevice {
-        opens += 1
+        lock.withLock { opensTried += 1 }
         if !failures.isEmpty {
             let code = failures.removeFirst()
             throw DeviceError(device: request.device, function: "snd_pcm_open", code: code, text: String(cString: strerror(code)))
         }
         let device = ScriptedDevice(sampleRate: sampleRates.isEmpty ? 48_000 : sampleRates.removeFirst(), keepsTime: keepsTime)
         if !deviceFaults.isEmpty { device.faults = deviceFaults.removeFirst() }
-        devices.append(device)
+        lock.withLock { openedDevices.append(device) }
         onOpen?()
         return device
     }
