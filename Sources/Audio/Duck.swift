@@ -10,6 +10,8 @@ struct Duck: Sendable {
     private let attack: Int64
     private let release: Int64
     private let ducked: Float
+    /// The gain all through a span: `gain(at:)`'s value there, worked out the same way.
+    private let down: Float
     /// The voice's spans, joined where they are closer than an attack and a release, in order.
     private let spans: [Range<Int64>]
 
@@ -29,6 +31,7 @@ struct Duck: Sendable {
         attack = Int64(attackSeconds * Double(rate))
         release = Int64(releaseSeconds * Double(rate))
         ducked = Float(decibels: -decibels)
+        down = 1 - Float(1) * (1 - ducked)
         var spans: [Range<Int64>] = []
         for span in voice.sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = spans.last, span.lowerBound - last.upperBound < attack + release {
@@ -48,6 +51,31 @@ struct Duck: Sendable {
     func isUp(over frames: Range<Int64>) -> Bool {
         let index = firstSpan(endingAfter: frames.lowerBound)
         return index == spans.count || spans[index].lowerBound - attack >= frames.upperBound
+    }
+
+    /// Hands `body` the stretches of `frames` in order, each with the layer's
+    /// gain where it holds still (1 away from the voice, the ducked gain under
+    /// it) or nil where it moves along an attack or a release, for which
+    /// `gain(at:)` gives each frame's. A frame's gain does not depend on the
+    /// stretch it falls in, so a part renders as in the whole.
+    func forEachStretch(over frames: Range<Int64>, _ body: (_ stretch: Range<Int64>, _ steadyGain: Float?) -> Void) {
+        var frame = frames.lowerBound
+        func stretch(until end: Int64, _ gain: Float?) {
+            let upTo = min(end, frames.upperBound)
+            guard frame < upTo else { return }
+            body(frame..<upTo, gain)
+            frame = upTo
+        }
+        var index = firstSpan(endingAfter: frame)
+        while frame < frames.upperBound {
+            guard index < spans.count else { return stretch(until: frames.upperBound, 1) }
+            let span = spans[index]
+            stretch(until: span.lowerBound - attack, 1)
+            stretch(until: span.lowerBound, nil)
+            stretch(until: span.upperBound, down)
+            stretch(until: span.upperBound + release, nil)
+            index += 1
+        }
     }
 
     /// How far down the layer is at `frame`: 0 (not at all) to 1 (fully ducked).

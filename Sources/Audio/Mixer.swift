@@ -338,14 +338,24 @@ public final class Mixer: Sendable {
                 case .voice, .ambient: nil
                 }
             if let duck, !duck.isUp(over: from..<to) {
-                // Under a prompt: one frame at a time, each at the duck's gain and the cut's.
+                // Near a prompt: where the duck holds still, a block at its
+                // gain; along its attack and release, a frame at a time.
                 sound.samples.withUnsafeBufferPointer { samples in
-                    for frame in from..<to {
-                        let at = Int(frame - entry.start)
-                        let cut = at < fade.from ? 1 : Fade.gain(fade.from + fade.length - 1 - at, of: fade.length)
-                        Self.mix(
-                            samples, layout, from: at, count: 1, into: output, at: Int(frame - start),
-                            gain: gain * cut * duck.gain(at: frame), pan: entry.pan)
+                    duck.forEachStretch(over: from..<to) { stretch, steadyGain in
+                        if let steadyGain {
+                            Self.add(
+                                samples, layout, from: Int(stretch.lowerBound - entry.start), count: stretch.count,
+                                into: output, at: Int(stretch.lowerBound - start), gain: gain * steadyGain,
+                                pan: entry.pan, fade: fade)
+                            return
+                        }
+                        for frame in stretch {
+                            let at = Int(frame - entry.start)
+                            let cut = at < fade.from ? 1 : Fade.gain(fade.from + fade.length - 1 - at, of: fade.length)
+                            Self.mix(
+                                samples, layout, from: at, count: 1, into: output, at: Int(frame - start),
+                                gain: gain * cut * duck.gain(at: frame), pan: entry.pan)
+                        }
                     }
                 }
                 continue
