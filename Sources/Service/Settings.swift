@@ -29,6 +29,8 @@ public struct Settings: Sendable {
     public var stallTimeout = 2.0
     /// The routine `start` plays when none is named.
     public var routine = "back-tension"
+    /// The length, in seconds, to fit a session into by its rounds and holds (`--length`).
+    public var length: Double?
     public var options = SessionOptions()
     /// Layer gains and mutes.
     public var mix = MixSettings()
@@ -63,7 +65,7 @@ public struct Settings: Sendable {
 
     /// The keys a config file may have.
     public static let keys = [
-        "device", "earcon_device", "sample_format", "buffer_ms", "rewind_ms", "lead_in_ms", "stall_timeout", "routine", "rounds", "hold", "pace", "breathing",
+        "device", "earcon_device", "sample_format", "buffer_ms", "rewind_ms", "lead_in_ms", "stall_timeout", "routine", "length", "rounds", "hold", "pace", "breathing",
         "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "voice", "chimes", "packs", "volume", "mixer_control", "socket",
         "socket_group", "grab_inputs", "keymap", "hooks", "state_folder",
         "routines",
@@ -173,6 +175,7 @@ public struct Settings: Sendable {
             ("sample_format", sampleFormat.map { quoted($0.rawValue) } ?? "null"), ("buffer_ms", "\(bufferMilliseconds)"),
             ("rewind_ms", "\(rewindMilliseconds)"), ("lead_in_ms", "\(leadInMilliseconds)"),
             ("stall_timeout", stallTimeout.formatted), ("routine", quoted(routine)),
+            ("length", length.map { quoted(Timeline.clock(seconds: Int($0))) } ?? "null"),
             ("rounds", options.rounds.map { "\($0)" } ?? "null"), ("hold", options.hold?.formatted ?? "null"),
             ("pace", options.pace.formatted), ("breathing", options.breathing.map { quoted("\($0)") } ?? "null"),
             ("halfway", "\(options.halfwayChime)"), ("countdown", "\(options.countdown)"),
@@ -224,6 +227,11 @@ private struct ConfigReader: YAMLReading {
         case "lead_in_ms": settings.leadInMilliseconds = try integer(value, in: 0...10_000, what: "lead_in_ms")
         case "stall_timeout": settings.stallTimeout = try seconds(value, in: 0.2...60, what: "stall_timeout")
         case "routine": settings.routine = try text(value)
+        case "length":
+            guard let seconds = value.text.flatMap(LengthFit.seconds(parsing:)), LengthFit.seconds.contains(seconds) else {
+                throw error(at: value, "length must be like \"15m\", \"90s\" or \"1h30m\", from 1 minute to 24 hours; found \(value.described)")
+            }
+            settings.length = seconds
         case "rounds": settings.options.rounds = try integer(value, in: RoutineLimits.rounds, what: "rounds")
         case "hold": settings.options.hold = try seconds(value, in: RoutineLimits.hold, what: "a hold")
         case "pace": settings.options.pace = try number(value, in: RoutineLimits.pace, what: "pace")

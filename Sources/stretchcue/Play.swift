@@ -80,6 +80,7 @@ extension Stretchcue {
                 }
             } else {
                 prepared = try reportingFailures { try Session(session, settings) }
+                options = prepared.options
             }
             for line in prepared.soundOrigins { logger.debug("sound \(line)") }
             var mixSettings = try mix.settings(over: settings.mix, routine: prepared.routine)

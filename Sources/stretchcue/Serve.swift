@@ -42,10 +42,10 @@ extension Stretchcue {
                 session: { routine, options in
                     let session = try Session(
                         routine: routine, options: options, voice: settings.voice, chimes: settings.chimes,
-                        packs: settings.packs)
+                        packs: settings.packs, length: settings.length)
                     var mix = settings.mix.withGains(of: session.routine)
                     mix.channels = 2
-                    return (RoutineSource(session: session, options: options, mix: mix), session.routine.name)
+                    return (RoutineSource(session: session, options: session.options, mix: mix), session.routine.name)
                 },
                 openDevice: { stopping throws(DeviceError) in
                     try DeviceStream(

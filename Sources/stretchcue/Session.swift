@@ -1,4 +1,5 @@
 import Audio
+import Controls
 import Packs
 import Service
 import Glibc
@@ -9,28 +10,35 @@ import Timing
 /// A routine made ready to play: checked, its sounds found, laid out on the clock.
 struct Session {
     var routine: Routine
+    /// The options it is laid out with: those given, with the rounds and
+    /// holds of a length fitted.
+    var options: SessionOptions
     var timeline: Timeline
     var bank: SoundBank
     /// Whether the session answers keys with earcons (a render does not).
     var answersKeys: Bool
+    /// The rounds and holds chosen to fit a length asked for, if one was.
+    var lengthFit: LengthFit?
 
     /// Loads the routine the flags (else the config, `settings`) name and
     /// lays it out; `earcons`: whether it answers keys (a render does not).
     init(_ flags: SessionFlags, _ settings: Settings, earcons: Bool = true) throws {
         try self.init(
             routine: flags.routine(settings), options: flags.options(settings), voice: flags.voice ?? settings.voice,
-            chimes: flags.chimes ?? settings.chimes, packs: flags.packs.isEmpty ? settings.packs : flags.packs, earcons: earcons)
+            chimes: flags.chimes ?? settings.chimes, packs: flags.packs.isEmpty ? settings.packs : flags.packs,
+            length: flags.length(settings), earcons: earcons)
     }
 
     /// Loads `routine` (a built-in name or a file) and lays it out with
     /// `options`, with the voice and chime folders and the sound packs
-    /// given (before the routine's own packs). Every pack is checked and
+    /// given (before the routine's own packs), its rounds and holds fitted
+    /// to `length` seconds if given. Every pack is checked and
     /// every prompt file found and its header read here (the earcons only
     /// with `earcons`), and every coded one decoded whole, so a broken
     /// routine, pack or sound fails before anything is rendered or played.
     init(
         routine name: String, options: SessionOptions, voice: String?, chimes: String?, packs: [String] = [],
-        earcons: Bool = true
+        length: Double? = nil, earcons: Bool = true
     ) throws {
         routine = try Self.routine(named: name)
         answersKeys = earcons
@@ -40,8 +48,41 @@ struct Session {
             sampleRate: options.sampleRate, voiceFolder: voice ?? sounds + "/voice", chimeFolder: chimes, packs: chain,
             earcons: earcons)
         try Self.checkTick(bank: bank, chain: chain, options: options)
+        var options = options
+        if let length {
+            let fit = try Self.fit(routine, into: length, options: options, sounds: bank)
+            (options.rounds, options.hold) = (fit.rounds, fit.hold)
+            lengthFit = fit
+        }
+        self.options = options
         timeline = try Timeline(routine: routine, options: options, sounds: bank)
         try bank.checkDecoding(of: timeline)
+    }
+
+    /// The rounds and holds that make `routine` last `seconds`, said on
+    /// standard error; a length no rounds and holds reach is one line
+    /// naming the nearest session there is, and exit 2.
+    private static func fit(
+        _ routine: Routine, into seconds: Double, options: SessionOptions, sounds: SoundBank
+    ) throws -> LengthFit {
+        let asked = Timeline.clock(seconds: Int(seconds.rounded()))
+        let rate = Double(options.sampleRate)
+        do {
+            let fit = try LengthFit.fit(seconds, routine: routine, options: options, sounds: sounds)
+            let rounds = fit.rounds == 1 ? "1 round" : "\(fit.rounds) rounds"
+            TextOutput.standardError.line(
+                "stretchcue: \(asked) asked: \(rounds), holds of \(fit.hold.fixed(1)) s "
+                    + "(\(Timeline.clock(seconds: Int((Double(fit.frames) / rate).rounded()))))")
+            return fit
+        } catch let nearest as LengthFit.Unreachable {
+            let length = Timeline.clock(seconds: Int((Double(nearest.frames) / rate).rounded()))
+            let rounds = nearest.rounds == 1 ? "one round" : "\(nearest.rounds) rounds"
+            let line =
+                nearest.shortest
+                ? "the shortest session is \(length) (\(rounds), holds of \(nearest.hold.formatted) s); expected \(length) or more"
+                : "the longest session is \(length) (\(rounds), holds of \(nearest.hold.formatted) s); expected \(length) or less"
+            throw Failure("stretchcue: --length \(asked) does not fit \(routine.name): \(line)".escapingControlCharacters, .invalidInput)
+        }
     }
 
     /// Refuses a countdown whose tick lasts longer than the time between

@@ -20,6 +20,11 @@ struct SessionFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds of every hold, instead of the routine's.", valueName: "seconds"))
     var hold: Double?
 
+    @Option(help: ArgumentHelp(
+        "Fit the session into this long (15m, 45m, 1h30m): the rounds and holds are chosen for it, and said.",
+        valueName: "length"))
+    var length: String?
+
     @Option(help: "Speed of holds, breaths and pauses, never speech: 2 is twice as fast (0.25-4).")
     var pace: Double?
 
@@ -55,6 +60,15 @@ struct SessionFlags: ParsableArguments {
         if let hold, !RoutineLimits.hold.contains(hold) {
             throw ValidationError("--hold \(hold.formatted) is out of range; expected 1 to 1800 seconds")
         }
+        if let length {
+            guard let seconds = LengthFit.seconds(parsing: length) else {
+                throw ValidationError("--length '\(length)' is not a length; expected one like 15m, 90s or 1h30m")
+            }
+            guard LengthFit.seconds.contains(seconds) else {
+                throw ValidationError("--length \(length) is out of range; expected 1 minute to 24 hours")
+            }
+            if hold != nil { throw ValidationError("--length chooses the holds; expected --length or --hold, not both") }
+        }
         if let pace, !RoutineLimits.pace.contains(pace) {
             throw ValidationError("--pace \(pace.formatted) is out of range; expected 0.25 to 4")
         }
@@ -80,6 +94,12 @@ struct SessionFlags: ParsableArguments {
             do { try settings.load(configFile: file) } catch { throw Failure(error) }
         }
         return settings
+    }
+
+    /// The length to fit the session into, in seconds: this flag's, else
+    /// the config's unless a hold is given here.
+    func length(_ settings: Settings) -> Double? {
+        length.flatMap(LengthFit.seconds(parsing:)) ?? (hold == nil ? settings.length : nil)
     }
 
     /// The routine: the one named, else the config's.
