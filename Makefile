@@ -30,6 +30,10 @@ install-built:
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@BINDIR@|$(BINDIR)|; s|@SHAREDIR@|$(SHAREDIR)|' systemd/stretchcue.service > $(DESTDIR)$(UNITDIR)/stretchcue.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/stretchcue.service
+	# A session every day (07:30 unless edited): off until enabled.
+	sed 's|@BINDIR@|$(BINDIR)|' systemd/stretchcue-daily.service > $(DESTDIR)$(UNITDIR)/stretchcue-daily.service
+	install -m 0644 systemd/stretchcue-daily.timer $(DESTDIR)$(UNITDIR)/
+	chmod 0644 $(DESTDIR)$(UNITDIR)/stretchcue-daily.service
 	# Drop-ins the unit may need (network, GPIO): examples, not put in effect.
 	install -d $(DESTDIR)$(SHAREDIR)/systemd
 	install -m 0644 systemd/network.conf systemd/gpio.conf $(DESTDIR)$(SHAREDIR)/systemd/
@@ -39,4 +43,5 @@ install-built:
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stretchcue $(DESTDIR)$(UNITDIR)/stretchcue.service
+	rm -f $(DESTDIR)$(UNITDIR)/stretchcue-daily.service $(DESTDIR)$(UNITDIR)/stretchcue-daily.timer
 	rm -rf $(DESTDIR)$(SHAREDIR)

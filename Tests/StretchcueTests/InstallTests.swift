@@ -20,6 +20,13 @@ import Testing
         #expect(text.range(of: "@[A-Z]+@", options: .regularExpression) == nil, "a placeholder was left in the unit")
         let verify = try Self.run("/usr/bin/systemd-analyze", ["verify", unit])
         #expect(verify.status == 0 && verify.output.isEmpty, "\(verify.output)")
+        // The daily session: a timer at 07:30 and the service it starts, asking the box.
+        let daily = root + "/etc/systemd/system/stretchcue-daily"
+        let dailyService = try String(contentsOfFile: daily + ".service", encoding: .utf8)
+        #expect(dailyService.contains("ExecStart=\(root)/usr/local/bin/stretchcue ctl start"))
+        #expect(try String(contentsOfFile: daily + ".timer", encoding: .utf8).contains("OnCalendar=07:30"))
+        let verifyDaily = try Self.run("/usr/bin/systemd-analyze", ["verify", daily + ".service", daily + ".timer"])
+        #expect(verifyDaily.status == 0 && verifyDaily.output.isEmpty, "\(verifyDaily.output)")
 
         // Run from where it was installed, it finds its own sounds.
         let program = root + "/usr/local/bin/stretchcue"
