@@ -26,7 +26,11 @@ install-built:
 	install -d $(DESTDIR)$(SHAREDIR)/Sounds/voice
 	install -m 0644 Sounds/voice/*.wav Sounds/voice/prompts.txt $(DESTDIR)$(SHAREDIR)/Sounds/voice/
 	cp -R Sounds/packs $(DESTDIR)$(SHAREDIR)/Sounds/
-	install -m 0644 README.md $(DESTDIR)$(SHAREDIR)/README.md
+	# The documentation, the licence and the sounds' notices.
+	install -m 0644 README.md LICENSE NOTICE $(DESTDIR)$(SHAREDIR)/
+	install -m 0644 Sounds/README.md $(DESTDIR)$(SHAREDIR)/Sounds/
+	install -d $(DESTDIR)$(SHAREDIR)/docs
+	install -m 0644 docs/*.md $(DESTDIR)$(SHAREDIR)/docs/
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@BINDIR@|$(BINDIR)|; s|@SHAREDIR@|$(SHAREDIR)|' systemd/stretchcue.service > $(DESTDIR)$(UNITDIR)/stretchcue.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/stretchcue.service
