@@ -252,7 +252,7 @@ private struct ConfigReader: YAMLReading {
         case "mute":
             let layers = try list(value, what: "mute") { node throws(InputError) -> Layer in
                 guard let layer = node.text.flatMap(Layer.init(rawValue:)) else {
-                    throw error(at: node, "unknown layer \(node.described); expected voice, chime or breath")
+                    throw error(at: node, "unknown layer \(node.described); expected voice, chime, breath or ambient")
                 }
                 return layer
             }

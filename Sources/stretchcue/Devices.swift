@@ -24,7 +24,7 @@ extension Stretchcue {
             if !snapcast, !pcms.contains(where: { $0.name == device }) {
                 lines.append("* \(device)  (not listed by ALSA; play will try it as given)")
             }
-            lines.append("Snapcast servers, every room in sync (play -D ...; see README, \"A studio\"):")
+            lines.append("Snapcast servers, every room in sync (play -D ...; see docs/snapcast.md):")
             if snapcast { lines.append("* \(device)") }
             lines.append("  snapcast:pipe:PATH      the FIFO of snapserver's pipe source")
             lines.append("  snapcast:tcp:HOST:PORT  snapserver's tcp source (mode=server)")
