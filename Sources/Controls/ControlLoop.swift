@@ -53,7 +53,7 @@ public final class ControlLoop: @unchecked Sendable {
         stopping.signal()
         thread?.join()
         thread = nil
-        if !plain { TextOutput.standardOutput.write("\r\u{1B}[2K") }
+        if !plain { StatusLine.standardOutput.clear() }
     }
 
     private func loop() {
@@ -84,30 +84,33 @@ public final class ControlLoop: @unchecked Sendable {
                 }
                 lastStep = max(lastStep, status.stepNumber)
             } else {
-                TextOutput.standardOutput.write("\r\u{1B}[2K" + StatusText.line(status))
+                let screen = StatusLine.standardOutput
+                screen.draw(StatusText.line(status, columns: screen.columns))
             }
         }
-        // Keys, and the stop.
-        var pollers = [STDIN_FILENO, stopping.descriptor].map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        // The status line is fitted to the terminal again as soon as it is resized.
+        if !plain { TerminalSize.watchResizes() }
+        // Keys (none once standard input has ended: poll passes over a negative descriptor), the stop, a resize.
+        var pollers = [STDIN_FILENO, stopping.descriptor, TerminalSize.resized.descriptor].map {
+            pollfd(fd: $0, events: Int16(POLLIN), revents: 0)
+        }
         while running.load(ordering: .relaxed) {
-            if readsKeys {
-                for index in pollers.indices { pollers[index].revents = 0 }
-                let timeout: Int32 = decoder.isWaiting ? Self.escapeWait : Self.tickMilliseconds
-                let ready = poll(&pollers, 2, timeout)
-                guard pollers[1].revents == 0 else { break }
-                var keys: [Key] = []
-                if ready > 0 {
-                    let count = bytes.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-                    if count > 0 { keys = decoder.feed(bytes[0..<count]) }
-                    // End of input: no more keys to read; the session and the screen go on.
-                    if count == 0 { readsKeys = false }
-                } else if ready == 0, decoder.isWaiting {
-                    keys = decoder.flush()
-                }
-                for key in keys { handle(key) }
-            } else {
-                if stopping.wait(upTo: .milliseconds(Self.tickMilliseconds)) { break }
+            for index in pollers.indices { pollers[index].revents = 0 }
+            pollers[0].fd = readsKeys ? STDIN_FILENO : -1
+            let timeout: Int32 = decoder.isWaiting ? Self.escapeWait : Self.tickMilliseconds
+            let ready = poll(&pollers, 3, timeout)
+            guard pollers[1].revents == 0 else { break }
+            if pollers[2].revents != 0 { TerminalSize.resized.clear() }
+            var keys: [Key] = []
+            if pollers[0].revents != 0 {
+                let count = bytes.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+                if count > 0 { keys = decoder.feed(bytes[0..<count]) }
+                // End of input: no more keys to read; the session and the screen go on.
+                if count == 0 { readsKeys = false }
+            } else if ready == 0, decoder.isWaiting {
+                keys = decoder.flush()
             }
+            for key in keys { handle(key) }
             look()
         }
         // The steps passed since the last look, the session's last ones
@@ -119,8 +122,8 @@ public final class ControlLoop: @unchecked Sendable {
         switch KeyBindings.action(for: key) {
         case .help:
             player.perform(.acknowledge)
-            if !plain { TextOutput.standardOutput.write("\r\u{1B}[2K") }
-            for line in KeyBindings.help { TextOutput.standardOutput.line(line) }
+            let help = KeyBindings.help.map { $0 + "\n" }.joined()
+            StatusLine.standardOutput.writeAbove(help, to: .standardOutput)
         case .command(let command):
             player.perform(command)
             if plain { TextOutput.standardOutput.line(StatusText.commandLine(command, after: player.status)) }

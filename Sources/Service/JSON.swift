@@ -32,6 +32,8 @@ public enum JSON: Equatable, Sendable {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         var text = value.fixed(3)
         while text.hasSuffix("0") { text.removeLast() }
+        // 0.0004 and 0.9996 round to a whole number: "0." and "1." are not JSON.
+        if text.hasSuffix(".") { text.removeLast() }
         return text
     }
 }

@@ -2,12 +2,13 @@ import Controls
 import Glibc
 import Logging
 
-/// The program's logger: lines on standard error, for a terminal or journald.
+/// The program's logger: lines on standard error, for a terminal (above
+/// the status line) or journald.
 enum Logging {
     static func make(verbose: Bool) -> Logger {
         let journal = standardErrorIsJournal(getenv("JOURNAL_STREAM").map { String(cString: $0) })
         var logger = Logger(label: "stretchcue") { label -> any LogHandler in
-            journal ? JournalLogHandler() : StreamLogHandler.standardError(label: label)
+            journal ? JournalLogHandler() : StreamLogHandler(label: label, stream: AboveTheStatusLine())
         }
         logger.logLevel = verbose ? .debug : .info
         return logger
@@ -23,6 +24,14 @@ enum Logging {
         var info = stat()
         guard fstat(STDERR_FILENO, &info) == 0 else { return false }
         return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
+    }
+}
+
+/// Where log lines go on a terminal: standard error, above the status
+/// line while `play` shows one, so a line never starts on the status line's row.
+struct AboveTheStatusLine: TextOutputStream, Sendable {
+    func write(_ string: String) {
+        StatusLine.standardOutput.writeAbove(string, to: .standardError)
     }
 }
 

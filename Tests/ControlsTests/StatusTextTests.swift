@@ -108,3 +108,49 @@ struct FixedLengths: SoundLengths {
     func frames(of prompt: PromptRef) throws -> Int64 { frames }
     func frames(of kind: CueKind) -> Int64 { frames }
 }
+
+extension StatusTextTests {
+    /// Narrower and narrower terminals: the line always stays off the last
+    /// column, and what it leaves out goes in order, the time left and
+    /// PAUSED last.
+    @Test func theLineIsShortenedToStayOffTheLastColumn() throws {
+        let step = try #require(timeline.steps.first { $0.side == .left && $0.round == 2 })
+        let middle = status((step.holdStart + step.holdEnd) / 2, paused: true, volume: -4, breathOn: false)
+        let full = "Round 2/2  Pose 2/2 Knee pulls (left)  [##########----------] 10 s  0:35 left  vol -4 dB  breath off  PAUSED"
+        #expect(StatusText.line(middle) == full)
+        for columns in 1...120 {
+            let line = StatusText.line(middle, columns: columns)
+            #expect(line.columns < columns || line.isEmpty, "\(columns) columns: \(line)")
+        }
+        let shortened = [
+            full.count + 1: full,
+            full.count: "Round 2/2  Pose 2/2 Knee pulls (left)  [#####-----] 10 s  0:35 left  vol -4 dB  breath off  PAUSED",
+            90: "Round 2/2  Pose 2/2 Knee pulls (left)  10 s  0:35 left  vol -4 dB  breath off  PAUSED",
+            80: "Round 2/2  Pose 2/2 Knee pulls (left)  10 s  0:35 left  PAUSED",
+            48: "2/2 Knee pulls (left)  10 s  0:35 left  PAUSED",
+            45: "2/2 Knee pu… (left)  10 s  0:35 left  PAUSED",
+            40: "2/2 Kn… (left)  10 s  0:35 left  PAUSED",
+            38: "2/2 (left)  10 s  0:35 left  PAUSED",
+            30: "10 s  0:35 left  PAUSED",
+            20: "0:35 left  PAUSED",
+            12: "0:35 left…",
+        ]
+        for (columns, line) in shortened {
+            #expect(StatusText.line(middle, columns: columns) == line, "\(columns) columns")
+        }
+    }
+
+    /// A name in wide characters (two columns each) is cut by columns, not characters.
+    @Test func aWideNameIsCutByTheColumnsItTakes() throws {
+        let routine = Routine(
+            name: "Wide", hold: 20, settle: 1, rest: 1, breathing: BreathPattern(inhale: 2, exhale: 2),
+            poses: [Pose(id: "dog", name: "下向きの犬のポーズ", prompt: .voice("pose.cobra"))])
+        let timeline = try Timeline(routine: routine, options: SessionOptions(), sounds: FixedLengths(frames: 48_000))
+        let status = LiveStatus(timeline: timeline, frame: timeline.steps[0].start, paused: false, volume: 0, breathOn: true)
+        #expect(StatusText.line(status) == "Pose 1/1 下向きの犬のポーズ  getting ready  0:24 left")
+        #expect("下向きの犬のポーズ".columns == 18)
+        let line = StatusText.line(status, columns: 30)
+        #expect(line == "1/1 下向き…  ready  0:24 left")
+        #expect(line.columns == 29)
+    }
+}

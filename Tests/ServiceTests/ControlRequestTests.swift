@@ -51,4 +51,11 @@ import Testing
         )
         #expect(!reply.text.contains("\n"))
     }
+
+    /// Numbers that round to whole ones at three decimals are written whole:
+    /// `0.` and `1.` are not JSON.
+    @Test(arguments: [(0.0004, "0"), (0.9996, "1"), (-0.0004, "0"), (-2.9999, "-3"), (0.25, "0.25"), (-6.0214, "-6.021")])
+    func numbersAreAlwaysJSON(value: Double, text: String) {
+        #expect(JSON.number(value).text == text)
+    }
 }

@@ -11,12 +11,15 @@ public final class PseudoTerminal: @unchecked Sendable {
     private var received = Data()
     private var reader: Thread?
 
-    public init() throws {
+    /// A pseudo-terminal `columns` wide and `rows` high, or never sized
+    /// (the kernel's 0 by 0) when `columns` is `nil`.
+    public init(columns: Int? = nil, rows: Int = 24) throws {
         var pair: (master: Int32, slave: Int32) = (-1, -1)
         guard stretchcue_open_pseudo_terminal(&pair.master, &pair.slave) == 0 else {
             throw PTYError(description: "no pseudo-terminal: \(String(cString: strerror(errno)))")
         }
         (master, slave) = pair
+        if let columns { resize(columns: columns, rows: rows) }
         // Drain what the program writes, so it never blocks on a full terminal.
         let thread = Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 4096)
@@ -35,6 +38,14 @@ public final class PseudoTerminal: @unchecked Sendable {
         close(master)
     }
 
+    /// Makes the terminal `columns` wide and `rows` high (TIOCSWINSZ). The
+    /// kernel sends SIGWINCH only to a terminal's session, which the
+    /// programs started here are not: send it to them.
+    public func resize(columns: Int, rows: Int = 24) {
+        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
     /// Types `text` as keys.
     public func type(_ text: String) {
         var bytes = Array(text.utf8)
@@ -42,11 +53,15 @@ public final class PseudoTerminal: @unchecked Sendable {
     }
 
     /// Starts `stretchcue` with `arguments` at this terminal (its standard
-    /// input and output; its standard error into `errors`, else nowhere).
-    public func start(_ arguments: [String], errors: FileHandle = .nullDevice) throws -> Process {
+    /// input and output; its standard error into `errors`, else nowhere),
+    /// with `environment` over the tests' own.
+    public func start(
+        _ arguments: [String], errors: FileHandle = .nullDevice, environment: [String: String] = [:]
+    ) throws -> Process {
         let program = Process()
         program.executableURL = URL(fileURLWithPath: Repository.products + "/stretchcue")
         program.arguments = arguments
+        program.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         program.standardInput = FileHandle(fileDescriptor: slave)
         program.standardOutput = FileHandle(fileDescriptor: slave)
         program.standardError = errors
