@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "CMalloc"),
         // Linux interfaces Swift cannot see: input-device ioctls, signalfd, pipe and socket queues, O_TMPFILE.
         .target(name: "CLinux"),
+        // The MPRIS media-player interface on the session bus, through sd-bus (libsystemd-dev).
+        .target(name: "CMPRIS", linkerSettings: [.linkedLibrary("systemd")]),
         // System calls: retried when interrupted, failures named; atomic files.
         .target(name: "SystemCalls", dependencies: ["CLinux"]),
         .target(name: "Routines", dependencies: ["CYAML", "SystemCalls"]),
@@ -38,7 +40,7 @@ let package = Package(
             dependencies: [
                 "Routines", "Timing", "Audio", "Output", "SystemCalls", .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "Controls", dependencies: ["Playback", "Output", "Timing", "Routines", "SystemCalls"]),
+        .target(name: "Controls", dependencies: ["Playback", "Output", "Timing", "Routines", "SystemCalls", "CMPRIS"]),
         .target(
             name: "Service",
             dependencies: [

@@ -29,13 +29,20 @@ public final class ControlLoop: @unchecked Sendable {
 
     /// - Parameters:
     ///   - readsKeys: read keys from standard input (put in raw mode by the caller).
+    ///   - mediaPlayer: requests from the desktop's media keys (MPRIS), answered as keys are.
     ///   - plain: one line per event instead of a status line redrawn in place.
     /// Called on the control thread every `tickMilliseconds` or so, and after every key, with the player.
     private let observer: (@Sendable (PlayerControl) -> Void)?
+    /// The session as the desktop's media player, if it is one, and the routine's name it shows.
+    private let mediaPlayer: MediaPlayerBus?
+    private let routineName: String
 
     public init(
-        player: PlayerControl, readsKeys: Bool, plain: Bool, observer: (@Sendable (PlayerControl) -> Void)? = nil
+        player: PlayerControl, readsKeys: Bool, mediaPlayer: MediaPlayerBus? = nil, routineName: String = "",
+        plain: Bool, observer: (@Sendable (PlayerControl) -> Void)? = nil
     ) {
+        self.mediaPlayer = mediaPlayer
+        self.routineName = routineName
         self.player = player
         self.readsKeys = readsKeys
         self.plain = plain
@@ -87,20 +94,28 @@ public final class ControlLoop: @unchecked Sendable {
                 let screen = StatusLine.standardOutput
                 screen.draw(StatusText.line(status, columns: screen.columns))
             }
+            mediaPlayer?.publish(status, routine: routineName)
         }
         // The status line is fitted to the terminal again as soon as it is resized.
         if !plain { TerminalSize.watchResizes() }
-        // Keys (none once standard input has ended: poll passes over a negative descriptor), the stop, a resize.
+        // Keys (none once standard input has ended: poll passes over a negative descriptor), the stop, a resize,
+        // and the media player's bus connection, if any.
         var pollers = [STDIN_FILENO, stopping.descriptor, TerminalSize.resized.descriptor].map {
             pollfd(fd: $0, events: Int16(POLLIN), revents: 0)
         }
+        if let mediaPlayer { pollers.append(mediaPlayer.pollDescriptor) }
         while running.load(ordering: .relaxed) {
             for index in pollers.indices { pollers[index].revents = 0 }
             pollers[0].fd = readsKeys ? STDIN_FILENO : -1
-            let timeout: Int32 = decoder.isWaiting ? Self.escapeWait : Self.tickMilliseconds
-            let ready = poll(&pollers, 3, timeout)
+            var timeout: Int32 = decoder.isWaiting ? Self.escapeWait : Self.tickMilliseconds
+            if let mediaPlayer {
+                pollers[3] = mediaPlayer.pollDescriptor
+                if mediaPlayer.timeout >= 0 { timeout = min(timeout, mediaPlayer.timeout) }
+            }
+            let ready = poll(&pollers, nfds_t(pollers.count), timeout)
             guard pollers[1].revents == 0 else { break }
             if pollers[2].revents != 0 { TerminalSize.resized.clear() }
+            answerMediaPlayer()
             var keys: [Key] = []
             if pollers[0].revents != 0 {
                 let count = bytes.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
@@ -116,6 +131,43 @@ public final class ControlLoop: @unchecked Sendable {
         // The steps passed since the last look, the session's last ones
         // among them, are announced before the thread ends.
         look()
+        mediaPlayer?.publish(player.status, routine: routineName, ended: true)
+        _ = try? mediaPlayer?.requests()
+    }
+
+    /// Carries out what the desktop's media player clients asked, as the
+    /// keys would; a lost bus connection ends only the media player.
+    private func answerMediaPlayer() {
+        guard let mediaPlayer else { return }
+        let requests: [MediaPlayerBus.Request]
+        do { requests = try mediaPlayer.requests() } catch { return }
+        for request in requests {
+            let paused = player.status.paused
+            let commands: [Command] =
+                switch request {
+                case .playPause: [.togglePause]
+                case .play: paused ? [.togglePause] : []
+                case .pause: paused ? [] : [.togglePause]
+                case .next: [.edit(.next)]
+                case .previous: [.edit(.back)]
+                case .stop: [.stop]
+                case .volume(let linear):
+                    Self.volumeSteps(from: player.status.volume, to: MediaPlayerBus.decibels(linear: linear))
+                }
+            for command in commands { perform(command) }
+        }
+    }
+
+    /// The volume keys that take the volume from `decibels` nearest to `target`.
+    static func volumeSteps(from decibels: Double, to target: Double) -> [Command] {
+        let range = PlayerControl.volumeRange
+        let steps = Int(((min(max(target, range.lowerBound), range.upperBound) - decibels) / PlayerControl.volumeStep).rounded())
+        return Array(repeating: steps > 0 ? .volumeUp : .volumeDown, count: abs(steps))
+    }
+
+    private func perform(_ command: Command) {
+        player.perform(command)
+        if plain { TextOutput.standardOutput.line(StatusText.commandLine(command, after: player.status)) }
     }
 
     private func handle(_ key: Key) {
@@ -125,8 +177,7 @@ public final class ControlLoop: @unchecked Sendable {
             let help = KeyBindings.help.map { $0 + "\n" }.joined()
             StatusLine.standardOutput.writeAbove(help, to: .standardOutput)
         case .command(let command):
-            player.perform(command)
-            if plain { TextOutput.standardOutput.line(StatusText.commandLine(command, after: player.status)) }
+            perform(command)
         }
     }
 }

@@ -29,6 +29,8 @@ public struct Settings: Sendable {
     public var stallTimeout = 2.0
     /// The routine `start` plays when none is named.
     public var routine = "back-tension"
+    /// Whether `play` is a media player of the desktop (MPRIS) when there is a session bus.
+    public var mpris = true
     /// The length, in seconds, to fit a session into by its rounds and holds (`--length`).
     public var length: Double?
     public var options = SessionOptions()
@@ -67,7 +69,7 @@ public struct Settings: Sendable {
     public static let keys = [
         "device", "earcon_device", "sample_format", "buffer_ms", "rewind_ms", "lead_in_ms", "stall_timeout", "routine", "length", "rounds", "hold", "pace", "breathing",
         "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "voice", "chimes", "packs", "volume", "mixer_control", "socket",
-        "socket_group", "grab_inputs", "keymap", "hooks", "state_folder",
+        "socket_group", "grab_inputs", "mpris", "keymap", "hooks", "state_folder",
         "routines",
     ]
 
@@ -185,7 +187,7 @@ public struct Settings: Sendable {
             ("voice", voice.map(quoted) ?? "null"), ("chimes", chimes.map(quoted) ?? "null"),
             ("packs", "[" + packs.map(quoted).joined(separator: ", ") + "]"),
             ("volume", volume.formatted), ("mixer_control", mixerControl.map(quoted) ?? "null"), ("socket", quoted(socket)), ("socket_group", socketGroup.map(quoted) ?? "null"),
-            ("grab_inputs", "\(grabInputs)"), ("state_folder", quoted(stateFolder)),
+            ("grab_inputs", "\(grabInputs)"), ("mpris", "\(mpris)"), ("state_folder", quoted(stateFolder)),
             ("routines", "[" + routineAccess.folders.map(quoted).joined(separator: ", ") + "]"),
         ]
         let keys = keymap.actions.sorted { $0.key < $1.key }.map { "\(KeyNames.name($0.key)): \(quoted($0.value.request.line))" }
@@ -257,6 +259,7 @@ private struct ConfigReader: YAMLReading {
                 return layer
             }
             settings.mix.muted = Set(layers)
+        case "mpris": settings.mpris = try flag(value, what: "mpris")
         case "pan_sides": settings.mix.panSides = try flag(value, what: "pan_sides")
         case "ambient_noise": settings.mix.ambientNoise = try flag(value, what: "ambient_noise")
         case "voice": settings.voice = try folder(value)

@@ -43,6 +43,11 @@ extension Stretchcue {
         @Flag(help: "Go on from the pose where the last session of this routine stopped (saved at every pose), with its options.")
         var resume = false
 
+        @Flag(
+            inversion: .prefixedNo,
+            help: "Be a media player of the desktop (MPRIS), so media keys, headset buttons and playerctl steer the session (default: on, or the config's mpris).")
+        var mpris: Bool?
+
         func validate() throws {
             if let leadInMs, !(0...10_000).contains(leadInMs) {
                 throw ValidationError("--lead-in-ms \(leadInMs) is out of range; expected 0 to 10000")
@@ -126,6 +131,8 @@ extension Stretchcue {
             defer { Terminal.restore() }
             let controls = ControlLoop(
                 player: player.control, readsKeys: readsKeys,
+                mediaPlayer: (mpris ?? settings.mpris) ? Self.mediaPlayer(logger: logger) : nil,
+                routineName: prepared.routine.name,
                 plain: plain || isatty(STDOUT_FILENO) != 1 || getenv("TERM").map { String(cString: $0) } == "dumb",
                 observer: { keeper.follow($0) })
             controls.start()
@@ -149,6 +156,19 @@ extension Stretchcue {
 }
 
 extension Stretchcue.Play {
+    /// The session as a media player on the desktop's session bus, or nil
+    /// (said in one log line) when there is none to be on.
+    static func mediaPlayer(logger: Logger) -> MediaPlayerBus? {
+        do {
+            let bus = try MediaPlayerBus()
+            logger.info("a media player of the desktop (MPRIS): org.mpris.MediaPlayer2.\(MediaPlayerBus.name)")
+            return bus
+        } catch {
+            logger.info("no session bus to be a media player of the desktop (MPRIS) on: \(error)")
+            return nil
+        }
+    }
+
     /// The place saved for `routine`, if there is one that can be read; a
     /// broken or foreign one is one warning, never a failure.
     static func place(for routine: String, from path: String, logger: Logger) -> SavedPlace? {
