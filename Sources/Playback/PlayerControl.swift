@@ -37,8 +37,9 @@ public final class PlayerControl: Sendable {
         var channels: Int
         /// The `HandOff.layout` the transport is for.
         var layout = 0
-        /// Switches posted, and where the last one that moves goes: while
-        /// the audio thread has not taken it, that is where the listener is.
+        /// Switches posted, and where the last one that moves goes: until
+        /// the listener hears it (the audio thread has taken it, and the
+        /// frames queued before it have played), that is where they are.
         var switchesPosted = 0
         var lastTarget: Int64?
         /// The stream's counts last logged.
@@ -107,10 +108,9 @@ public final class PlayerControl: Sendable {
     private func perform(_ edit: TimelineEdit) {
         do {
             let outcome = try state.withLock { state -> (mixer: Mixer, from: Int64, position: Int64?, layout: Int, earcon: Earcon)? in
-                // Where the listener is, or where a move not taken yet puts
+                // Where the listener is, or where a move not heard yet puts
                 // them: two quick presses of next go two poses on.
-                let untaken = handOff.switchesTaken.load(ordering: .acquiring) < state.switchesPosted
-                let pending = untaken ? state.lastTarget : nil
+                let pending = landing(&state)
                 let heard = pending ?? handOff.heardPosition.load(ordering: .relaxed)
                 let stepBefore = state.transport.timeline.stepIndex(at: heard) ?? -1
                 var transport = state.transport
@@ -196,14 +196,25 @@ public final class PlayerControl: Sendable {
     /// being made), where it lands, so the answer to `next` is the step it
     /// goes to.
     public var status: LiveStatus {
-        let (timeline, landing) = state.withLock { state in
-            let untaken = handOff.switchesTaken.load(ordering: .acquiring) < state.switchesPosted
-            return (state.transport.timeline, untaken ? state.lastTarget : nil)
+        let (timeline, landing) = state.withLock { state -> (Timeline, Int64?) in
+            (state.transport.timeline, self.landing(&state))
         }
         return LiveStatus(
             timeline: timeline, frame: landing ?? handOff.heardPosition.load(ordering: .relaxed),
             paused: handOff.paused.load(ordering: .relaxed), volume: hardwareVolume?.decibels ?? handOff.volume,
             breathOn: handOff.breathOn.load(ordering: .relaxed))
+    }
+
+    /// Where the last move goes while the listener has not heard it yet:
+    /// the audio thread has not taken it, or still plays the frames queued
+    /// before it (its heard position is then short of the target). Nil once
+    /// heard, so a later step replayed after a lost device is not mistaken for it.
+    private func landing(_ state: inout State) -> Int64? {
+        guard let target = state.lastTarget else { return nil }
+        let untaken = handOff.switchesTaken.load(ordering: .acquiring) < state.switchesPosted
+        if untaken || handOff.heardPosition.load(ordering: .relaxed) < target { return target }
+        state.lastTarget = nil
+        return nil
     }
 
     /// Times the session went back to a step's announcement after the
