@@ -2,8 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// What scripts read: `--json` on `devices`, `packs list`, `packs check`,
-/// `loudness` and `config show`, parsed as JSON.
+/// What scripts and people read: `--json` on `devices`, `packs list`,
+/// `packs check`, `loudness` and `config show`, parsed as JSON; `history`
+/// in the local time `TZ` names.
 @Suite struct ScriptOutputTests {
     /// A PCM of the ALSA config's own, described with quotes in its name,
     /// is listed; a device ALSA does not list is said to be so.
@@ -126,6 +127,25 @@ import Testing
         let jsonKeys = try #require(result.output.firstMatch(of: /^\{"([a-z_]+)"/)).output.1
         #expect(keys.first == String(jsonKeys))
         #expect(Set(keys) == Set(settings.keys) && keys.count == settings.count)
+    }
+
+    /// The table says when a session started in the local time `TZ` names;
+    /// the JSON keeps the seconds since 1970.
+    @Test(arguments: [("UTC0", "2025-12-02 07:20"), ("JST-9", "2025-12-02 16:20"), ("EST+5", "2025-12-02 02:20")])
+    func historyIsInLocalTime(zone: String, shown: String) throws {
+        let folder = Repository.temporaryFolder("stretchcue-json")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/stretchcue", withIntermediateDirectories: true)
+        try #"{"start":1764660000,"end":1764660600,"routine":"Back","rounds":1,"completed":["a"],"skipped":[],"stopped":false}"#
+            .appending("\n").write(toFile: folder + "/stretchcue/history.jsonl", atomically: true, encoding: .utf8)
+        let environment = ["XDG_STATE_HOME": folder, "TZ": zone]
+        let table = try Program.run(["history"], environment: environment)
+        #expect(table.status == 0, "\(table.error)")
+        let lines = table.output.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("started  ") == true, "\(table.output)")
+        #expect(lines.last?.hasPrefix(shown + "  10:00   Back ") == true, "\(table.output)")
+        let json = try Program.run(["history", "--json"], environment: environment)
+        #expect(json.output.contains(#""start":1764660000"#))
     }
 
     /// The JSON object a run printed, which must have succeeded.
