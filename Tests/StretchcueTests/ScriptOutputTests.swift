@@ -4,7 +4,7 @@ import Testing
 
 /// What scripts and people read: `--json` on `devices`, `packs list`,
 /// `packs check`, `loudness` and `config show`, parsed as JSON; `history`
-/// in the local time `TZ` names.
+/// in the local time `TZ` names; `render`'s progress, on a terminal only.
 @Suite struct ScriptOutputTests {
     /// A PCM of the ALSA config's own, described with quotes in its name,
     /// is listed; a device ALSA does not list is said to be so.
@@ -146,6 +146,35 @@ import Testing
         #expect(lines.last?.hasPrefix(shown + "  10:00   Back ") == true, "\(table.output)")
         let json = try Program.run(["history", "--json"], environment: environment)
         #expect(json.output.contains(#""start":1764660000"#))
+    }
+
+    /// `render` at a terminal shows its progress on one line redrawn in
+    /// place, fitted to the terminal, up to 100%, then takes it away; a
+    /// script, with no terminal, gets no progress.
+    @Test func renderShowsItsProgressOnlyOnATerminal() throws {
+        let folder = Repository.temporaryFolder("stretchcue-json")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let routine = try LiveRoutines.write(to: folder)
+        let terminal = try PseudoTerminal(columns: 60)
+        let render = try terminal.start(["render", routine, "-o", folder + "/a.wav"], errors: FileHandle(fileDescriptor: terminal.slave))
+        render.waitUntilExit()
+        #expect(render.terminationStatus == 0)
+        let ended = Date()
+        while !terminal.output.contains("stretchcue: wrote"), Date().timeIntervalSince(ended) < 5 { usleep(10_000) }
+        let screen = TerminalRows(columns: 60, output: terminal.output)
+        let progress = screen.draws.filter { $0.hasPrefix("rendering ") }
+        let percents = progress.compactMap { $0.firstMatch(of: /^rendering (\d+)%/).flatMap { Int($0.output.1) } }
+        #expect(percents.count > 10 && percents.first == 0 && percents.last == 100 && percents == percents.sorted(), "\(progress)")
+        #expect(progress.allSatisfy { $0.count < 60 }, "\(progress)")
+        let end = try #require(progress.last?.firstMatch(of: /(\d+:\d\d) of (\d+:\d\d)/))
+        #expect(end.output.1 == end.output.2, "\(progress)")
+        // Only the summary scrolled up: the progress was redrawn in place, and is gone.
+        #expect(screen.lines.count == 1 && screen.lines[0].hasPrefix("stretchcue: wrote "), "\(screen.lines)")
+
+        let script = try Program.run(["render", routine, "-o", folder + "/b.wav"])
+        #expect(script.status == 0, "\(script.error)")
+        #expect(!script.error.contains("rendering") && !script.error.contains("\r"), "\(script.error)")
+        #expect(script.error.hasPrefix("stretchcue: wrote "))
     }
 
     /// The JSON object a run printed, which must have succeeded.
