@@ -10,11 +10,12 @@ public enum OfflineRender {
     /// `false`, with the sink left unfinished, when `shouldStop` says so
     /// between two periods. A sound that cannot be made (a file changed or
     /// gone bad since the session was laid out) is handed to `soundFailed`
-    /// once and rendered as silence; the session goes on.
+    /// once and rendered as silence; the session goes on. `progress` is
+    /// told the frames rendered so far after every period.
     @discardableResult
     public static func run(
         _ mixer: Mixer, into sink: some AudioSink, shouldStop: () -> Bool = { false },
-        soundFailed: (SoundError) -> Void
+        progress: (Int64) -> Void = { _ in }, soundFailed: (SoundError) -> Void
     ) throws -> Bool {
         let channels = mixer.settings.channels
         let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: periodFrames * channels)
@@ -31,6 +32,7 @@ public enum OfflineRender {
             try mixer.render(from: frame, frames: count, into: buffer)
             try sink.write(UnsafeBufferPointer(buffer), frames: count)
             frame += Int64(count)
+            progress(frame)
         }
         try sink.finish()
         return true

@@ -16,8 +16,12 @@ extension Stretchcue {
 
             @OptionGroup var config: ConfigFlags
 
+            @Flag(help: "Print the settings as JSON: by config key, {value, from}.")
+            var json = false
+
             func run() throws {
                 let settings = try config.settings()
+                if json { return TextOutput.standardOutput.line(settings.json.text) }
                 TextOutput.standardOutput.write(settings.lines.joined(separator: "\n") + "\n")
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Controls
 import Output
+import Service
 
 extension Stretchcue {
     /// `stretchcue devices`: lists what `play -D` can play on.
@@ -11,11 +12,19 @@ extension Stretchcue {
         @Option(name: [.customShort("D"), .long], help: "The device play would be given.")
         var device = "default"
 
+        @Flag(help: "Print the devices and cards as JSON: {device, listed, devices: [{name, description}], cards: [{index, id, name, device}]}.")
+        var json = false
+
         func run() {
             let logger = Logging.make(verbose: false)
             ALSAMessages.route(to: logger)
-            var lines = ["Playback devices (play -D NAME):"]
             let pcms = DeviceList.pcms()
+            let cards = DeviceList.cards()
+            if json {
+                TextOutput.standardOutput.line(Self.json(device: device, pcms: pcms, cards: cards).text)
+                return
+            }
+            var lines = ["Playback devices (play -D NAME):"]
             for pcm in pcms {
                 lines.append("\(pcm.name == device ? "*" : " ") \(pcm.name)")
                 if !pcm.description.isEmpty { lines.append("      \(pcm.description)") }
@@ -30,10 +39,28 @@ extension Stretchcue {
             lines.append("  snapcast:tcp:HOST:PORT  snapserver's tcp source (mode=server)")
             lines.append("  (earcons answer on this machine's `default` then, or --earcon-device NAME)")
             lines.append("Sound cards:")
-            let cards = DeviceList.cards()
             if cards.isEmpty { lines.append("  none found (use -D pulse, or stretchcue render -o FILE)") }
             for card in cards { lines.append("  \(card.index): \(card.id) - \(card.name)  (-D plughw:CARD=\(card.id))") }
             TextOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
+        }
+
+        /// The listing for scripts: the device play would use and whether
+        /// ALSA lists it, the PCMs, and the cards with the name to play on each.
+        static func json(device: String, pcms: [DeviceList.PCM], cards: [DeviceList.Card]) -> JSON {
+            .object([
+                ("device", .string(device)), ("listed", .bool(pcms.contains { $0.name == device })),
+                ("devices", .array(pcms.map { .object([("name", .string($0.name)), ("description", .string($0.description))]) })),
+                (
+                    "cards",
+                    .array(
+                        cards.map {
+                            .object([
+                                ("index", .number(Double($0.index))), ("id", .string($0.id)), ("name", .string($0.name)),
+                                ("device", .string("plughw:CARD=\($0.id)")),
+                            ])
+                        })
+                ),
+            ])
         }
     }
 }

@@ -32,7 +32,9 @@ extension Stretchcue {
                 TextOutput.standardOutput.line("No sessions yet (\(settings.historyPath)).")
                 return
             }
-            TextOutput.standardOutput.line("started (UTC)     length  routine                          poses  skipped  ended")
+            // The local time zone, as TZ names it.
+            tzset()
+            TextOutput.standardOutput.line("started           length  routine                          poses  skipped  ended")
             for entry in entries {
                 let name = entry.routine.escapingControlCharacters
                 let routine = name.count > 32 ? String(name.prefix(31)) + "…" : name
@@ -45,11 +47,11 @@ extension Stretchcue {
             }
         }
 
-        /// `2026-12-02 07:23`, in UTC.
+        /// `2026-12-02 07:23`, in local time.
         static func date(_ seconds: Int64) -> String {
             var time = time_t(seconds)
             var parts = tm()
-            gmtime_r(&time, &parts)
+            localtime_r(&time, &parts)
             func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
             return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Audio
 import Controls
 import Routines
+import Service
 
 extension Stretchcue {
     /// `stretchcue loudness`: measures sound files by EBU R128, for people
@@ -21,6 +22,9 @@ extension Stretchcue {
         @Argument(help: ArgumentHelp("Sound files (.wav, .flac, .ogg, ...).", valueName: "file"))
         var files: [String]
 
+        @Flag(help: "Print the measures as JSON: {target, files: [{file, loudness, peak, gain, peakAfterGain}]}.")
+        var json = false
+
         func validate() throws {
             guard (-70.0 ... -5.0).contains(target) else {
                 throw ValidationError("--target \(target): expected a loudness from -70 to -5 LUFS")
@@ -30,6 +34,17 @@ extension Stretchcue {
         func run() throws {
             // Every file is read before anything is printed: a bad one fails the run, not half of it.
             let measures = try reportingFailures { try files.map { file throws(SoundError) in try Audio.Loudness(ofFile: file) } }
+            if json {
+                let measured = zip(files, measures).map { path, measure -> JSON in
+                    let gain = measure.gain(to: target)
+                    return .object([
+                        ("file", .string(path)), ("loudness", .number(measure.integrated)), ("peak", .number(measure.peak)),
+                        ("gain", .number(gain)), ("peakAfterGain", .number(measure.peak + gain)),
+                    ])
+                }
+                TextOutput.standardOutput.line(JSON.object([("target", .number(target)), ("files", .array(measured))]).text)
+                return
+            }
             var lines = ""
             for (path, measure) in zip(files, measures) {
                 let gain = measure.gain(to: target)

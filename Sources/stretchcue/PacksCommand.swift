@@ -3,6 +3,7 @@ import Audio
 import Controls
 import Packs
 import Routines
+import Service
 import SystemCalls
 
 extension Stretchcue {
@@ -16,12 +17,22 @@ extension Stretchcue {
             static let configuration = CommandConfiguration(
                 abstract: "Every pack found, where, its name, language, licence and what it covers.")
 
+            @Flag(help: "Print the packs as JSON: {packs: [{id, folder, name, license, language, sounds, prompts, inherits} or {id, folder, error}], searched}.")
+            var json = false
+
             func run() throws {
                 let library = SoundsFolder.library(try SoundsFolder.locate())
+                let found = library.all().map { folder in (folder, Result { () throws(InputError) in try Pack.load(folder: folder) }) }
+                if json {
+                    let packs = found.map { PacksJSON.listed($0, $1) }
+                    let searched = library.folders.map(JSON.string)
+                    TextOutput.standardOutput.line(JSON.object([("packs", .array(packs)), ("searched", .array(searched))]).text)
+                    return
+                }
                 var lines: [String] = []
-                for folder in library.all() {
+                for (folder, loaded) in found {
                     do {
-                        let pack = try Pack.load(folder: folder)
+                        let pack = try loaded.get()
                         let kinds = pack.sounds.keys.filter(PackCheck.soundKeys.contains).count
                         var line = "\(Files.lastPart(folder))  \(pack.name) (\(pack.license)"
                         if let language = pack.language { line += ", \(language)" }
@@ -87,6 +98,9 @@ extension Stretchcue {
             @Flag(help: "Write the measured loudness into the pack's loudness.yaml.")
             var write = false
 
+            @Flag(help: "Print the check as JSON: {name, license, folder, files: [...], unknownKeys, problems, written}; the problems still go to standard error and the exit code is the same.")
+            var json = false
+
             func run() throws {
                 let sounds = try SoundsFolder.locate()
                 let library = SoundsFolder.library(sounds)
@@ -102,6 +116,28 @@ extension Stretchcue {
                 let check = PackCheck(
                     pack: pack, chain: chain, knownPrompts: known.union(needed), needed: needed,
                     voiceFolder: sounds + "/voice", cache: &cache)
+                var written: String?
+                if write {
+                    do {
+                        try cache.save()
+                        written = cache.path
+                    } catch {
+                        throw Failure("stretchcue: cannot write the loudness: \(error)", .outputFailed)
+                    }
+                }
+                if json {
+                    TextOutput.standardOutput.line(PacksJSON.check(check, of: pack, written: written).text)
+                } else {
+                    TextOutput.standardOutput.write(Self.text(check, of: pack, written: written))
+                }
+                guard check.problems.isEmpty else {
+                    TextOutput.standardError.write(check.problems.map { $0.escapingControlCharacters }.joined(separator: "\n") + "\n")
+                    throw Failure.silent(.invalidInput)
+                }
+            }
+
+            /// The check for people: each file measured, then the keys no routine asks for.
+            static func text(_ check: PackCheck, of pack: Pack, written: String?) -> String {
                 var lines = ["\(pack.name) (\(pack.license)), \(pack.folder)"]
                 for file in check.files {
                     let seconds = Double(file.info.frames) / Double(file.info.sampleRate)
@@ -119,19 +155,8 @@ extension Stretchcue {
                 if !check.unknownKeys.isEmpty {
                     lines.append("  not asked for by the built-in routine: \(check.unknownKeys.joined(separator: ", "))")
                 }
-                TextOutput.standardOutput.write(lines.map(\.escapingControlCharacters).joined(separator: "\n") + "\n")
-                if write {
-                    do {
-                        try cache.save()
-                        TextOutput.standardOutput.line("wrote \(cache.path)")
-                    } catch {
-                        throw Failure("stretchcue: cannot write the loudness: \(error)", .outputFailed)
-                    }
-                }
-                guard check.problems.isEmpty else {
-                    TextOutput.standardError.write(check.problems.map { $0.escapingControlCharacters }.joined(separator: "\n") + "\n")
-                    throw Failure.silent(.invalidInput)
-                }
+                if let written { lines.append("wrote \(written)") }
+                return lines.map(\.escapingControlCharacters).joined(separator: "\n") + "\n"
             }
 
             /// The cue kinds and prompt ids a routine's sessions ask for.

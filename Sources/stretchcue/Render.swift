@@ -40,9 +40,14 @@ extension Stretchcue {
                     path: output, sampleRate: prepared.timeline.sampleRate, channels: mixer.settings.channels,
                     format: format, frames: prepared.timeline.frames)
                 Interruption.catchSignals(exitAtOnceOnSecondInterrupt: false)
-                let rendered = try OfflineRender.run(mixer, into: sink, shouldStop: { Interruption.caught != nil }) { failure in
-                    TextOutput.standardError.write("stretchcue: \(failure); played as silence\n")
+                let progress = RenderProgress(output: output, frames: prepared.timeline.frames, sampleRate: prepared.timeline.sampleRate)
+                progress.show(0)
+                let rendered = try OfflineRender.run(
+                    mixer, into: sink, shouldStop: { Interruption.caught != nil }, progress: progress.show
+                ) { failure in
+                    progress.writeAbove("stretchcue: \(failure); played as silence\n")
                 }
+                progress.clear()
                 guard rendered else {
                     // The unfinished sink removes its partial file as it goes.
                     throw Failure(
