@@ -79,8 +79,9 @@ extension Stretchcue {
                     problem. With --routine, a pack that states its language must also speak every prompt a \
                     session of the routine may take (its cues in up to 9 rounds, and the words of "where am I") or \
                     inherit it from a pack of its language: each other pack, or the built-in voice, that would \
-                    speak some in another language is a problem naming them. Exit 0 when clean, 2 when not. --write keeps the measures in the pack's \
-                    loudness.yaml, so a session never has to measure it.
+                    speak some in another language is a problem naming them; and the pack's sounds no session of the \
+                    routine plays are listed. Exit 0 when clean, 2 when not. --write keeps the measures in the \
+                    pack's loudness.yaml, so a session never has to measure it.
                     """)
 
             @Argument(help: "The pack: a name (see `stretchcue packs list`) or a folder.")
@@ -124,10 +125,11 @@ extension Stretchcue {
                 }
                 var problems = check.problems
                 if let routine, let loaded {
+                    let unplayed = Self.keysNeverPlayed(of: pack, by: loaded)
+                    if !unplayed.isEmpty { lines.append("  never played in a session of \(routine): \(unplayed.joined(separator: ", "))") }
                     let languages = PromptLanguages(prompts: Self.sessionPrompts(of: loaded), chain: chain, voiceFolder: sounds + "/voice")
                     problems += languages.problems(session: "a session of \(routine)")
-                }
-                if !check.unknownKeys.isEmpty {
+                } else if !check.unknownKeys.isEmpty {
                     lines.append("  not asked for by the built-in routine: \(check.unknownKeys.joined(separator: ", "))")
                 }
                 TextOutput.standardOutput.write(lines.map(\.escapingControlCharacters).joined(separator: "\n") + "\n")
@@ -174,6 +176,20 @@ extension Stretchcue {
             /// and the words of the spoken "where am I".
             static func sessionPrompts(of routine: Routine) -> [String] {
                 cuePrompts(of: routine, rounds: RoutineLimits.rounds.upperBound) + StatusSpeech.vocabulary(poses: routine.poses.map(\.id))
+            }
+
+            /// The keys of `pack` no session of `routine` plays: prompts it never
+            /// speaks, and the switch chime of a routine without sides. Every
+            /// other sound may play, as the session's options have it; the
+            /// words of `packs preview` and of the box's announcements are
+            /// spoken outside sessions, and not counted.
+            static func keysNeverPlayed(of pack: Pack, by routine: Routine) -> [String] {
+                var played = Set(sessionPrompts(of: routine)).union(PackCheck.soundKeys)
+                if !routine.poses.contains(where: { !$0.sides.isEmpty }) { played.remove(CueKind.chimeSwitch.rawValue) }
+                let outside = ["status.ready", "status.not-playing"]
+                return pack.sounds.keys.sorted().filter { key in
+                    !played.contains(key) && !outside.contains(key) && !key.hasPrefix("sound.") && !key.hasPrefix("key.")
+                }
             }
         }
     }

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// A pack checked against a routine: every prompt a session would take in
-/// another language named.
+/// another language named, and the pack's sounds the routine never plays.
 @Suite struct PackLanguageTests {
     let folder = Repository.temporaryFolder("stretchcue-language")
 
@@ -46,6 +46,27 @@ import Testing
         }
         #expect(!voice.contains("round.2") && !voice.contains("round.3") && !voice.contains("side.left"), "\(voice)")
         #expect(!voice.contains("status.ready") && !voice.contains("key.pause"), "not spoken in a session: \(voice)")
+        #expect(check.output.contains("\n  never played in a session of back-tension: side.left, side.right\n"), "\(check.output)")
+    }
+
+    /// en-GB and en are one language; a session's pack that states none mixes nothing.
+    @Test func aPackOfTheVoicesLanguageChecksCleanAndNamesWhatTheRoutineNeverPlays() throws {
+        for (name, language) in [("british", "en-GB"), ("unsaid", nil)] {
+            let british = try pack(name, language: language, keys: ["pose.cobra", "side.left", "side.right", "key.pause", "status.ready", "my.own"])
+            let check = try Program.run(["packs", "check", british, "--routine", "back-tension"])
+            #expect(check.status == 0 && check.error.isEmpty, "\(check.error)")
+            #expect(check.output.hasSuffix("\n  never played in a session of back-tension: my.own, side.left, side.right\n"), "\(check.output)")
+        }
+    }
+
+    /// A routine with no sides never plays the switch chime.
+    @Test func aRoutineWithoutSidesNeverPlaysTheSwitchChime() throws {
+        let chimes = try pack("chimes", language: nil, keys: ["chime.switch", "chime.start", "tick"])
+        let routine = folder + "/still.yaml"
+        try "name: Still\nposes:\n  - id: a\n    name: A\n    prompt: pose.cobra\n".write(toFile: routine, atomically: true, encoding: .utf8)
+        let check = try Program.run(["packs", "check", chimes, "--routine", routine])
+        #expect(check.status == 0, "\(check.error)")
+        #expect(check.output.hasSuffix("\n  never played in a session of \(routine): chime.switch\n"), "\(check.output)")
     }
 
     /// A render in German that would speak English says so, in one line, and still renders.
