@@ -142,13 +142,10 @@ private struct Input: ~Copyable {
         }
         while cursor >= position {
             let count = Int(decoded.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, Int64(SoundReader.chunk)) })
-            guard count > 0 else {
-                // sf_readf_float stops early on a decoding error as at the end; tell them apart.
-                if sf_error(file) != 0 {
-                    throw SoundError(file: path, message: "cannot be decoded (\(LibSndFile.failure("sf_readf_float", file)))")
-                }
-                return []
-            }
+            // sf_readf_float stops early on a decoding error as at the end, or
+            // hands back frames it lost sync in: only its error tells.
+            if sf_error(file) != 0 { throw SoundFile.undecodable(path, file, at: position, rate: info.sampleRate) }
+            guard count > 0 else { return [] }
             // A sample that is not a number (a float file's NaN or infinity) is silence, never a full-scale level.
             for index in 0..<count * info.channels where !decoded[index].isFinite { decoded[index] = 0 }
             // Keep the first two channels, in place.
