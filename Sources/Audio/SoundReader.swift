@@ -77,6 +77,15 @@ public final class SoundReader: Sendable {
         return Sound(channels: channels, samples: samples)
     }
 
+    /// The loudest sample of the file's first frame (of its first two
+    /// channels), at its own rate, before any resampling: 0 to 1 for a file
+    /// within full scale. The frames decoded for it stay among the recent
+    /// ones, so a part read next from near the start decodes them no second time.
+    public func firstFrameLevel() throws(SoundError) -> Float {
+        let frames = try input.withLock { input throws(SoundError) in try input.frames(from: 0) }
+        return frames.prefix(min(info.channels, 2)).map(abs).max() ?? 0
+    }
+
     /// Input frames decoded at a time.
     static let chunk = 4096
     /// How long the resampler runs before a part begins, so its filter has settled.
