@@ -24,7 +24,7 @@ install: build install-built
 install-built:
 	install -D -m 0755 $(BINARY) $(DESTDIR)$(BINDIR)/stretchcue
 	install -d $(DESTDIR)$(SHAREDIR)/Sounds/voice
-	install -m 0644 Sounds/voice/*.wav Sounds/voice/prompts.txt $(DESTDIR)$(SHAREDIR)/Sounds/voice/
+	install -m 0644 Sounds/voice/*.wav Sounds/voice/prompts.txt Sounds/voice/pack.yaml Sounds/voice/loudness.yaml $(DESTDIR)$(SHAREDIR)/Sounds/voice/
 	cp -R Sounds/packs $(DESTDIR)$(SHAREDIR)/Sounds/
 	# The documentation, the licence and the sounds' notices.
 	install -m 0644 README.md LICENSE NOTICE $(DESTDIR)$(SHAREDIR)/

@@ -255,13 +255,23 @@ public final class SoundBank: SoundLengths, Sendable {
                         + "\(reader.info.channels) channels); expected the sound it was then")
             }
         }
+        // A file that starts from silence keeps its attack whole (a struck
+        // bell's peak comes in its first millisecond); one that starts on a
+        // sample would click, and rises as a built-in chime's strike does.
+        let rise = Fade.frames(milliseconds: Chimes.Strikes.attackSeconds * 1000, rate: sampleRate)
+        var rises = false
+        if part.lowerBound < rise { rises = try reader.firstFrameLevel() * Float(decibels: file.gain) > Self.silentStart }
         var sound = try reader.read(part)
         if part.upperBound < total { readers.withLock { $0.keep(reader) } }
         let edge = Fade.frames(milliseconds: 8, rate: sampleRate)
-        sound.fade(in: edge, out: edge, asPart: part, of: total)
+        sound.fade(in: rises ? rise : 0, out: edge, asPart: part, of: total)
         if file.gain != 0 { sound.scale(by: Float(decibels: file.gain)) }
         return sound
     }
+
+    /// The loudest first sample (of full scale, at the gain it plays at) a
+    /// file may start on and still need no fade-in: -60 dBFS, a step nobody hears.
+    static let silentStart: Float = 0.001
 
     // MARK: Where sounds come from
 

@@ -128,15 +128,20 @@ public enum SoundFile {
         var decoded: Int64 = 0
         while decoded < info.frames {
             let count = samples.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, Int64(chunk)) }
-            if count <= 0 && sf_error(file) != 0 || count < 0 {
-                let tenths = Int(decoded * 10 / Int64(info.sampleRate))
-                let seconds = tenths / 10 % 60
-                let at = "\(tenths / 600):\(seconds < 10 ? "0" : "")\(seconds).\(tenths % 10)"
-                throw SoundError(file: path, message: "cannot be decoded at \(at) (\(LibSndFile.failure("sf_readf_float", file)))")
-            }
+            // A FLAC decoder that lost sync may still hand back a whole chunk: the error is the only sign.
+            if count < 0 || sf_error(file) != 0 { throw undecodable(path, file, at: decoded, rate: info.sampleRate) }
             guard count > 0 else { return }
             decoded += count
         }
+    }
+
+    /// The error of a file whose frames from `frame` on (at the file's
+    /// `rate`) cannot be decoded: `cannot be decoded at 0:03.2 (lost sync)`.
+    static func undecodable(_ path: String, _ file: OpaquePointer, at frame: Int64, rate: Int) -> SoundError {
+        let tenths = Int(frame * 10 / Int64(rate))
+        let seconds = tenths / 10 % 60
+        let at = "\(tenths / 600):\(seconds < 10 ? "0" : "")\(seconds).\(tenths % 10)"
+        return SoundError(file: path, message: "cannot be decoded at \(at) (\(LibSndFile.failure("sf_readf_float", file)))")
     }
 
     /// Coded formats: every container's but plain PCM, float and the two companding laws.

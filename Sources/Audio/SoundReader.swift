@@ -77,6 +77,15 @@ public final class SoundReader: Sendable {
         return Sound(channels: channels, samples: samples)
     }
 
+    /// The loudest sample of the file's first frame (of its first two
+    /// channels), at its own rate, before any resampling: 0 to 1 for a file
+    /// within full scale. The frames decoded for it stay among the recent
+    /// ones, so a part read next from near the start decodes them no second time.
+    public func firstFrameLevel() throws(SoundError) -> Float {
+        let frames = try input.withLock { input throws(SoundError) in try input.frames(from: 0) }
+        return frames.prefix(min(info.channels, 2)).map(abs).max() ?? 0
+    }
+
     /// Input frames decoded at a time.
     static let chunk = 4096
     /// How long the resampler runs before a part begins, so its filter has settled.
@@ -142,13 +151,10 @@ private struct Input: ~Copyable {
         }
         while cursor >= position {
             let count = Int(decoded.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, Int64(SoundReader.chunk)) })
-            guard count > 0 else {
-                // sf_readf_float stops early on a decoding error as at the end; tell them apart.
-                if sf_error(file) != 0 {
-                    throw SoundError(file: path, message: "cannot be decoded (\(LibSndFile.failure("sf_readf_float", file)))")
-                }
-                return []
-            }
+            // sf_readf_float stops early on a decoding error as at the end, or
+            // hands back frames it lost sync in: only its error tells.
+            if sf_error(file) != 0 { throw SoundFile.undecodable(path, file, at: position, rate: info.sampleRate) }
+            guard count > 0 else { return [] }
             // A sample that is not a number (a float file's NaN or infinity) is silence, never a full-scale level.
             for index in 0..<count * info.channels where !decoded[index].isFinite { decoded[index] = 0 }
             // Keep the first two channels, in place.

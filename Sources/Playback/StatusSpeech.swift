@@ -44,6 +44,18 @@ public enum StatusSpeech {
         return words
     }
 
+    /// Every prompt the answer may use in a session of poses `poses` (their
+    /// ids): its own words, each pose's name, and every number it can say
+    /// (times and breaths left may reach any of them).
+    public static func vocabulary(poses: [String]) -> [String] {
+        var words = ["status.paused", "status.introduction", "status.closing", "status.round", "status.of", "status.pose"]
+        words += poses.map { "name.\($0)" } + Side.allCases.map { "status.\($0.rawValue)" }
+        words += ["status.getting-ready", "status.breaths-left", "status.seconds-left", "status.minute", "status.minutes"]
+        words += ["status.and", "status.between-poses"] + (1...101).flatMap(number)
+        var seen = Set<String>()
+        return words.filter { seen.insert($0).inserted }
+    }
+
     /// The voice-pack ids that say `value`.
     public static func prompts(forNumber value: Int) -> [String] { number(value) }
 

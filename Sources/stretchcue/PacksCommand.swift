@@ -2,8 +2,10 @@ import ArgumentParser
 import Audio
 import Controls
 import Packs
+import Playback
 import Routines
 import Service
+import Timing
 import SystemCalls
 
 extension Stretchcue {
@@ -85,8 +87,12 @@ extension Stretchcue {
                     Prints each file's rate, channels, length, silence at its ends, peak, loudness (EBU R128) and \
                     the gain it will play at (matched to the built-in sound of its kind, a prompt to -20 LUFS, then \
                     the pack's and its own gain_db, never beyond -1 dBFS); then one FILE[:LINE:COLUMN] line per \
-                    problem. Exit 0 when clean, 2 when not. --write keeps the measures in the pack's \
-                    loudness.yaml, so a session never has to measure it.
+                    problem. With --routine, a pack that states its language must also speak every prompt a \
+                    session of the routine may take (its cues in up to 9 rounds, and the words of "where am I") or \
+                    inherit it from a pack of its language: each other pack, or the built-in voice, that would \
+                    speak some in another language is a problem naming them; and the pack's sounds no session of the \
+                    routine plays are listed. Exit 0 when clean, 2 when not. --write keeps the measures in the \
+                    pack's loudness.yaml, so a session never has to measure it.
                     """)
 
             @Argument(help: "The pack: a name (see `stretchcue packs list`) or a folder.")
@@ -107,15 +113,28 @@ extension Stretchcue {
                 let chain = try reportingFailures { try PackChain([name], library: library) }
                 let pack = chain.packs[0]
                 var needed: [String] = []
+                var loaded: Routine?
                 if let routine {
-                    let loaded = try reportingFailures { try Session.routine(named: routine) }
-                    needed = Self.keys(of: loaded)
+                    loaded = try reportingFailures { try Session.routine(named: routine) }
+                    needed = loaded.map(Self.keys) ?? []
                 }
                 let known = Set(try reportingFailures { try PromptList(file: sounds + "/voice/prompts.txt") }.prompts.map(\.id))
                 var cache = LoudnessCache(folder: pack.folder)
                 let check = PackCheck(
                     pack: pack, chain: chain, knownPrompts: known.union(needed), needed: needed,
                     voiceFolder: sounds + "/voice", cache: &cache)
+                // What the pack holds that is never played, and the prompts
+                // the session would speak in another language.
+                var notes: [String] = []
+                var problems = check.problems
+                if let routine, let loaded {
+                    let unplayed = Self.keysNeverPlayed(of: pack, by: loaded)
+                    if !unplayed.isEmpty { notes.append("never played in a session of \(routine): \(unplayed.joined(separator: ", "))") }
+                    let languages = PromptLanguages(prompts: Self.sessionPrompts(of: loaded), chain: chain, voiceFolder: sounds + "/voice")
+                    problems += languages.problems(session: "a session of \(routine)")
+                } else if !check.unknownKeys.isEmpty {
+                    notes.append("not asked for by the built-in routine: \(check.unknownKeys.joined(separator: ", "))")
+                }
                 var written: String?
                 if write {
                     do {
@@ -126,18 +145,18 @@ extension Stretchcue {
                     }
                 }
                 if json {
-                    TextOutput.standardOutput.line(PacksJSON.check(check, of: pack, written: written).text)
+                    TextOutput.standardOutput.line(PacksJSON.check(check, of: pack, problems: problems, written: written).text)
                 } else {
-                    TextOutput.standardOutput.write(Self.text(check, of: pack, written: written))
+                    TextOutput.standardOutput.write(Self.text(check, of: pack, notes: notes, written: written))
                 }
-                guard check.problems.isEmpty else {
-                    TextOutput.standardError.write(check.problems.map { $0.escapingControlCharacters }.joined(separator: "\n") + "\n")
+                guard problems.isEmpty else {
+                    TextOutput.standardError.write(problems.map { $0.escapingControlCharacters }.joined(separator: "\n") + "\n")
                     throw Failure.silent(.invalidInput)
                 }
             }
 
-            /// The check for people: each file measured, then the keys no routine asks for.
-            static func text(_ check: PackCheck, of pack: Pack, written: String?) -> String {
+            /// The check for people: each file measured, then `notes` on the pack's keys.
+            static func text(_ check: PackCheck, of pack: Pack, notes: [String], written: String?) -> String {
                 var lines = ["\(pack.name) (\(pack.license)), \(pack.folder)"]
                 for file in check.files {
                     let seconds = Double(file.info.frames) / Double(file.info.sampleRate)
@@ -152,9 +171,7 @@ extension Stretchcue {
                             + "\(seconds.fixed(2)) s, silence \(file.leading.fixed(2))/\(file.trailing.fixed(2)) s, "
                             + "peak \(file.loudness.peak.fixed(1)) dBFS, \(level)")
                 }
-                if !check.unknownKeys.isEmpty {
-                    lines.append("  not asked for by the built-in routine: \(check.unknownKeys.joined(separator: ", "))")
-                }
+                lines += notes.map { "  " + $0 }
                 if let written { lines.append("wrote \(written)") }
                 return lines.map(\.escapingControlCharacters).joined(separator: "\n") + "\n"
             }
@@ -163,17 +180,45 @@ extension Stretchcue {
             static func keys(of routine: Routine) -> [String] {
                 var keys = ["bell.start", "bell.end", "chime.start", "chime.end"]
                 if routine.poses.contains(where: { !$0.sides.isEmpty }) { keys.append("chime.switch") }
+                for id in cuePrompts(of: routine, rounds: routine.rounds) where !keys.contains(id) { keys.append(id) }
+                return keys
+            }
+
+            /// The voice prompt ids the cues of a session of `routine` in `rounds` rounds speak.
+            static func cuePrompts(of routine: Routine, rounds: Int) -> [String] {
                 var prompts = [routine.intro, routine.outro].compactMap { $0 }
                 for pose in routine.poses {
                     prompts += [pose.prompt, pose.inhalePrompt, pose.exhalePrompt, pose.releasePrompt].compactMap { $0 }
-                    prompts += pose.sidePrompts.values
+                    prompts += Side.allCases.compactMap { pose.sidePrompts[$0] }
                     if pose.sidePrompts.isEmpty { prompts += pose.sides.map { PromptRef.voice("side.\($0.rawValue)") } }
                 }
-                if routine.rounds > 1 { prompts += (2...routine.rounds).map { PromptRef.voice("round.\($0)") } }
+                if rounds > 1 { prompts += (2...rounds).map { PromptRef.voice("round.\($0)") } }
+                var ids: [String] = []
                 for prompt in prompts {
-                    if case .voice(let id) = prompt.source, !keys.contains(id) { keys.append(id) }
+                    if case .voice(let id) = prompt.source, !ids.contains(id) { ids.append(id) }
                 }
-                return keys
+                return ids
+            }
+
+            /// Every voice prompt a session of `routine` may speak: its cues'
+            /// in as many rounds as a session may be asked for (`--rounds`),
+            /// and the words of the spoken "where am I".
+            static func sessionPrompts(of routine: Routine) -> [String] {
+                cuePrompts(of: routine, rounds: RoutineLimits.rounds.upperBound) + StatusSpeech.vocabulary(poses: routine.poses.map(\.id))
+            }
+
+            /// The keys of `pack` no session of `routine` plays: prompts it never
+            /// speaks, and the switch chime of a routine without sides. Every
+            /// other sound may play, as the session's options have it; the
+            /// words of `packs preview` and of the box's announcements are
+            /// spoken outside sessions, and not counted.
+            static func keysNeverPlayed(of pack: Pack, by routine: Routine) -> [String] {
+                var played = Set(sessionPrompts(of: routine)).union(PackCheck.soundKeys)
+                if !routine.poses.contains(where: { !$0.sides.isEmpty }) { played.remove(CueKind.chimeSwitch.rawValue) }
+                let outside = ["status.ready", "status.not-playing"]
+                return pack.sounds.keys.sorted().filter { key in
+                    !played.contains(key) && !outside.contains(key) && !key.hasPrefix("sound.") && !key.hasPrefix("key.")
+                }
             }
         }
     }

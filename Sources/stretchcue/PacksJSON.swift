@@ -28,7 +28,7 @@ enum PacksJSON {
     /// A pack's check: the pack, each file measured (loudness and gain
     /// `null` for a silent one), the keys no routine asks for, every problem,
     /// and the loudness file written (`null` without `--write`).
-    static func check(_ check: PackCheck, of pack: Pack, written: String?) -> JSON {
+    static func check(_ check: PackCheck, of pack: Pack, problems: [String], written: String?) -> JSON {
         func number(_ value: Double) -> JSON { .number(value) }
         let files = check.files.map { file -> JSON in
             .object([
@@ -45,7 +45,7 @@ enum PacksJSON {
         return .object([
             ("name", .string(pack.name)), ("license", .string(pack.license)), ("folder", .string(pack.folder)),
             ("files", .array(files)), ("unknownKeys", .array(check.unknownKeys.map(JSON.string))),
-            ("problems", .array(check.problems.map(JSON.string))), ("written", written.map(JSON.string) ?? .null),
+            ("problems", .array(problems.map(JSON.string))), ("written", written.map(JSON.string) ?? .null),
         ])
     }
 }

@@ -5,6 +5,7 @@ import Glibc
 import Packs
 import Routines
 import SystemCalls
+import Timing
 
 extension Stretchcue.Packs {
     /// `stretchcue packs speak`: a voice pack made offline from text.
@@ -17,7 +18,8 @@ extension Stretchcue.Packs {
                 (EBU R128, never beyond -1 dBFS), and written to FOLDER/ID.wav; pack.yaml (with each prompt's words) \
                 and loudness.yaml are written last. FOLDER is new, a pack this command made before (give IDs to \
                 remake only those), or a folder of nothing but the list's prompts: the built-in voice is made with \
-                `stretchcue packs speak Sounds/voice/prompts.txt -o Sounds/voice`.
+                `stretchcue packs speak Sounds/voice/prompts.txt -o Sounds/voice`. Prints each take's length, and \
+                on standard error how far it is: "n/N ID, M:SS left" (one line, redrawn, at a terminal).
                 """)
 
         @Argument(help: ArgumentHelp("The list of prompts.", valueName: "prompts"))
@@ -66,7 +68,9 @@ extension Stretchcue.Packs {
                 language: language ?? engine.language(of: voice))
             let work = try Self.scratchFolder()
             defer { Self.remove(work) }
-            for prompt in list.prompts where ids.isEmpty || ids.contains(prompt.id) {
+            let chosen = list.prompts.filter { ids.isEmpty || ids.contains($0.id) }
+            var progress = StepProgress(total: chosen.count)
+            for prompt in chosen {
                 let raw = work + "/raw.wav"
                 try engine.speak(prompt.words, voice: voice, into: raw, work: work)
                 let spoken = try reportingFailures { try SoundFile.read(raw, rate: VoiceTake.rate) }
@@ -75,7 +79,9 @@ extension Stretchcue.Packs {
                 }
                 try pack.write(take, for: prompt.id)
                 let seconds = Double(take.frames) / Double(VoiceTake.rate)
+                progress.clear()
                 TextOutput.standardOutput.line("\(prompt.id): \(seconds.fixed(2)) s")
+                progress.finished(prompt.id.escapingControlCharacters)
             }
             try pack.finish()
             TextOutput.standardOutput.line("wrote \(output)/pack.yaml")
@@ -94,5 +100,39 @@ extension Stretchcue.Packs {
             for name in (try? Files.names(in: folder)) ?? [] { unlink(folder + "/" + name) }
             rmdir(folder)
         }
+    }
+}
+
+/// How far a run of steps is, on standard error: `n/N ID, M:SS left`, the
+/// time left guessed from the steps done so far. On a terminal one line,
+/// redrawn at each step; elsewhere (a log) a line per step.
+struct StepProgress {
+    let total: Int
+    let redrawn: Bool
+    private let start = ContinuousClock.now
+    private var done = 0
+
+    init(total: Int, redrawn: Bool = isatty(STDERR_FILENO) == 1) {
+        self.total = total
+        self.redrawn = redrawn
+    }
+
+    /// Notes the step `id` done, and shows how far the run is.
+    mutating func finished(_ id: String) {
+        done += 1
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        let elapsed = Double(seconds) + Double(attoseconds) / 1e18
+        let left = Int((elapsed / Double(done) * Double(total - done)).rounded(.up))
+        let text = "\(done)/\(total) \(id), \(Timeline.clock(seconds: left)) left"
+        if redrawn {
+            TextOutput.standardError.write("\r\u{1B}[K" + text + (done == total ? "\n" : ""))
+        } else {
+            TextOutput.standardError.line(text)
+        }
+    }
+
+    /// Takes the redrawn line away, so another line can be written on the terminal.
+    func clear() {
+        if redrawn && done > 0 && done < total { TextOutput.standardError.write("\r\u{1B}[K") }
     }
 }

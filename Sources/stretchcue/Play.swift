@@ -88,6 +88,7 @@ extension Stretchcue {
                 options = prepared.options
             }
             for line in prepared.soundOrigins { logger.debug("sound \(line)") }
+            if let mixed = prepared.mixedLanguages { logger.warning("\(mixed)") }
             var mixSettings = try mix.settings(over: settings.mix, routine: prepared.routine)
             ALSAMessages.route(to: logger)
             Interruption.catchSignals()

@@ -34,6 +34,7 @@ extension Stretchcue {
             try reportingFailures {
                 let prepared = try Session(session, settings, earcons: false)
                 if verbose { TextOutput.standardError.write(prepared.soundOrigins.map { "sound \($0)\n" }.joined()) }
+                if let mixed = prepared.mixedLanguages { TextOutput.standardError.write("stretchcue: warning: \(mixed)\n") }
                 let mixer = try Mixer(
                     timeline: prepared.timeline, bank: prepared.bank, settings: try mix.settings(over: settings.mix, routine: prepared.routine))
                 let sink = try FileSink(

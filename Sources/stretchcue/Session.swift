@@ -1,6 +1,7 @@
 import Audio
 import Controls
 import Packs
+import Playback
 import Service
 import Glibc
 import Routines
@@ -19,6 +20,8 @@ struct Session {
     var answersKeys: Bool
     /// The rounds and holds chosen to fit a length asked for, if one was.
     var lengthFit: LengthFit?
+    /// Whether the voice folder is the built-in voice (no `--voice`).
+    var builtInVoice: Bool
 
     /// Loads the routine the flags (else the config, `settings`) name and
     /// lays it out; `earcons`: whether it answers keys (a render does not).
@@ -42,6 +45,7 @@ struct Session {
     ) throws {
         routine = try Self.routine(named: name)
         answersKeys = earcons
+        builtInVoice = voice == nil
         let sounds = try SoundsFolder.locate()
         let chain = try PackChain(packs + routine.packs, library: SoundsFolder.library(sounds))
         bank = try SoundBank(
@@ -118,6 +122,21 @@ struct Session {
             lines.append("\(earcon.key): \(bank.origin(of: earcon))")
         }
         return lines.map(\.escapingControlCharacters)
+    }
+
+    /// One line naming the prompts the session would speak in another
+    /// language than its packs' (see `PromptLanguages`): its cues', and the
+    /// words of "where am I" when it answers keys; `nil` when there are none.
+    var mixedLanguages: String? {
+        var prompts: [String] = []
+        for cue in timeline.cues {
+            if case .voice(let id)? = cue.prompt?.source { prompts.append(id) }
+        }
+        if answersKeys { prompts += StatusSpeech.vocabulary(poses: routine.poses.map(\.id)) }
+        return PromptLanguages(
+            prompts: prompts, chain: bank.packs, voiceFolder: bank.voiceFolder,
+            voiceName: builtInVoice ? "the built-in voice" : "the voice folder"
+        ).warning?.escapingControlCharacters
     }
 
     /// A built-in routine by name, or a routine file by path.

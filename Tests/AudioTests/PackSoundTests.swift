@@ -206,4 +206,58 @@ import Timing
             "\(error)".contains("slow/next.wav") && "\(error)".contains("expected 1.5 s or less")
         }
     }
+
+    /// A pack of one bell, `bell.start`: a 2 kHz strike decaying over a
+    /// second, its first sample at `phase` radians (0: from silence).
+    func bell(_ name: String, phase: Double) throws -> [Int16] {
+        let path = folder + "/" + name
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let samples = (0..<48_000).map { frame in
+            let t = Double(frame) / 48_000
+            return Int16((0.8 * 32767 * exp(-t / 0.25) * sin(2 * Double.pi * 2000 * t + phase)).rounded())
+        }
+        try WAV.write(path + "/bell.wav", samples: samples, rate: 48_000, channels: 1)
+        try "format: 1\nname: \(name)\nlicense: CC0-1.0\nsounds:\n  bell.start: bell.wav\n"
+            .write(toFile: path + "/pack.yaml", atomically: true, encoding: .utf8)
+        return samples
+    }
+
+    /// The gain `played` has over `file`, fitted over their second 50 ms
+    /// (clear of any fade), least squares.
+    func level(of played: [Int16], against file: [Int16]) -> Double {
+        let frames = 2400..<4800
+        let product = frames.reduce(0.0) { $0 + Double(played[$1]) * Double(file[$1]) }
+        return product / frames.reduce(0.0) { $0 + Double(file[$1]) * Double(file[$1]) }
+    }
+
+    /// A struck bell that starts from silence keeps its attack: its peak in
+    /// the first millisecond, as the file has it, no fade-in.
+    @Test func aBellThatStartsFromSilenceKeepsItsAttack() throws {
+        let file = try bell("struck", phase: 0)
+        let played = try bank(["struck"]).sound(for: .bellStart)
+        let first = played.samples.prefix(48).map { abs(Int($0)) }.max() ?? 0
+        let whole = played.samples.map { abs(Int($0)) }.max() ?? 0
+        #expect(Double(first) >= 0.99 * Double(whole), "first ms \(first), whole \(whole)")
+        // Sample for sample the file, at the level it plays at.
+        let gain = level(of: played.samples, against: file)
+        let off = (0..<4800).map { abs(Double(played.samples[$0]) - gain * Double(file[$0])) }.max() ?? 0
+        #expect(off <= 2, "\(off) LSB from the file")
+    }
+
+    /// A sound that starts on a loud sample would click: it rises over the
+    /// built-in chimes' 2 ms, no longer.
+    @Test func aSoundThatStartsOnASampleRisesIn2Milliseconds() throws {
+        let file = try bell("cut", phase: Double.pi / 2)
+        let played = try bank(["cut"]).sound(for: .bellStart)
+        let gain = level(of: played.samples, against: file)
+        #expect(abs(Double(played.samples[0])) < 0.02 * gain * Double(file[0]), "first sample \(played.samples[0])")
+        let off = (96..<4800).map { abs(Double(played.samples[$0]) - gain * Double(file[$0])) }.max() ?? 0
+        #expect(off <= 2, "\(off) LSB from the file after 2 ms")
+        // Made in parts, the last first and one starting inside the rise, it is the whole.
+        let bank = try bank(["cut"])
+        let parts: [Range<Int64>] = [40_000..<48_000, 50..<40_000, 0..<50]
+        let joined = try parts.reversed().flatMap { try bank.sound(for: .bellStart, part: $0).samples }
+        let backwards = try parts.map { try bank.sound(for: .bellStart, part: $0).samples }.reversed().flatMap { $0 }
+        #expect(joined == played.samples && backwards == played.samples)
+    }
 }

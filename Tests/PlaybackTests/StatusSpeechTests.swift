@@ -1,6 +1,6 @@
 import Audio
 import Foundation
-import Playback
+@testable import Playback
 import Routines
 import TestSupport
 import Testing
@@ -38,6 +38,20 @@ import Timing
     @Test(arguments: [(7, ["number.7"]), (25, ["number.20", "number.5"]), (75, ["number.70", "number.5"]), (100, ["number.100"]), (200, ["status.over", "number.100"])])
     func numbersAreMadeOfRecordedWords(value: Int, words: [String]) {
         #expect(StatusSpeech.prompts(forNumber: value) == words)
+    }
+
+    /// What `packs check --routine` holds a pack's language to: every word
+    /// the answer says anywhere in a session, paused or not, at any length.
+    @Test func itsVocabularyHoldsEveryWordItSays() {
+        let vocabulary = Set(StatusSpeech.vocabulary(poses: BuiltInRoutines.backTension.poses.map(\.id)))
+        var said = Set<String>()
+        for frame in stride(from: Int64(0), to: timeline.frames, by: 24_000) {
+            said.formUnion(words(at: frame))
+            said.formUnion(words(at: frame, paused: true))
+        }
+        for value in [1, 45, 59, 60, 61, 95, 299, 3600, 7321] { said.formUnion(StatusSpeech.duration(seconds: value)) }
+        #expect(said.subtracting(vocabulary).isEmpty, "\(said.subtracting(vocabulary).sorted())")
+        #expect(vocabulary.contains("name.knee-pulls") && vocabulary.contains("status.over"))
     }
 
     @Test func everyWordItCanSayIsInTheVoicePack() {

@@ -34,6 +34,13 @@ import Testing
         #expect(render.status == 0, "\(render.output)")
         let check = try Self.run(program, ["config", "check", root + "/etc/stretchcue/config.yaml"])
         #expect(check.status == 0, "\(check.output)")
+        // Its voice says which language it speaks: a German pack is told what a session would say in English.
+        try FileManager.default.createDirectory(atPath: root + "/deutsch", withIntermediateDirectories: true)
+        try WAV.writeTone(root + "/deutsch/round.2.wav", seconds: 0.5)
+        try "format: 1\nname: Deutsch\nlicense: CC0-1.0\nlanguage: de\nsounds:\n  round.2: round.2.wav\n"
+            .write(toFile: root + "/deutsch/pack.yaml", atomically: true, encoding: .utf8)
+        let german = try Self.run(program, ["packs", "check", root + "/deutsch", "--routine", "back-tension"])
+        #expect(german.status == 2 && german.output.contains("which speaks en, not de: intro.back-tension,"), "\(german.output)")
 
         // Installing again keeps the config the user edited.
         try "device: plughw:CARD=Device\n".write(toFile: root + "/etc/stretchcue/config.yaml", atomically: true, encoding: .utf8)

@@ -79,6 +79,50 @@ import Testing
         #expect(["hold.still", "word.cat", "side.left"].allSatisfy { manifest.contains("  \($0): ") })
     }
 
+    /// `packs speak` says how far it is on standard error: to a log, a line
+    /// per prompt, `n/N ID, M:SS left`, the time left guessed from the
+    /// prompts done; only the ids asked for are counted.
+    @Test func speakSaysOnALineAPromptHowFarItIsAndTheTimeLeft() throws {
+        let list = try promptList()
+        let pack = folder + "/progress"
+        let speak = try Program.run(["packs", "speak", list, "-o", pack, "--engine", "espeak-ng"])
+        #expect(speak.status == 0, "\(speak.error)")
+        let lines = speak.error.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let ids = ["hold.still", "word.cat", "side.left"]
+        #expect(lines.count == ids.count + 1 && lines.last == "", "\(speak.error)")
+        for (index, id) in ids.enumerated() where index < lines.count {
+            let line = lines[index]
+            #expect(line.hasPrefix("\(index + 1)/3 \(id), ") && line.hasSuffix(" left"), "\(line)")
+            let left = line.dropFirst("\(index + 1)/3 \(id), ".count).dropLast(" left".count).split(separator: ":")
+            #expect(left.count == 2 && Int(left[0]) != nil && left[1].count == 2 && Int(left[1]).map { $0 < 60 } == true, "\(line)")
+        }
+        #expect(lines.first { $0.hasPrefix("3/3 ") } == "3/3 side.left, 0:00 left")
+        let again = try Program.run(["packs", "speak", list, "-o", pack, "word.cat", "--engine", "espeak-ng"])
+        #expect(again.status == 0 && again.error == "1/1 word.cat, 0:00 left\n", "\(again.error)")
+    }
+
+    /// At a terminal the progress is one line, redrawn, and taken away
+    /// before each prompt's own line, which stands on a line of its own.
+    @Test func speakRedrawsOneLineOfProgressAtATerminal() throws {
+        let list = try promptList()
+        let terminal = try PseudoTerminal()
+        let errors = FileHandle(fileDescriptor: terminal.slave)
+        let program = try terminal.start(["packs", "speak", list, "-o", folder + "/terminal", "--engine", "espeak-ng"], errors: errors)
+        program.waitUntilExit()
+        #expect(program.terminationStatus == 0)
+        let deadline = Date().addingTimeInterval(5)
+        while !terminal.output.contains("pack.yaml\r\n") && Date() < deadline { usleep(10_000) }
+        let raw = terminal.output
+        #expect(["1/3 hold.still, ", "2/3 word.cat, ", "3/3 side.left, 0:00 left\r\n"].allSatisfy { raw.contains("\r\u{1B}[K" + $0) }, "\(raw)")
+        // What is left on the screen: each line as its last redraw has it.
+        let screen = raw.components(separatedBy: "\r\n").map { $0.components(separatedBy: "\r\u{1B}[K").last ?? "" }
+        #expect(screen.count == 6, "\(screen)")
+        for (line, id) in zip(screen, ["hold.still", "word.cat", "side.left"]) {
+            #expect(line.hasPrefix("\(id): ") && line.hasSuffix(" s"), "\(screen)")
+        }
+        #expect(screen.dropFirst(3).first == "3/3 side.left, 0:00 left" && screen.dropFirst(4).first?.hasPrefix("wrote ") == true, "\(screen)")
+    }
+
     @Test func speakNeverWritesOverFilesItDidNotMake() throws {
         let list = try promptList()
         let mine = folder + "/mine"
