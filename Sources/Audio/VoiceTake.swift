@@ -23,9 +23,11 @@ public enum VoiceTake {
         if rate != Self.rate {
             mono = []
             let resampler = try Resampler(from: rate, to: Self.rate, channels: 1)
-            try samples.withUnsafeBufferPointer { input throws(SoundError) in
-                try resampler.process(input) { mono += $0 }
-            }
+            // The closure returns its error rather than throwing it: Swift 6.0
+            // passes no typed error through `withUnsafeBufferPointer`.
+            try samples.withUnsafeBufferPointer { input in
+                Result { () throws(SoundError) in try resampler.process(input) { mono += $0 } }
+            }.get()
             try resampler.flush { mono += $0 }
         }
         let rate = Self.rate
