@@ -42,7 +42,7 @@ public enum VoiceTake {
         let kept = max(0, spoken.lowerBound - pad)..<min(levelled.count, spoken.upperBound + pad)
         let before = [Float](repeating: 0, count: pad - (spoken.lowerBound - kept.lowerBound))
         let after = [Float](repeating: 0, count: pad - (kept.upperBound - spoken.upperBound))
-        let trimmed = before + levelled[kept] + after
+        let trimmed = before + Array(levelled[kept]) + after
         let edge = Fade.frames(milliseconds: 5, rate: rate)
         func sound(gain: Float) -> Sound {
             var sound = Sound(channels: 1, samples: trimmed.map { Sound.quantize($0 * gain) })
