@@ -32,7 +32,7 @@ install-built:
 	install -d $(DESTDIR)$(SHAREDIR)/docs
 	install -m 0644 docs/*.md $(DESTDIR)$(SHAREDIR)/docs/
 	install -d $(DESTDIR)$(UNITDIR)
-	sed 's|@BINDIR@|$(BINDIR)|; s|@SHAREDIR@|$(SHAREDIR)|' systemd/stretchcue.service > $(DESTDIR)$(UNITDIR)/stretchcue.service
+	sed 's|@BINDIR@|$(BINDIR)|g; s|@SHAREDIR@|$(SHAREDIR)|g' systemd/stretchcue.service > $(DESTDIR)$(UNITDIR)/stretchcue.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/stretchcue.service
 	# A session every day (07:30 unless edited): off until enabled.
 	sed 's|@BINDIR@|$(BINDIR)|' systemd/stretchcue-daily.service > $(DESTDIR)$(UNITDIR)/stretchcue-daily.service
