@@ -8,7 +8,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // From the first release with `LogEvent` (1.11.0), the last one whose
+        // manifest Swift 6.0 reads: a newer toolchain takes the newest release.
+        .package(url: "https://github.com/apple/swift-log", from: "1.11.0"),
     ],
     targets: [
         // System libraries: one module map and one shim header each.

@@ -46,7 +46,9 @@ public final class SoundReader: Sendable {
         let start = Self.decodingStart(of: part.lowerBound, from: info.sampleRate, to: rate)
         let resampler =
             info.sampleRate == rate ? nil : try Resampler(from: info.sampleRate, to: rate, channels: channels)
-        try samples.withUnsafeMutableBufferPointer { buffer throws(SoundError) in
+        // The closures return their errors rather than throwing them: Swift 6.0
+        // passes no typed error through `withUnsafe(Mutable)BufferPointer`.
+        try samples.withUnsafeMutableBufferPointer { buffer in Result { () throws(SoundError) in
             let output = buffer
             /// The frame, at `rate`, the next frame out of the resampler is.
             var made = start.output
@@ -68,12 +70,14 @@ public final class SoundReader: Sendable {
                 let frames = try input.withLock { input throws(SoundError) in try input.frames(from: cursor) }
                 guard !frames.isEmpty else { break }
                 cursor += Int64(frames.count / channels)
-                try frames.withUnsafeBufferPointer { frames throws(SoundError) in
-                    if let resampler { try resampler.process(frames, into: store) } else { store(frames) }
-                }
+                try frames.withUnsafeBufferPointer { frames in
+                    Result { () throws(SoundError) in
+                        if let resampler { try resampler.process(frames, into: store) } else { store(frames) }
+                    }
+                }.get()
             }
             if made < part.upperBound { try resampler?.flush(into: store) }
-        }
+        } }.get()
         return Sound(channels: channels, samples: samples)
     }
 

@@ -23,9 +23,11 @@ public enum VoiceTake {
         if rate != Self.rate {
             mono = []
             let resampler = try Resampler(from: rate, to: Self.rate, channels: 1)
-            try samples.withUnsafeBufferPointer { input throws(SoundError) in
-                try resampler.process(input) { mono += $0 }
-            }
+            // The closure returns its error rather than throwing it: Swift 6.0
+            // passes no typed error through `withUnsafeBufferPointer`.
+            try samples.withUnsafeBufferPointer { input in
+                Result { () throws(SoundError) in try resampler.process(input) { mono += $0 } }
+            }.get()
             try resampler.flush { mono += $0 }
         }
         let rate = Self.rate
@@ -40,7 +42,7 @@ public enum VoiceTake {
         let kept = max(0, spoken.lowerBound - pad)..<min(levelled.count, spoken.upperBound + pad)
         let before = [Float](repeating: 0, count: pad - (spoken.lowerBound - kept.lowerBound))
         let after = [Float](repeating: 0, count: pad - (kept.upperBound - spoken.upperBound))
-        let trimmed = before + levelled[kept] + after
+        let trimmed = before + Array(levelled[kept]) + after
         let edge = Fade.frames(milliseconds: 5, rate: rate)
         func sound(gain: Float) -> Sound {
             var sound = Sound(channels: 1, samples: trimmed.map { Sound.quantize($0 * gain) })

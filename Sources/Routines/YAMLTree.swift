@@ -33,11 +33,13 @@ public enum YAMLTree {
             throw InputError(file: file, message: "libyaml could not start (yaml_parser_initialize)")
         }
         defer { yaml_parser_delete(parser) }
-        var bytes = Array(text.utf8)
-        return try bytes.withUnsafeMutableBufferPointer { buffer throws(InputError) in
-            yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
-            return try compose(parser, text: text, file: file)
-        }
+        // Its input too, for as long as it reads; not a closure over an array's
+        // buffer, as Swift 6.0 does not pass a typed error through one.
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
+        defer { bytes.deallocate() }
+        _ = bytes.initialize(from: text.utf8)
+        yaml_parser_set_input_string(parser, bytes.baseAddress, bytes.count)
+        return try compose(parser, text: text, file: file)
     }
 
     /// Builds the tree from parser events with an explicit stack, so deep
