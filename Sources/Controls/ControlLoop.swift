@@ -4,7 +4,7 @@ import Playback
 import Synchronization
 
 /// The control thread: reads keys from the terminal and gives the player
-/// its commands, and keeps the screen up to date.
+/// their requests, and keeps the screen up to date.
 ///
 /// On a terminal the status is one line redrawn in place; with `plain` (no
 /// terminal, a screen reader, a log) every event is a line of its own and
@@ -121,9 +121,9 @@ public final class ControlLoop: @unchecked Sendable {
             player.perform(.acknowledge)
             if !plain { TextOutput.standardOutput.write("\r\u{1B}[2K") }
             for line in KeyBindings.help { TextOutput.standardOutput.line(line) }
-        case .command(let command):
-            player.perform(command)
-            if plain { TextOutput.standardOutput.line(StatusText.commandLine(command, after: player.status)) }
+        case .request(let request):
+            player.perform(request)
+            if plain { TextOutput.standardOutput.line(StatusText.commandLine(request, after: player.status)) }
         }
     }
 }

@@ -1,3 +1,5 @@
+import Playback
+
 /// Turns key events from buttons (a GPIO button, a media remote, a USB
 /// numpad, a Bluetooth headset) into requests, by a keymap.
 ///
@@ -20,7 +22,7 @@ public struct Buttons: Sendable {
     }
 
     /// The request an event makes, if any.
-    public mutating func take(_ event: InputEvent) -> ControlRequest? {
+    public mutating func take(_ event: InputEvent) -> Request? {
         if event.type == InputEvent.synchronize && event.code == InputEvent.dropped {
             // Events were lost: a press whose release may be among them is forgotten.
             held.removeAll()

@@ -1,7 +1,9 @@
+import Playback
+
 /// Which key does what: Linux key codes to requests.
 public struct Keymap: Equatable, Sendable {
     public struct Action: Equatable, Sendable {
-        public var request: ControlRequest
+        public var request: Request
         /// Acts on press and on each repeat while held, not on release.
         public var repeats: Bool {
             if case .volume = request { return true }
@@ -11,7 +13,7 @@ public struct Keymap: Equatable, Sendable {
 
     public var actions: [UInt16: Action]
 
-    public init(_ actions: [UInt16: ControlRequest]) {
+    public init(_ actions: [UInt16: Request]) {
         self.actions = actions.mapValues { Action(request: $0) }
     }
 
@@ -21,12 +23,12 @@ public struct Keymap: Equatable, Sendable {
         KeyNames.code("KEY_PLAYPAUSE")!: .toggle, KeyNames.code("KEY_PLAYCD")!: .toggle,
         KeyNames.code("KEY_PAUSECD")!: .toggle, KeyNames.code("KEY_PLAY")!: .toggle,
         KeyNames.code("KEY_PAUSE")!: .toggle, KeyNames.code("KEY_STOPCD")!: .stop, KeyNames.code("KEY_STOP")!: .stop,
-        KeyNames.code("KEY_NEXTSONG")!: .next, KeyNames.code("KEY_PREVIOUSSONG")!: .back,
+        KeyNames.code("KEY_NEXTSONG")!: .edit(.next), KeyNames.code("KEY_PREVIOUSSONG")!: .edit(.back),
         KeyNames.code("KEY_VOLUMEUP")!: .volume(2), KeyNames.code("KEY_VOLUMEDOWN")!: .volume(-2),
         KeyNames.code("KEY_INFO")!: .whereAmI,
-        KeyNames.code("KEY_KPENTER")!: .toggle, KeyNames.code("KEY_KP6")!: .next, KeyNames.code("KEY_KP4")!: .back,
-        KeyNames.code("KEY_KP8")!: .longer, KeyNames.code("KEY_KP2")!: .shorter,
-        KeyNames.code("KEY_KP9")!: .faster, KeyNames.code("KEY_KP7")!: .slower, KeyNames.code("KEY_KP5")!: .whereAmI,
+        KeyNames.code("KEY_KPENTER")!: .toggle, KeyNames.code("KEY_KP6")!: .edit(.next), KeyNames.code("KEY_KP4")!: .edit(.back),
+        KeyNames.code("KEY_KP8")!: .edit(.lengthen), KeyNames.code("KEY_KP2")!: .edit(.shorten),
+        KeyNames.code("KEY_KP9")!: .edit(.faster), KeyNames.code("KEY_KP7")!: .edit(.slower), KeyNames.code("KEY_KP5")!: .whereAmI,
         KeyNames.code("KEY_KPPLUS")!: .volume(2), KeyNames.code("KEY_KPMINUS")!: .volume(-2),
         KeyNames.code("KEY_KP0")!: .stop,
     ])

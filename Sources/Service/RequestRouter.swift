@@ -1,4 +1,5 @@
 import Logging
+import Playback
 
 /// Carries requests from where they come from (a line from a socket's
 /// client, a button) to the session supervisor, and the answers back.
@@ -45,7 +46,7 @@ final class RequestRouter {
     }
 
     /// Carries out a button's request.
-    func press(_ request: ControlRequest) {
+    func press(_ request: Request) {
         var request = request
         if request == .toggle, supervisor.status.state == .idle { request = .start(routine: nil, resume: false) }
         do {

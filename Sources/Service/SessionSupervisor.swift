@@ -151,7 +151,7 @@ public final class SessionSupervisor {
 
     /// Carries out `request`, or throws why it cannot be. `status` and
     /// `watch` change nothing: the router answers them.
-    public func perform(_ request: ControlRequest) throws(ControlError) {
+    public func perform(_ request: Request) throws(ControlError) {
         guard !stopping else { throw ControlError("the service is stopping") }
         switch request {
         case .start(let routine, let resume):
@@ -166,24 +166,14 @@ public final class SessionSupervisor {
             try changeVolume(by: decibels)
         case .status, .watch:
             break
-        default:
+        case .pause, .resume, .toggle, .edit, .toggleBreath, .whereAmI, .acknowledge, .unknown:
             guard case .playing(let playing) = phase, let player = playing.run.player else {
                 throw ControlError("nothing is playing; expected `start` first")
             }
             let paused = player.status.paused
-            switch request {
-            case .pause where paused, .resume where !paused:
-                throw ControlError(paused ? "already paused" : "not paused")
-            case .pause, .resume, .toggle: player.perform(.togglePause)
-            case .next: player.perform(.edit(.next))
-            case .back: player.perform(.edit(.back))
-            case .longer: player.perform(.edit(.lengthen))
-            case .shorter: player.perform(.edit(.shorten))
-            case .faster: player.perform(.edit(.faster))
-            case .slower: player.perform(.edit(.slower))
-            case .whereAmI: player.perform(.whereAmI)
-            default: break
-            }
+            if request == .pause && paused { throw ControlError("already paused") }
+            if request == .resume && !paused { throw ControlError("not paused") }
+            player.perform(request)
         }
     }
 
@@ -194,25 +184,23 @@ public final class SessionSupervisor {
 
     /// Moves the volume by `decibels`: the session's while one plays, else
     /// the card's own control if there is one, else the volume the next
-    /// session starts at; answered with its earcon.
+    /// session starts at; answered with one earcon.
     private func changeVolume(by decibels: Int) throws(ControlError) {
-        let steps = Int((Double(abs(decibels)) / PlayerControl.volumeStep).rounded())
         if case .playing(let playing) = phase, let player = playing.run.player {
-            for _ in 0..<steps { player.perform(decibels > 0 ? .volumeUp : .volumeDown) }
+            player.perform(.volume(decibels))
             volume = player.status.volume
         } else if let card = devices.cardVolume() {
             // Idle with the card's own control: it is the volume, and it keeps it.
-            let step = Double(decibels > 0 ? steps : -steps) * PlayerControl.volumeStep
             let moved: Bool
             do {
-                moved = try card.move(by: step, within: PlayerControl.volumeRange)
+                moved = try card.move(by: PlayerControl.volumeChange(decibels), within: PlayerControl.volumeRange)
             } catch {
                 throw ControlError("cannot set the volume: \(error)")
             }
             volume = card.decibels
             answerWhileIdle(moved ? .volume : .refused)
         } else {
-            let changed = volume + Double(decibels > 0 ? steps : -steps) * PlayerControl.volumeStep
+            let changed = volume + PlayerControl.volumeChange(decibels)
             let before = volume
             volume = min(max(changed, PlayerControl.volumeRange.lowerBound), PlayerControl.volumeRange.upperBound)
             answerWhileIdle(volume != before ? .volume : .refused)

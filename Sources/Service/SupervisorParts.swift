@@ -57,8 +57,8 @@ public protocol RunningSession: AnyObject, Sendable {
 
 /// The controls of a playing session, as the supervisor and the session keeper use them.
 public protocol SessionPlayer: AnyObject, Sendable {
-    /// Carries out `command`; its earcon is on its way when this returns.
-    func perform(_ command: Command)
+    /// Carries out `request`; its earcon is on its way when this returns.
+    func perform(_ request: Request)
     /// What the listener hears now.
     var status: LiveStatus { get }
     /// The session as it is now, edits and all.

@@ -85,9 +85,9 @@ import Timing
         #expect(supervisor.status.state == .playing)
         #expect(throws: ControlError("not paused")) { try supervisor.perform(.resume) }
         try supervisor.perform(.toggle)
-        try supervisor.perform(.next)
+        try supervisor.perform(.edit(.next))
         try supervisor.perform(.whereAmI)
-        #expect(player.commands == [.togglePause, .togglePause, .togglePause, .edit(.next), .whereAmI])
+        #expect(player.requests == [.pause, .resume, .toggle, .edit(.next), .whereAmI])
         supervisor.follow()
         // Told once a turn of the loop, not at every request.
         #expect(events.events.filter { $0.event == .statusChanged }.map(\.status.state) == [.playing, .paused])
@@ -95,8 +95,9 @@ import Timing
 
     @Test func aSessionThatEndsLeavesItsHistoryAndKeepsItsVolume() throws {
         let player = try startPlaying()
+        // One request, one earcon, however far it goes.
         try supervisor.perform(.volume(-4))
-        #expect(player.commands == [.volumeDown, .volumeDown])
+        #expect(player.requests == [.volume(-4)])
         player.reach(step: 1)
         supervisor.follow()
         #expect(events.sessionEvents == [.started, .newStep])
@@ -167,7 +168,7 @@ import Timing
         try supervisor.perform(.start(routine: nil, resume: false))
         devices.sessions[0].findsNoDevice()
         supervisor.follow()
-        #expect(throws: ControlError("nothing is playing; expected `start` first")) { try supervisor.perform(.next) }
+        #expect(throws: ControlError("nothing is playing; expected `start` first")) { try supervisor.perform(.edit(.next)) }
         #expect(throws: ControlError("a session is on already; expected `stop` first")) {
             try supervisor.perform(.start(routine: nil, resume: false))
         }

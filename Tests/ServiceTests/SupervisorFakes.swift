@@ -69,7 +69,7 @@ final class FakePlayer: SessionPlayer, @unchecked Sendable {
     var paused = false
     var volume: Double
     var isWaitingForDevice = false
-    private(set) var commands: [Command] = []
+    private(set) var requests: [Request] = []
     private(set) var earconsMade = false
 
     init(timeline: Timeline, from start: ResumePoint, volume: Double) {
@@ -78,12 +78,15 @@ final class FakePlayer: SessionPlayer, @unchecked Sendable {
         self.volume = volume
     }
 
-    func perform(_ command: Command) {
-        commands.append(command)
-        switch command {
-        case .togglePause: paused.toggle()
-        case .volumeUp: volume = min(volume + PlayerControl.volumeStep, PlayerControl.volumeRange.upperBound)
-        case .volumeDown: volume = max(volume - PlayerControl.volumeStep, PlayerControl.volumeRange.lowerBound)
+    func perform(_ request: Request) {
+        requests.append(request)
+        switch request {
+        case .pause: paused = true
+        case .resume: paused = false
+        case .toggle: paused.toggle()
+        case .volume(let decibels):
+            let changed = volume + PlayerControl.volumeChange(decibels)
+            volume = min(max(changed, PlayerControl.volumeRange.lowerBound), PlayerControl.volumeRange.upperBound)
         default: break
         }
     }
