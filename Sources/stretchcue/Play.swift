@@ -108,7 +108,7 @@ extension Stretchcue {
             }
             live.replies = ReplyDevice.open(
                 asked: device.earconDevice ?? settings.earconDevice, output: stream.request.device,
-                rate: stream.format.sampleRate, leadIn: live.leadIn, logger: logger)
+                rate: stream.format.sampleRate, leadIn: live.leadIn, logger: logger, wait: Interruption.sleep)
             // The last answer (the stop's earcon) is played out before the program ends.
             defer { live.replies?.finish() }
             let player = try reportingFailures {

@@ -63,7 +63,7 @@ extension Stretchcue {
                 openReplies: {
                     ReplyDevice.open(
                         asked: settings.earconDevice, output: settings.device, rate: settings.options.sampleRate,
-                        leadIn: settings.live.leadIn, logger: logger)
+                        leadIn: settings.live.leadIn, logger: logger, wait: Interruption.sleep)
                 })
             let daemon: Daemon
             do {
