@@ -71,9 +71,9 @@ final class BoxSound: SessionDevices {
 
     /// The card's own control, if the settings name one and it opens.
     private func openCard() -> HardwareVolume? {
-        guard card == nil, let control = settings.mixerControl else { return card }
+        guard card == nil else { return card }
         do {
-            card = try HardwareVolume(device: settings.device, control: control)
+            card = try parts.openCardVolume()
             cardFailed = false
         } catch {
             if !cardFailed { logger.warning("cannot use the mixer control: \(error); the volume keys scale the samples instead") }

@@ -24,7 +24,8 @@ import Timing
 /// supervisor. Idle, the thread sleeps in `poll` with no timeout: no
 /// wake-ups at all until something happens.
 public final class Daemon {
-    /// What the daemon needs that only the command line can make.
+    /// What the daemon needs that only the command line can make: the
+    /// sessions and sounds, and the devices opened as `SessionLauncher` opens them.
     public struct Parts: Sendable {
         /// A session of `routine` (a built-in name or a file) with `options`,
         /// checked and ready to play, and the routine's name.
@@ -39,19 +40,40 @@ public final class Daemon {
         /// `nil`: they play on the session's (asked again when a session
         /// starts or the sound devices change).
         public var openReplies: @Sendable () -> ReplyPlayer?
+        /// Opens the card's own volume control; `nil` when none is named.
+        public var openCardVolume: @Sendable () throws(DeviceError) -> HardwareVolume?
 
         public init(
             session: @escaping @Sendable (String, SessionOptions) throws -> (any SessionSource, String),
             openDevice: @escaping @Sendable (@escaping @Sendable () -> Bool) throws(DeviceError) -> DeviceStream,
             announcement: @escaping @Sendable (PromptRef) -> (any SessionSource)?,
             earcon: @escaping @Sendable (Earcon, Int) -> Sound,
-            openReplies: @escaping @Sendable () -> ReplyPlayer? = { nil }
+            openReplies: @escaping @Sendable () -> ReplyPlayer? = { nil },
+            openCardVolume: @escaping @Sendable () throws(DeviceError) -> HardwareVolume? = { nil }
         ) {
             self.session = session
             self.openDevice = openDevice
             self.announcement = announcement
             self.earcon = earcon
             self.openReplies = openReplies
+            self.openCardVolume = openCardVolume
+        }
+
+        /// The devices as `launcher` opens them, at the rate and channels of the config's `settings`.
+        public init(
+            launcher: SessionLauncher, settings: Settings,
+            session: @escaping @Sendable (String, SessionOptions) throws -> (any SessionSource, String),
+            announcement: @escaping @Sendable (PromptRef) -> (any SessionSource)?,
+            earcon: @escaping @Sendable (Earcon, Int) -> Sound
+        ) {
+            let (rate, channels) = (settings.options.sampleRate, settings.mix.channels)
+            self.init(
+                session: session,
+                openDevice: { stopping throws(DeviceError) in
+                    try launcher.openDevice(rate: rate, channels: channels, stopping: stopping)
+                },
+                announcement: announcement, earcon: earcon, openReplies: { launcher.openReplies(rate: rate) },
+                openCardVolume: { () throws(DeviceError) in try launcher.openCardVolume() })
         }
     }
 

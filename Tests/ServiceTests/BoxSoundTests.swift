@@ -13,11 +13,12 @@ import Testing
     /// Times the answers' device was asked for, and the sound device opened.
     let repliesAsked = Counter()
     let deviceOpened = Counter()
+    let cardOpened = Counter()
 
-    func box(mixerControl: String? = nil) -> BoxSound {
+    /// A box whose device is missing; `mixerControl`: one is named, and cannot be opened.
+    func box(mixerControl: Bool = false) -> BoxSound {
         var settings = Settings(environment: [:])
         settings.device = "hw:CARD=NoSuchCard"
-        settings.mixerControl = mixerControl
         let parts = Daemon.Parts(
             session: { _, _ in (LaidOutSource(ShortRoutine.routine), "Short") },
             openDevice: { [deviceOpened] _ throws(DeviceError) in
@@ -29,6 +30,11 @@ import Testing
             openReplies: { [repliesAsked] in
                 repliesAsked.add()
                 return nil
+            },
+            openCardVolume: { [cardOpened] () throws(DeviceError) -> HardwareVolume? in
+                guard mixerControl else { return nil }
+                cardOpened.add()
+                throw DeviceError(device: "hw:CARD=NoSuchCard", function: "snd_mixer_attach", code: 19, text: "No such device")
             })
         return BoxSound(parts: parts, settings: settings, logger: Logger(label: "test") { _ in logs })
     }
@@ -62,8 +68,10 @@ import Testing
     }
 
     @Test func aMixerControlThatCannotBeOpenedIsWarnedOfOnce() throws {
-        let box = box(mixerControl: "Master")
+        let box = box(mixerControl: true)
         for _ in 0..<3 { #expect(box.cardVolume() == nil) }
+        // Tried at every need (the card may come), said once.
+        #expect(cardOpened.value == 3)
         #expect(logs.entries.filter { $0.message.description.contains("cannot use the mixer control") }.count == 1)
         // None named: nothing to open, nothing to say.
         #expect(self.box().cardVolume() == nil)
