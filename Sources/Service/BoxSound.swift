@@ -15,7 +15,7 @@ import Timing
 /// opened again after the sound devices changed (its card may be gone);
 /// where the answers have no device of their own, that is asked again only
 /// when a session starts or the devices change.
-final class BoxSound: SessionDevices {
+final class BoxSound: SoundDevices {
     private let parts: Daemon.Parts
     private let settings: Settings
     private let logger: Logger

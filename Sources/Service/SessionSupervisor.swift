@@ -14,7 +14,7 @@ import Timing
 /// again, keeps the volume from one session to the next, answers requests
 /// while idle, and tells its observers (`StatusObserver`) of what happens.
 /// Everything it does to the world goes through `SessionMaker` and
-/// `SessionDevices`; it runs on one thread, the daemon's, which calls
+/// `SoundDevices`; it runs on one thread, the daemon's, which calls
 /// `follow` every turn of its loop and after every `wakeUps` signal.
 public final class SessionSupervisor {
     /// How often a missing device is tried again, besides whenever the sound devices change.
@@ -22,7 +22,7 @@ public final class SessionSupervisor {
 
     private let settings: Settings
     private let sessions: any SessionMaker
-    private let devices: any SessionDevices
+    private let devices: any SoundDevices
     private let logger: Logger
     private let now: () -> ContinuousClock.Instant
     private var observers: [any StatusObserver] = []
@@ -68,7 +68,7 @@ public final class SessionSupervisor {
 
     /// - Parameter now: the clock that says when to try a missing device again.
     public init(
-        settings: Settings, sessions: any SessionMaker, devices: any SessionDevices, logger: Logger,
+        settings: Settings, sessions: any SessionMaker, devices: any SoundDevices, logger: Logger,
         now: @escaping () -> ContinuousClock.Instant = { .now }
     ) {
         self.settings = settings
@@ -378,7 +378,7 @@ public final class SessionSupervisor {
     }
 
     /// Tells the observers of `event`, with the status after it.
-    private func tell(_ event: SessionEvent, status: ServiceStatus? = nil) {
+    private func tell(_ event: SupervisorEvent, status: ServiceStatus? = nil) {
         let now = status ?? self.status
         for observer in observers { observer.observe(event, status: now) }
     }

@@ -1,5 +1,5 @@
 /// Something that happened to the box's session, as its observers hear it.
-public enum SessionEvent: Equatable, Sendable {
+public enum SupervisorEvent: Equatable, Sendable {
     /// A session began playing: its device is open.
     case started
     /// The session reached a new step (its place is saved).
@@ -12,10 +12,10 @@ public enum SessionEvent: Equatable, Sendable {
     case statusChanged
 }
 
-/// Told of every `SessionEvent`, with the box's status after it, on the
+/// Told of every `SupervisorEvent`, with the box's status after it, on the
 /// daemon's thread: the hooks, systemd and the socket's watchers.
 public protocol StatusObserver: AnyObject {
-    func observe(_ event: SessionEvent, status: ServiceStatus)
+    func observe(_ event: SupervisorEvent, status: ServiceStatus)
 }
 
 /// Runs the configured hooks: `on_start`, `on_pose`, `on_device_lost`, `on_end`.
@@ -24,7 +24,7 @@ final class HookRunner: StatusObserver {
 
     init(_ hooks: Hooks) { self.hooks = hooks }
 
-    func observe(_ event: SessionEvent, status: ServiceStatus) {
+    func observe(_ event: SupervisorEvent, status: ServiceStatus) {
         var routine = status.routine ?? ""
         var extra: [(String, String)] = []
         let hook: Hooks.Event
@@ -52,7 +52,7 @@ final class SystemdStatus: StatusObserver {
 
     init(_ notifier: SystemdNotifier) { self.notifier = notifier }
 
-    func observe(_ event: SessionEvent, status: ServiceStatus) {
+    func observe(_ event: SupervisorEvent, status: ServiceStatus) {
         guard event == .statusChanged else { return }
         notifier.send(["STATUS=\(status.summary)"])
     }
@@ -64,7 +64,7 @@ final class StatusWatchers: StatusObserver {
 
     init(_ server: ControlServer) { self.server = server }
 
-    func observe(_ event: SessionEvent, status: ServiceStatus) {
+    func observe(_ event: SupervisorEvent, status: ServiceStatus) {
         guard event == .statusChanged else { return }
         server.broadcast(.object([("event", .string("status")), ("status", status.json)]))
     }

@@ -17,7 +17,7 @@ public protocol SessionMaker {
 
 /// The box's sound: sessions played on the device, the card's volume
 /// control, and the answers given while no session plays.
-public protocol SessionDevices: AnyObject {
+public protocol SoundDevices: AnyObject {
     /// Starts `source` playing from `start` at `volume` dB on a thread of
     /// its own, which opens the device first.
     func play(_ source: any SessionSource, from start: ResumePoint, volume: Double) -> any RunningSession

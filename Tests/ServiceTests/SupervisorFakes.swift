@@ -176,7 +176,7 @@ final class FakeCard: CardVolume {
 /// The box's sound devices: with `answersApart`, answers and announcements
 /// are said on a device of their own at once; without, an announcement is a
 /// session of its own on the session's device.
-final class FakeDevices: SessionDevices {
+final class FakeDevices: SoundDevices {
     let journal: Journal
     var answersApart: Bool
     var card: FakeCard?
@@ -223,12 +223,12 @@ final class FakeDevices: SessionDevices {
 
 /// Everything the supervisor told its observers, in order.
 final class RecordedEvents: StatusObserver {
-    private(set) var events: [(event: SessionEvent, status: ServiceStatus)] = []
+    private(set) var events: [(event: SupervisorEvent, status: ServiceStatus)] = []
 
     /// The events other than status changes.
-    var sessionEvents: [SessionEvent] { events.map(\.event).filter { $0 != .statusChanged } }
+    var sessionEvents: [SupervisorEvent] { events.map(\.event).filter { $0 != .statusChanged } }
 
-    func observe(_ event: SessionEvent, status: ServiceStatus) { events.append((event, status)) }
+    func observe(_ event: SupervisorEvent, status: ServiceStatus) { events.append((event, status)) }
 }
 
 /// A clock the test moves by hand.
