@@ -76,7 +76,10 @@ let package = Package(
         .testTarget(name: "ControlsTests", dependencies: ["Controls", "Playback", "Timing", "Routines"]),
         .testTarget(
             name: "ServiceTests",
-            dependencies: ["Service", "Playback", "Output", "Audio", "Timing", "Routines", "TestSupport", "PlaceSaver"]),
+            dependencies: [
+                "Service", "Playback", "Output", "Audio", "Timing", "Routines", "TestSupport", "PlaceSaver",
+                .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            ]),
         // Saves places until killed, for the test that kills it (SavedPlaceTests).
         .executableTarget(name: "PlaceSaver", dependencies: ["Service", "Timing"], path: "Tests/PlaceSaver"),
         // Optimized even in debug builds: finding cues in minutes of recorded

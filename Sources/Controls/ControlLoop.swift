@@ -4,7 +4,7 @@ import Playback
 import Synchronization
 
 /// The control thread: reads keys from the terminal and gives the player
-/// its commands, and keeps the screen up to date.
+/// their requests, and keeps the screen up to date.
 ///
 /// On a terminal the status is one line redrawn in place; with `plain` (no
 /// terminal, a screen reader, a log) every event is a line of its own and
@@ -142,32 +142,32 @@ public final class ControlLoop: @unchecked Sendable {
         let requests: [MediaPlayerBus.Request]
         do { requests = try mediaPlayer.requests() } catch { return }
         for request in requests {
-            let paused = player.status.paused
-            let commands: [Command] =
+            let asked: Request? =
                 switch request {
-                case .playPause: [.togglePause]
-                case .play: paused ? [.togglePause] : []
-                case .pause: paused ? [] : [.togglePause]
-                case .next: [.edit(.next)]
-                case .previous: [.edit(.back)]
-                case .stop: [.stop]
+                case .playPause: .toggle
+                case .play: .resume
+                case .pause: .pause
+                case .next: .edit(.next)
+                case .previous: .edit(.back)
+                case .stop: .stop
                 case .volume(let linear):
-                    Self.volumeSteps(from: player.status.volume, to: MediaPlayerBus.decibels(linear: linear))
+                    Self.volumeChange(from: player.status.volume, to: MediaPlayerBus.decibels(linear: linear))
                 }
-            for command in commands { perform(command) }
+            if let asked { perform(asked) }
         }
     }
 
-    /// The volume keys that take the volume from `decibels` nearest to `target`.
-    static func volumeSteps(from decibels: Double, to target: Double) -> [Command] {
+    /// The volume request that takes the volume from `decibels` nearest to
+    /// `target` (within the player's range), or nil when it is there already.
+    static func volumeChange(from decibels: Double, to target: Double) -> Request? {
         let range = PlayerControl.volumeRange
-        let steps = Int(((min(max(target, range.lowerBound), range.upperBound) - decibels) / PlayerControl.volumeStep).rounded())
-        return Array(repeating: steps > 0 ? .volumeUp : .volumeDown, count: abs(steps))
+        let change = Int((min(max(target, range.lowerBound), range.upperBound) - decibels).rounded())
+        return change == 0 ? nil : .volume(change)
     }
 
-    private func perform(_ command: Command) {
-        player.perform(command)
-        if plain { TextOutput.standardOutput.line(StatusText.commandLine(command, after: player.status)) }
+    private func perform(_ request: Request) {
+        player.perform(request)
+        if plain { TextOutput.standardOutput.line(StatusText.commandLine(request, after: player.status)) }
     }
 
     private func handle(_ key: Key) {
@@ -176,8 +176,8 @@ public final class ControlLoop: @unchecked Sendable {
             player.perform(.acknowledge)
             let help = KeyBindings.help.map { $0 + "\n" }.joined()
             StatusLine.standardOutput.writeAbove(help, to: .standardOutput)
-        case .command(let command):
-            perform(command)
+        case .request(let request):
+            perform(request)
         }
     }
 }

@@ -1,30 +1,35 @@
 import Playback
 import Timing
 
-/// Which key does what: one table for the player and for the help screen.
+/// Which terminal key does what: one table for the player and for the
+/// help screen. (Buttons have their own, `Keymap`, onto the same requests.)
 public enum KeyBindings {
-    /// What the user asked for with `key`: a command, the help screen, or nothing known.
+    /// What the user asked for with `key`: a request (`unknown` for a key
+    /// that means nothing), or the help screen.
     public enum Action: Equatable, Sendable {
-        case command(Command)
+        case request(Request)
         case help
     }
 
+    /// The volume keys' change, in dB: one step.
+    static let volumeStep = Int(PlayerControl.volumeStep)
+
     public static func action(for key: Key) -> Action {
         switch key {
-        case .character(" "): .command(.togglePause)
-        case .character("n"), .right: .command(.edit(.next))
-        case .character("b"), .left: .command(.edit(.back))
-        case .character("+"), .character("="): .command(.edit(.lengthen))
-        case .character("-"), .character("_"): .command(.edit(.shorten))
-        case .character("]"): .command(.edit(.faster))
-        case .character("["): .command(.edit(.slower))
-        case .up: .command(.volumeUp)
-        case .down: .command(.volumeDown)
-        case .character("m"): .command(.toggleBreath)
-        case .character("i"): .command(.whereAmI)
-        case .character("q"), .controlC: .command(.stop)
+        case .character(" "): .request(.toggle)
+        case .character("n"), .right: .request(.edit(.next))
+        case .character("b"), .left: .request(.edit(.back))
+        case .character("+"), .character("="): .request(.edit(.lengthen))
+        case .character("-"), .character("_"): .request(.edit(.shorten))
+        case .character("]"): .request(.edit(.faster))
+        case .character("["): .request(.edit(.slower))
+        case .up: .request(.volume(volumeStep))
+        case .down: .request(.volume(-volumeStep))
+        case .character("m"): .request(.toggleBreath)
+        case .character("i"): .request(.whereAmI)
+        case .character("q"), .controlC: .request(.stop)
         case .character("?"): .help
-        default: .command(.unknown)
+        default: .request(.unknown)
         }
     }
 

@@ -90,15 +90,15 @@ public enum StatusText {
         return line
     }
 
-    /// What a command did, in a few words, for the plain output.
-    public static func commandLine(_ command: Command, after status: LiveStatus) -> String {
-        switch command {
-        case .togglePause: status.paused ? "Paused" : "Resumed"
-        case .volumeUp, .volumeDown: "Volume \(Int(status.volume.rounded())) dB"
+    /// What a request did, in a few words, for the plain output.
+    public static func commandLine(_ request: Request, after status: LiveStatus) -> String {
+        switch request {
+        case .pause, .resume, .toggle: status.paused ? "Paused" : "Resumed"
+        case .volume: "Volume \(Int(status.volume.rounded())) dB"
         case .toggleBreath: status.breathOn ? "Breathing tones on" : "Breathing tones off"
         case .whereAmI: stepLine(status) ?? "Not in a pose"
         case .stop: "Stopping"
-        case .unknown: "Key not used; ? shows the keys"
+        case .unknown, .start, .status, .watch: "Key not used; ? shows the keys"
         case .acknowledge: ""
         case .edit(let edit):
             switch edit {

@@ -4,17 +4,17 @@ import Output
 import Synchronization
 import Timing
 
-/// The control side of a live session: carries out commands and tells
+/// The control side of a live session: carries out requests and tells
 /// where the session is, for one control thread (keys, a socket, buttons).
 ///
-/// Commands edit the timeline here (`Transport`), make the new mixer's
+/// Edits change the timeline here (`Transport`), make the new mixer's
 /// sounds ready, and post the audio thread a switch, an earcon or some
 /// speech through the `HandOff`; pause, volume and the breathing tones are
 /// atomics. Nothing here waits on the audio thread, and the audio thread
 /// never waits on this. `tidyUp` frees what the audio thread let go of and
 /// logs what the stream counted; the control thread calls it every so often.
 public final class PlayerControl: Sendable {
-    /// Master volume change per key, in dB, and its range.
+    /// The step the master volume moves in, in dB, and its range.
     public static let volumeStep = 2.0
     public static let volumeRange = -40.0...6.0
 
@@ -59,24 +59,28 @@ public final class PlayerControl: Sendable {
         state = Mutex(State(transport: Self.transport(timeline, source: source), channels: channels))
     }
 
-    /// Carries out `command`; its earcon is on its way to the device when
+    /// Carries out `request`; its earcon is on its way to the device when
     /// this returns. An edit waits for the sounds of the first second at its
     /// destination (tens of milliseconds on a PC) before handing it over.
-    public func perform(_ command: Command) {
+    /// A pause while paused, a resume while playing, and the box's own
+    /// requests (`start`, `status`, `watch`) are refused.
+    public func perform(_ request: Request) {
         tidyUp()
-        switch command {
-        case .togglePause:
-            let paused = !handOff.paused.load(ordering: .relaxed)
-            handOff.paused.store(paused, ordering: .relaxed)
-            play(paused ? .pause : .resume, paused: paused)
-        case .volumeUp, .volumeDown:
-            let step = command == .volumeUp ? Self.volumeStep : -Self.volumeStep
+        switch request {
+        case .pause, .resume, .toggle:
+            let paused = handOff.paused.load(ordering: .relaxed)
+            let wanted = request == .toggle ? !paused : request == .pause
+            guard wanted != paused else { return play(.refused) }
+            handOff.paused.store(wanted, ordering: .relaxed)
+            play(wanted ? .pause : .resume, paused: wanted)
+        case .volume(let decibels):
+            let change = Self.volumeChange(decibels)
             if let hardwareVolume {
-                changeVolume(of: hardwareVolume, by: step)
+                changeVolume(of: hardwareVolume, by: change)
                 break
             }
             let now = handOff.volume
-            let changed = min(max(now + step, Self.volumeRange.lowerBound), Self.volumeRange.upperBound)
+            let changed = min(max(now + change, Self.volumeRange.lowerBound), Self.volumeRange.upperBound)
             handOff.volumeSteps.store(Int((changed / Self.volumeStep).rounded()), ordering: .relaxed)
             play(changed == now ? .refused : .volume)
         case .toggleBreath:
@@ -96,13 +100,18 @@ public final class PlayerControl: Sendable {
             // After the earcon's mail: the audio thread looks at this first, then at its mail.
             handOff.stopRequested.store(true, ordering: .releasing)
             handOff.wakeUp.signal()
-        case .unknown:
+        case .unknown, .start, .status, .watch:
             play(.refused)
         case .acknowledge:
             play(.status)
         case .edit(let edit):
             perform(edit)
         }
+    }
+
+    /// The change in dB a volume request of `decibels` makes: whole steps of `volumeStep`.
+    public static func volumeChange(_ decibels: Int) -> Double {
+        (Double(decibels) / volumeStep).rounded() * volumeStep
     }
 
     private func perform(_ edit: TimelineEdit) {

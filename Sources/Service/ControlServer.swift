@@ -1,9 +1,10 @@
 import CLinux
 import Glibc
+import Playback
 import SystemCalls
 
 /// The control socket: a local Unix stream socket, one request a line in,
-/// one JSON object a line out (`ControlRequest`). It never blocks: the
+/// one JSON object a line out (`Request(line:)`). It never blocks: the
 /// daemon polls its descriptors with everything else and hands it what
 /// became ready.
 ///
@@ -11,7 +12,7 @@ import SystemCalls
 /// - each turn takes at most `requestsPerTurn` requests from a client, and
 ///   reads from it only when it has none waiting and has taken its answers,
 ///   so a client that floods waits its turn like the others;
-/// - a line longer than `ControlRequest.longestLine`, or one that is not
+/// - a line longer than `Request.longestLine`, or one that is not
 ///   UTF-8 text, is answered with an error and the client dropped, and so
 ///   is a line left unfinished for `partialLineTimeout`;
 /// - a client that asks nothing for `idleTimeout` (unless it watches) is
@@ -66,7 +67,7 @@ public final class ControlServer {
     /// What a client asked, or the line it sent that could not be read.
     public struct Received {
         public var client: Int32
-        public var request: Result<ControlRequest, ControlError>
+        public var request: Result<Request, ControlError>
     }
 
     /// Listens at `path` (a stale socket left there is replaced; anything
@@ -253,10 +254,10 @@ public final class ControlServer {
         {
             let line = Array(client.input[..<end])
             let text = line.contains(0) ? nil : String(validating: line, as: UTF8.self)
-            guard line.count < ControlRequest.longestLine, let text else {
+            guard line.count < Request.longestLine, let text else {
                 // Refused on a turn of its own, once the requests before it are answered.
                 if received.isEmpty {
-                    refuse(descriptor, text == nil ? "a line that is not UTF-8 text" : "a line longer than \(ControlRequest.longestLine) bytes")
+                    refuse(descriptor, text == nil ? "a line that is not UTF-8 text" : "a line longer than \(Request.longestLine) bytes")
                 }
                 return received
             }
@@ -265,15 +266,15 @@ public final class ControlServer {
             let trimmed = text.hasSuffix("\r") ? String(text.dropLast()) : text
             clients[descriptor]!.owed += 1
             do {
-                received.append(Received(client: descriptor, request: .success(try ControlRequest(line: trimmed))))
+                received.append(Received(client: descriptor, request: .success(try Request(line: trimmed))))
             } catch {
                 received.append(Received(client: descriptor, request: .failure(error)))
             }
         }
         if received.isEmpty, let client = clients[descriptor], !client.closing, !client.hasWholeLine,
-            client.input.count >= ControlRequest.longestLine
+            client.input.count >= Request.longestLine
         {
-            refuse(descriptor, "a line longer than \(ControlRequest.longestLine) bytes")
+            refuse(descriptor, "a line longer than \(Request.longestLine) bytes")
         }
         return received
     }

@@ -34,9 +34,9 @@ public final class SessionKeeper: Sendable {
     /// Takes in where the session is; saves the place when a new step has
     /// begun. Returns whether one has. Call it more than once a second.
     @discardableResult
-    public func follow(_ control: PlayerControl) -> Bool {
-        let status = control.status
-        let timeline = control.timeline
+    public func follow(_ player: any SessionPlayer) -> Bool {
+        let status = player.status
+        let timeline = player.timeline
         let newStep = state.withLock { state -> Bool in
             state.record.hear(status.frame, of: timeline)
             guard status.stepNumber != state.step, status.stepNumber >= 1 else { return false }
@@ -52,8 +52,8 @@ public final class SessionKeeper: Sendable {
 
     /// The session ended: its line goes into the history, and the saved
     /// place, which a session played to its end no longer needs, is removed.
-    public func finish(_ control: PlayerControl, stopped: Bool) {
-        let entry = state.withLock { $0.record.entry(end: Int64(time(nil)), timeline: control.timeline, stopped: stopped) }
+    public func finish(_ player: any SessionPlayer, stopped: Bool) {
+        let entry = state.withLock { $0.record.entry(end: Int64(time(nil)), timeline: player.timeline, stopped: stopped) }
         do {
             try History.append(entry, to: historyPath)
         } catch {

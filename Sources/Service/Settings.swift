@@ -190,7 +190,7 @@ public struct Settings: Sendable {
             ("grab_inputs", "\(grabInputs)"), ("mpris", "\(mpris)"), ("state_folder", quoted(stateFolder)),
             ("routines", "[" + routineAccess.folders.map(quoted).joined(separator: ", ") + "]"),
         ]
-        let keys = keymap.actions.sorted { $0.key < $1.key }.map { "\(KeyNames.name($0.key)): \(quoted($0.value.request.line))" }
+        let keys = keymap.actions.sorted { $0.key < $1.key }.map { "\(KeyNames.name($0.key)): \(quoted($0.value.request.line ?? ""))" }
         values.append(("keymap", "{" + keys.joined(separator: ", ") + "}"))
         let hooks = Hooks.Event.allCases.compactMap { event in self.hooks.commands[event].map { "\(event.rawValue): \(quoted($0))" } }
         values.append(("hooks", "{" + hooks.joined(separator: ", ") + "}"))
@@ -304,44 +304,21 @@ private struct ConfigReader: YAMLReading {
         let fields = try mapping(node, what: "a keymap") { name in
             KeyNames.code(name) == nil ? "expected a key name like KEY_PLAYPAUSE or a key code" : nil
         }
-        var actions: [UInt16: ControlRequest] = [:]
+        var actions: [UInt16: Request] = [:]
         for (key, value) in fields.pairs {
-            let request: ControlRequest
+            let request: Request
             do {
-                request = try ControlRequest(line: try text(value))
+                request = try Request(line: try text(value))
             } catch let failure as ControlError {
                 throw error(at: value, failure.description)
             } catch {
                 throw error as! InputError
             }
             guard request != .status, request != .watch else {
-                throw error(at: value, "a key cannot `\(request.line)`; expected a command that acts, like toggle")
+                throw error(at: value, "a key cannot `\(request.line ?? "")`; expected a command that acts, like toggle")
             }
             actions[KeyNames.code(key.text!)!] = request
         }
         return Keymap(actions)
-    }
-}
-
-extension ControlRequest {
-    /// The request as a line of the protocol.
-    public var line: String {
-        switch self {
-        case .start(let routine, let resume): (["start"] + [routine].compactMap { $0 } + (resume ? ["--resume"] : [])).joined(separator: " ")
-        case .pause: "pause"
-        case .resume: "resume"
-        case .toggle: "toggle"
-        case .next: "next"
-        case .back: "back"
-        case .longer: "longer"
-        case .shorter: "shorter"
-        case .faster: "faster"
-        case .slower: "slower"
-        case .volume(let decibels): "volume \(decibels >= 0 ? "+" : "")\(decibels)"
-        case .whereAmI: "where"
-        case .stop: "stop"
-        case .status: "status"
-        case .watch: "watch"
-        }
     }
 }

@@ -12,6 +12,7 @@ extension Settings {
             ("device", .string(device)), ("earcon_device", text(earconDevice)), ("sample_format", text(sampleFormat?.rawValue)),
             ("buffer_ms", number(bufferMilliseconds)), ("rewind_ms", number(rewindMilliseconds)),
             ("lead_in_ms", number(leadInMilliseconds)), ("stall_timeout", .number(stallTimeout)), ("routine", .string(routine)),
+            ("length", length.map(JSON.number) ?? .null),
             ("rounds", options.rounds.map(number) ?? .null), ("hold", options.hold.map(JSON.number) ?? .null),
             ("pace", .number(options.pace)), ("breathing", text(options.breathing?.description)),
             ("halfway", .bool(options.halfwayChime)), ("countdown", number(options.countdown)),
@@ -20,11 +21,11 @@ extension Settings {
             ("pan_sides", .bool(mix.panSides)), ("ambient_noise", .bool(mix.ambientNoise)),
             ("voice", text(voice)), ("chimes", text(chimes)), ("packs", .array(packs.map(JSON.string))),
             ("volume", .number(volume)), ("mixer_control", text(mixerControl)), ("socket", .string(socket)),
-            ("socket_group", text(socketGroup)), ("grab_inputs", .bool(grabInputs)), ("state_folder", .string(stateFolder)),
+            ("socket_group", text(socketGroup)), ("grab_inputs", .bool(grabInputs)), ("mpris", .bool(mpris)), ("state_folder", .string(stateFolder)),
             ("routines", .array(routineAccess.folders.map(JSON.string))),
             (
                 "keymap",
-                .object(keymap.actions.sorted { $0.key < $1.key }.map { (KeyNames.name($0.key), .string($0.value.request.line)) })
+                .object(keymap.actions.sorted { $0.key < $1.key }.map { (KeyNames.name($0.key), .string($0.value.request.line ?? "")) })
             ),
             ("hooks", .object(Hooks.Event.allCases.compactMap { event in hooks.commands[event].map { (event.rawValue, .string($0)) } })),
         ]

@@ -3,15 +3,12 @@ import Glibc
 /// Notices sound devices appearing, so a session waiting for its device
 /// starts as soon as it is plugged in (or its driver loads at boot): the
 /// folder `/dev/snd` is watched with inotify (and `/dev` until it exists),
-/// as acpid2 watches `/dev/input`, and the device is tried again every
-/// `retryInterval` besides, for devices that are not nodes there (a sound
-/// server).
+/// as acpid2 watches `/dev/input`. (Devices that are not nodes there, a
+/// sound server, are tried again every `SessionSupervisor.retryInterval`.)
 final class SoundDeviceWatch {
     let folder: String
-    static let retryInterval = Duration.seconds(2)
     private let watch: Int32
     private var watchingFolder = false
-    private var lastTry = ContinuousClock.now
 
     init(folder: String) {
         self.folder = folder
@@ -31,14 +28,6 @@ final class SoundDeviceWatch {
         if !watchingFolder { watchFolder() }
         return true
     }
-
-    /// Notes that the device was tried now.
-    func tried() { lastTry = .now }
-
-    /// Whether it is time to try the device again.
-    var retryDue: Bool { untilRetry == .zero }
-
-    var untilRetry: Duration { max(.zero, Self.retryInterval - (ContinuousClock.now - lastTry)) }
 
     /// Watches the folder, or its parent until the folder exists.
     private func watchFolder() {

@@ -1,6 +1,7 @@
 import Audio
 import Logging
 import Output
+import Service
 
 /// Plays sounds one after another on an ALSA device, outside a session:
 /// the prompts and takes of `packs record`, the entries of `packs preview`.
@@ -12,9 +13,8 @@ final class ClipPlayer {
 
     init(device: String, logger: Logger) throws(Failure) {
         do {
-            stream = try DeviceStream(
-                request: DeviceRequest(device: device, sampleRate: 48_000, channels: 2), opener: DeviceOpener(logger: logger),
-                logger: logger, giveUpAfter: .seconds(5), wait: Interruption.sleep)
+            let launcher = SessionLauncher(device: device, giveUpAfter: .seconds(5), logger: logger, wait: Interruption.sleep)
+            stream = try launcher.openDevice(rate: 48_000, channels: 2)
         } catch {
             throw Failure(
                 "stretchcue: cannot open \(error). Try `stretchcue devices` to list devices, or -D NAME.", .deviceUnavailable)

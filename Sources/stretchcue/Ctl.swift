@@ -1,6 +1,7 @@
 import ArgumentParser
 import Controls
 import Glibc
+import Playback
 import Routines
 import Service
 import SystemCalls
@@ -12,7 +13,7 @@ extension Stretchcue {
         static let configuration = CommandConfiguration(
             abstract: "Tell a running `stretchcue serve` what to do, through its control socket.",
             discussion: """
-                Requests: \(ControlRequest.commands.joined(separator: ", ")). `status` prints where the box is \
+                Requests: \(Request.commands.joined(separator: ", ")). `status` prints where the box is \
                 (--json: the reply as is); `watch` prints every change until interrupted. Exit 4 when the box \
                 refuses the request (the reason on standard error), 5 when no box answers on the socket.
                 """)
@@ -30,9 +31,9 @@ extension Stretchcue {
         var config: String?
 
         func validate() throws {
-            guard !request.isEmpty else { throw ValidationError("expected a request: \(ControlRequest.commands.joined(separator: ", "))") }
+            guard !request.isEmpty else { throw ValidationError("expected a request: \(Request.commands.joined(separator: ", "))") }
             do {
-                _ = try ControlRequest(line: request.joined(separator: " "))
+                _ = try Request(line: request.joined(separator: " "))
             } catch {
                 throw ValidationError(error.description)
             }
@@ -54,7 +55,7 @@ extension Stretchcue {
             } catch {
                 throw Failure("stretchcue: \(error)", .noService)
             }
-            let watching = (try? ControlRequest(line: line)) == .watch
+            let watching = (try? Request(line: line)) == .watch
             var first = true
             while let reply = reader.next() {
                 try show(reply, first: first)

@@ -93,29 +93,26 @@ extension Stretchcue {
             ALSAMessages.route(to: logger)
             Interruption.catchSignals()
 
+            var launcher = device.launcher(over: settings, logger: logger)
+            launcher.leadIn = .milliseconds(leadInMs)
+            launcher.giveUpAfter = .seconds(giveUpAfter)
+            launcher.stallTimeout = .milliseconds(Int(stallTimeout * 1000))
             let stream: DeviceStream
             do {
-                stream = try DeviceStream(
-                    request: device.request(rate: session.rate, channels: mixSettings.channels, settings: settings),
-                    opener: DeviceOpener(logger: logger), logger: logger, giveUpAfter: .seconds(giveUpAfter),
-                    stallTimeout: .milliseconds(Int(stallTimeout * 1000)), wait: Interruption.sleep)
+                stream = try launcher.openDevice(rate: session.rate, channels: mixSettings.channels)
             } catch {
                 throw Failure(
                     "stretchcue: cannot open \(error). Try `stretchcue devices` to list devices, -D NAME to choose "
                         + "one, or `stretchcue render -o session.wav`.", .deviceUnavailable)
             }
             mixSettings.channels = stream.format.channels
-            var live = LiveSettings(leadIn: .milliseconds(leadInMs), giveUpAfter: .seconds(giveUpAfter))
-            if let control = device.mixerControl ?? settings.mixerControl {
-                do {
-                    live.hardwareVolume = try HardwareVolume(device: stream.request.device, control: control)
-                } catch {
-                    throw Failure("stretchcue: cannot use the mixer control: \(error)", .deviceUnavailable)
-                }
+            var live = launcher.live()
+            do {
+                live.hardwareVolume = try launcher.openCardVolume()
+            } catch {
+                throw Failure("stretchcue: cannot use the mixer control: \(error)", .deviceUnavailable)
             }
-            live.replies = ReplyDevice.open(
-                asked: device.earconDevice ?? settings.earconDevice, output: stream.request.device,
-                rate: stream.format.sampleRate, leadIn: live.leadIn, logger: logger)
+            live.replies = launcher.openReplies(rate: stream.format.sampleRate)
             // The last answer (the stop's earcon) is played out before the program ends.
             defer { live.replies?.finish() }
             let player = try reportingFailures {
@@ -124,9 +121,7 @@ extension Stretchcue {
                     source: RoutineSource(session: prepared, options: options, mix: mixSettings),
                     logger: logger, startingAt: start)
             }
-            let keeper = SessionKeeper(
-                routine: routine, name: prepared.routine.name, options: options, placePath: settings.placePath,
-                historyPath: settings.historyPath, logger: logger)
+            let keeper = launcher.keeper(routine: routine, name: prepared.routine.name, options: options)
             // Keys when a person is at a terminal; none for a service or a pipe.
             let readsKeys = Terminal.enterRawMode()
             defer { Terminal.restore() }
@@ -221,13 +216,15 @@ struct DeviceFlags: ParsableArguments {
         }
     }
 
-    /// What to ask the device for: these flags over the config's `settings`.
-    func request(rate: Int, channels: Int, settings: Settings) -> DeviceRequest {
-        DeviceRequest(
-            device: device ?? settings.device, sampleRate: rate, channels: channels,
-            bufferMilliseconds: bufferMs ?? settings.bufferMilliseconds, periods: 4,
-            sampleFormat: sampleFormat ?? settings.sampleFormat,
-            rewindMilliseconds: rewindMs ?? settings.rewindMilliseconds,
-            answersApart: ReplyDevice.apart(asked: earconDevice ?? settings.earconDevice))
+    /// How to set the session's sound up: these flags over the config's `settings`.
+    func launcher(over settings: Settings, logger: Logger) -> SessionLauncher {
+        var launcher = SessionLauncher(settings: settings, logger: logger, wait: Interruption.sleep)
+        launcher.device = device ?? settings.device
+        launcher.earconDevice = earconDevice ?? settings.earconDevice
+        launcher.bufferMilliseconds = bufferMs ?? settings.bufferMilliseconds
+        launcher.rewindMilliseconds = rewindMs ?? settings.rewindMilliseconds
+        launcher.sampleFormat = sampleFormat ?? settings.sampleFormat
+        launcher.mixerControl = mixerControl ?? settings.mixerControl
+        return launcher
     }
 }

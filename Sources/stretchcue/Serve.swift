@@ -38,7 +38,9 @@ extension Stretchcue {
                 let packs = try PackChain(settings.packs, library: SoundsFolder.library(sounds))
                 return Banks(try SoundBank(sampleRate: 48_000, voiceFolder: settings.voice ?? sounds + "/voice", packs: packs))
             }
+            let launcher = SessionLauncher(settings: settings, logger: logger, wait: Interruption.sleep)
             let parts = Daemon.Parts(
+                launcher: launcher, settings: settings,
                 session: { routine, options in
                     let session = try Session(
                         routine: routine, options: options, voice: settings.voice, chimes: settings.chimes,
@@ -47,24 +49,8 @@ extension Stretchcue {
                     mix.channels = 2
                     return (RoutineSource(session: session, options: session.options, mix: mix), session.routine.name)
                 },
-                openDevice: { stopping throws(DeviceError) in
-                    try DeviceStream(
-                        request: DeviceRequest(
-                            device: settings.device, sampleRate: settings.options.sampleRate, channels: settings.mix.channels,
-                            bufferMilliseconds: settings.bufferMilliseconds, sampleFormat: settings.sampleFormat,
-                            rewindMilliseconds: settings.rewindMilliseconds,
-                            answersApart: ReplyDevice.apart(asked: settings.earconDevice)),
-                        opener: DeviceOpener(logger: logger), logger: logger, giveUpAfter: settings.live.giveUpAfter,
-                        stallTimeout: .milliseconds(Int(settings.stallTimeout * 1000)),
-                        wait: { duration, more in Interruption.sleep(duration) { more() || stopping() } })
-                },
                 announcement: { prompt in PromptSource(prompt, banks: spoken) },
-                earcon: { earcon, rate in spoken.earcon(earcon, rate: rate) },
-                openReplies: {
-                    ReplyDevice.open(
-                        asked: settings.earconDevice, output: settings.device, rate: settings.options.sampleRate,
-                        leadIn: settings.live.leadIn, logger: logger)
-                })
+                earcon: { earcon, rate in spoken.earcon(earcon, rate: rate) })
             let daemon: Daemon
             do {
                 daemon = try Daemon(settings: settings, parts: parts, logger: logger)

@@ -76,8 +76,8 @@ import Timing
 
     @Test func commandsAreSaidInAFewWords() throws {
         let hold = timeline.steps[0].holdStart + 48_000
-        #expect(StatusText.commandLine(.togglePause, after: status(hold, paused: true)) == "Paused")
-        #expect(StatusText.commandLine(.volumeUp, after: status(hold, volume: 2)) == "Volume 2 dB")
+        #expect(StatusText.commandLine(.toggle, after: status(hold, paused: true)) == "Paused")
+        #expect(StatusText.commandLine(.volume(2), after: status(hold, volume: 2)) == "Volume 2 dB")
         #expect(StatusText.commandLine(.edit(.lengthen), after: status(hold)) == "Hold now 20 s")
         #expect(StatusText.commandLine(.unknown, after: status(hold)) == "Key not used; ? shows the keys")
     }

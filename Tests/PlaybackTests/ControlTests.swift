@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 import Timing
 
-/// Commands while playing, through a scripted device: each command is given
+/// Requests while playing, through a scripted device: each request is given
 /// at a known write, and what the device took is compared with the render.
 @Suite struct ControlTests {
     static let period = 1200
@@ -22,12 +22,12 @@ import Timing
     /// (counted from the first write after the lead-in), and returns what
     /// the device took after the lead-in and before the buffer of silence
     /// that plays the end out (checked to be silence).
-    func play(_ commands: [Int: Command]) throws -> (heard: [Float], summary: PlaybackSummary, player: AudioLoop) {
+    func play(_ commands: [Int: Request]) throws -> (heard: [Float], summary: PlaybackSummary, player: AudioLoop) {
         try play(commands.mapValues { [$0] })
     }
 
     /// The same, with several commands given together at a write.
-    func play(_ commands: [Int: [Command]], source: TestSource? = nil) throws
+    func play(_ commands: [Int: [Request]], source: TestSource? = nil) throws
         -> (heard: [Float], summary: PlaybackSummary, player: AudioLoop)
     {
         let opener = ScriptedOpener()
@@ -59,7 +59,7 @@ import Timing
         // Keys at writes 100 and 160 take effect on the periods after them:
         // from 101 the session fades out over 30 ms (1440 frames), then it is
         // silence until 161 fades back in.
-        let (heard, summary, _) = try play([100: .togglePause, 160: .togglePause])
+        let (heard, summary, _) = try play([100: .toggle, 160: .toggle])
         let pausedFor = 60 * Self.period - 1440
         #expect(!summary.stopped && summary.playedFrames == timeline.frames)
         #expect(heard.count == rendered.count + pausedFor * 2)
@@ -110,11 +110,14 @@ import Timing
         #expect(!summary.stopped)
     }
 
-    @Test func volumeDownScalesEverythingAfterItByTwoDecibels() throws {
-        let (heard, _, player) = try play([10: .volumeDown])
-        #expect(player.control.status.volume == -2)
+    @Test(arguments: [-2, -6, -5])
+    func aVolumeRequestScalesEverythingAfterItByItsWholeSteps(decibels: Int) throws {
+        let (heard, _, player) = try play([10: .volume(decibels)])
+        // One request, one change: -5 dB is rounded to the nearer whole step, -6.
+        let change = decibels == -5 ? -6.0 : Double(decibels)
+        #expect(player.control.status.volume == change)
         let start = 10 * Self.period + 8 * Self.period
-        let gain = Float(decibels: -2)
+        let gain = Float(decibels: change)
         let expected = slice(rendered, frames: start..<(start + 96_000)).map { $0 * gain }
         let got = slice(heard, frames: start..<(start + 96_000))
         #expect(zip(got, expected).allSatisfy { abs($0 - $1) < 1e-6 })
@@ -128,9 +131,9 @@ import Timing
     }
 
     @Test func everyKeyIsAnsweredAtTheNextPeriod() throws {
-        for command: Command in [.togglePause, .volumeUp, .toggleBreath, .edit(.lengthen), .whereAmI, .unknown] {
+        for command: Request in [.toggle, .volume(2), .toggleBreath, .edit(.lengthen), .whereAmI, .unknown] {
             // A pause is ended again, or the session would never finish.
-            let (heard, _, player) = try play(command == .togglePause ? [40: command, 60: command] : [40: command])
+            let (heard, _, player) = try play(command == .toggle ? [40: command, 60: command] : [40: command])
             // The key came during write 40: period 41 carries the earcon.
             let period = slice(heard, frames: (41 * Self.period)..<(42 * Self.period))
             let plain = slice(rendered, frames: (41 * Self.period)..<(42 * Self.period))
@@ -168,7 +171,7 @@ import Timing
 
     @Test func aMoveWhilePausedIsHeardOnResuming() throws {
         // Paused at 50, next at 60, resumed at 80: the first step's announcement follows.
-        let (heard, _, _) = try play([50: [.togglePause], 60: [.edit(.next)], 80: [.togglePause]])
+        let (heard, _, _) = try play([50: [.pause], 60: [.edit(.next)], 80: [.resume]])
         let next = Int(timeline.steps[0].start)
         let after = 95 * Self.period
         let expected = next + (after - 81 * Self.period)

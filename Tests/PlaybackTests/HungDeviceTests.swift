@@ -103,12 +103,12 @@ import Timing
         // Paused from the first period until the edits are done, so the
         // session cannot end before them however late the control thread
         // is scheduled on a busy machine: the loop goes on writing silence.
-        handle.perform(.togglePause)
+        handle.perform(.pause)
         // What the control thread saw after each command, to tell a refused edit from a lost one.
         let seen = Mutex<[String]>([])
         let control = BackgroundThread {
             let wasStarted = started.wait(upTo: .seconds(10))
-            for command: Command in [.edit(.next), .whereAmI, .edit(.faster), .volumeUp, .edit(.slower), .togglePause] {
+            for command: Request in [.edit(.next), .whereAmI, .edit(.faster), .volume(2), .edit(.slower), .resume] {
                 handle.perform(command)
                 let status = handle.status
                 seen.withLock {

@@ -1,3 +1,4 @@
+import Playback
 import Service
 import Testing
 
@@ -16,9 +17,9 @@ import Testing
     }
 
     /// Feeds `stream` in chunks of `chunk` bytes; the requests made.
-    static func requests(_ stream: [UInt8], chunk: Int = 7, buttons: inout Buttons) -> [ControlRequest] {
+    static func requests(_ stream: [UInt8], chunk: Int = 7, buttons: inout Buttons) -> [Request] {
         var pending: [UInt8] = []
-        var requests: [ControlRequest] = []
+        var requests: [Request] = []
         for start in stride(from: 0, to: stream.count, by: chunk) {
             pending += stream[start..<min(stream.count, start + chunk)]
             for event in InputEvent.decode(&pending) { if let request = buttons.take(event) { requests.append(request) } }
@@ -43,7 +44,7 @@ import Testing
             Self.key(Self.volumeUp, 1, at: 0) + Self.key(Self.volumeUp, 2, at: 250) + Self.key(Self.volumeUp, 2, at: 283)
             + Self.key(Self.volumeUp, 0, at: 300) + Self.key(Self.next, 1, at: 400) + Self.key(Self.next, 2, at: 650)
             + Self.key(Self.next, 0, at: 700)
-        #expect(Self.requests(stream, chunk: 24, buttons: &buttons) == [.volume(2), .volume(2), .volume(2), .next])
+        #expect(Self.requests(stream, chunk: 24, buttons: &buttons) == [.volume(2), .volume(2), .volume(2), .edit(.next)])
     }
 
     @Test func aKeyHeldWhenItsDeviceVanishesDoesNothingLater() {

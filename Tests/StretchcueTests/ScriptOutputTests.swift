@@ -44,7 +44,7 @@ import Testing
         let shipped = try #require(byID["default"])
         #expect(shipped["name"] as? String == "Stretchcue (built in)")
         #expect(shipped["license"] as? String == "CC0-1.0" && shipped["language"] as? String == "en")
-        #expect(shipped["sounds"] as? Int == 22 && shipped["prompts"] as? Int == 105)
+        #expect(shipped["sounds"] as? Int == 22 && shipped["prompts"] as? Int == 0)
         #expect(shipped["folder"] as? String == Repository.root + "/Sounds/packs/default")
         let wood = try #require(byID["wood"])
         #expect(wood["language"] is NSNull && wood["sounds"] as? Int == 7 && wood["inherits"] as? [String] == [])

@@ -1,24 +1,30 @@
+import Playback
 import Service
 import Testing
 
 /// The control protocol's lines: every command read, every mistake refused
 /// with what was expected, replies on one line.
-@Suite struct ControlRequestTests {
+@Suite struct RequestLineTests {
     @Test(arguments: [
-        ("start", ControlRequest.start(routine: nil, resume: false)),
+        ("start", Request.start(routine: nil, resume: false)),
         ("start back-tension", .start(routine: "back-tension", resume: false)),
         ("start --resume", .start(routine: nil, resume: true)),
         ("start /home/me/r.yaml --resume", .start(routine: "/home/me/r.yaml", resume: true)),
-        ("pause", .pause), ("resume", .resume), ("toggle", .toggle), ("next", .next), ("back", .back),
-        ("longer", .longer), ("shorter", .shorter), ("faster", .faster), ("slower", .slower),
+        ("pause", .pause), ("resume", .resume), ("toggle", .toggle), ("next", .edit(.next)),
+        ("back", .edit(.back)), ("longer", .edit(.lengthen)), ("shorter", .edit(.shorten)), ("faster", .edit(.faster)),
+        ("slower", .edit(.slower)),
         ("volume +2", .volume(2)), ("volume -4", .volume(-4)), ("where", .whereAmI), ("stop", .stop),
         ("status", .status), ("watch", .watch), ("  PAUSE  ", .pause),
     ])
-    func everyCommandIsRead(line: String, expected: ControlRequest) throws {
-        let request = try ControlRequest(line: line)
+    func everyCommandIsRead(line: String, expected: Request) throws {
+        let request = try Request(line: line)
         #expect(request == expected)
         // And written back the same.
-        #expect(try ControlRequest(line: request.line) == request)
+        #expect(try Request(line: try #require(request.line)) == request)
+    }
+
+    @Test func theTerminalsOwnRequestsHaveNoLine() {
+        for request: Request in [.toggleBreath, .acknowledge, .unknown] { #expect(request.line == nil) }
     }
 
     @Test(arguments: [
@@ -34,7 +40,7 @@ import Testing
     ])
     func mistakesAreRefusedWithWhatWasExpected(line: String, message: String) {
         #expect {
-            try ControlRequest(line: line)
+            try Request(line: line)
         } throws: { error in
             (error as? ControlError)?.description.hasPrefix(message) == true
         }

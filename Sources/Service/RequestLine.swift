@@ -1,32 +1,14 @@
-/// One line a client sends on the control socket, read.
+import Playback
+
+/// The lines a client sends on the control socket, read and written.
 ///
 /// The protocol is plain text in, JSON out: a request is a command and its
 /// arguments on one line (`pause`, `volume -2`, `start back-tension
 /// --resume`), so a shell reaches the box with `echo pause | nc -U SOCKET`;
 /// every reply and event is one JSON object on one line, for programs. The
-/// daemon thus never parses JSON from strangers.
-public enum ControlRequest: Equatable, Sendable {
-    /// Start a session of `routine` (the configured one when `nil`), or
-    /// continue the saved one with `resume`.
-    case start(routine: String?, resume: Bool)
-    case pause
-    case resume
-    case toggle
-    case next
-    case back
-    case longer
-    case shorter
-    case faster
-    case slower
-    /// Change the volume by this many decibels (a multiple of the step, ±40 at most).
-    case volume(Int)
-    /// Say where the session is, aloud.
-    case whereAmI
-    case stop
-    case status
-    /// Every change of status from now on, one event a line, until the client leaves.
-    case watch
-
+/// daemon thus never parses JSON from strangers. The config's keymap names
+/// requests the same way.
+extension Request {
     /// The longest line a client may send, its line break included.
     public static let longestLine = 4096
 
@@ -41,7 +23,7 @@ public enum ControlRequest: Equatable, Sendable {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let command = words.first else { throw ControlError("an empty line; expected a command") }
         let arguments = Array(words.dropFirst())
-        func none(_ request: ControlRequest) throws(ControlError) -> ControlRequest {
+        func none(_ request: Request) throws(ControlError) -> Request {
             guard arguments.isEmpty else { throw ControlError("`\(command)` takes no arguments") }
             return request
         }
@@ -56,12 +38,12 @@ public enum ControlRequest: Equatable, Sendable {
         case "pause": self = try none(.pause)
         case "resume": self = try none(.resume)
         case "toggle": self = try none(.toggle)
-        case "next": self = try none(.next)
-        case "back": self = try none(.back)
-        case "longer": self = try none(.longer)
-        case "shorter": self = try none(.shorter)
-        case "faster": self = try none(.faster)
-        case "slower": self = try none(.slower)
+        case "next": self = try none(.edit(.next))
+        case "back": self = try none(.edit(.back))
+        case "longer": self = try none(.edit(.lengthen))
+        case "shorter": self = try none(.edit(.shorten))
+        case "faster": self = try none(.edit(.faster))
+        case "slower": self = try none(.edit(.slower))
         case "where": self = try none(.whereAmI)
         case "stop": self = try none(.stop)
         case "status": self = try none(.status)
@@ -75,6 +57,30 @@ public enum ControlRequest: Equatable, Sendable {
         default:
             let shown = String(command.prefix(40)).escapingControlCharacters
             throw ControlError("unknown command '\(shown)'; expected one of: \(Self.commands.joined(separator: ", "))")
+        }
+    }
+
+    /// The request as a line of the protocol; `nil` for those no line asks
+    /// for (the terminal's: breathing tones, the help screen's chime, a key
+    /// that means nothing).
+    public var line: String? {
+        switch self {
+        case .start(let routine, let resume): (["start"] + [routine].compactMap { $0 } + (resume ? ["--resume"] : [])).joined(separator: " ")
+        case .pause: "pause"
+        case .resume: "resume"
+        case .toggle: "toggle"
+        case .edit(.next): "next"
+        case .edit(.back): "back"
+        case .edit(.lengthen): "longer"
+        case .edit(.shorten): "shorter"
+        case .edit(.faster): "faster"
+        case .edit(.slower): "slower"
+        case .volume(let decibels): "volume \(decibels >= 0 ? "+" : "")\(decibels)"
+        case .whereAmI: "where"
+        case .stop: "stop"
+        case .status: "status"
+        case .watch: "watch"
+        case .toggleBreath, .acknowledge, .unknown: nil
         }
     }
 }
