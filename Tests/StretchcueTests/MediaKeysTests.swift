@@ -32,8 +32,13 @@ struct MediaKeysTests {
             output: folder + "/followed", errors: folder + "/followed.err")
         #expect(bus.playerctl(["-p", "stretchcue", "metadata", "xesam:album"]) == "Short")
 
-        // Into the first pose's hold, pause for about two seconds, resume, skip to the next pose.
-        Thread.sleep(forTimeInterval: 5)
+        // A second into the first pose's hold (silent: its prompt has ended),
+        // as the player's Position says, pause for about two seconds, resume,
+        // skip to the next pose.
+        let holdStart = try #require(plan.cues.first { $0.kind == "chime.start" }).frame
+        try bus.waitUntil("a second into the hold", seconds: 15) {
+            Double(bus.playerctl(["-p", "stretchcue", "position"])).map { $0 * 48_000 > Double(holdStart + 48_000) } == true
+        }
         #expect(bus.playerctl(["-p", "stretchcue", "metadata", "xesam:title"]) == "One")
         bus.playerctl(["-p", "stretchcue", "play-pause"])
         let paused = Date()

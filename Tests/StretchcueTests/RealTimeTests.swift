@@ -171,8 +171,9 @@ enum RealTime {
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let left = stride(from: 0, to: heard.count, by: 2).map { heard[$0] }
-        let pauseEarcon = try #require(
-            Alignment.find(Earcons.pause, in: left), "no pause earcon heard", sourceLocation: sourceLocation)
+        // Found first, so a failure names what was missing, not every sample.
+        let foundPause = Alignment.find(Earcons.pause, in: left)
+        let pauseEarcon = try #require(foundPause, "no pause earcon heard", sourceLocation: sourceLocation)
         let afterEarcon = pauseEarcon + Int(0.35 * 48_000)
         let resumed = try #require(
             left[afterEarcon...].firstIndex { abs($0) > 0.001 }, "no sound after the pause", sourceLocation: sourceLocation)
@@ -191,8 +192,8 @@ enum RealTime {
             "resume earcon at \(resumeEarcon.map(String.init) ?? "none")", sourceLocation: sourceLocation)
         // The next earcon about 1.5 s later, and then the second pose's announcement as rendered.
         let window = Array(left[(resumed + 48_000)..<min(left.count, resumed + 3 * 48_000)])
-        let next = try #require(
-            Alignment.find(Earcons.next, in: window, threshold: 0.6), "no next earcon heard", sourceLocation: sourceLocation)
+        let foundNext = Alignment.find(Earcons.next, in: window, threshold: 0.6)
+        let next = try #require(foundNext, "no next earcon heard", sourceLocation: sourceLocation)
         let second = Int(plan.cues.first { $0.kind == "voice" && $0.frame > Int(plan.frames) / 4 }!.frame)
         let announcement = stride(from: (second + 9600) * 2, to: (second + 33_600) * 2, by: 2).map { expected[$0] }
         let from = resumed + 48_000 + next
