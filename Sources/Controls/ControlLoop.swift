@@ -34,7 +34,8 @@ public final class ControlLoop: @unchecked Sendable {
     /// Called on the control thread every `tickMilliseconds` or so, and after every key, with the player.
     private let observer: (@Sendable (PlayerControl) -> Void)?
     /// The session as the desktop's media player, if it is one, and the routine's name it shows.
-    private let mediaPlayer: MediaPlayerBus?
+    /// Nil once its bus connection is lost: the session plays on without it.
+    private var mediaPlayer: MediaPlayerBus?
     private let routineName: String
 
     public init(
@@ -108,9 +109,9 @@ public final class ControlLoop: @unchecked Sendable {
             for index in pollers.indices { pollers[index].revents = 0 }
             pollers[0].fd = readsKeys ? STDIN_FILENO : -1
             var timeout: Int32 = decoder.isWaiting ? Self.escapeWait : Self.tickMilliseconds
-            if let mediaPlayer {
-                pollers[3] = mediaPlayer.pollDescriptor
-                if mediaPlayer.timeout >= 0 { timeout = min(timeout, mediaPlayer.timeout) }
+            if pollers.count > 3 {
+                pollers[3] = mediaPlayer?.pollDescriptor ?? pollfd(fd: -1, events: 0, revents: 0)
+                if let wait = mediaPlayer?.timeout, wait >= 0 { timeout = min(timeout, wait) }
             }
             let ready = poll(&pollers, nfds_t(pollers.count), timeout)
             guard pollers[1].revents == 0 else { break }
@@ -140,7 +141,12 @@ public final class ControlLoop: @unchecked Sendable {
     private func answerMediaPlayer() {
         guard let mediaPlayer else { return }
         let requests: [MediaPlayerBus.Request]
-        do { requests = try mediaPlayer.requests() } catch { return }
+        do {
+            requests = try mediaPlayer.requests()
+        } catch {
+            self.mediaPlayer = nil
+            return
+        }
         for request in requests {
             let asked: Request? =
                 switch request {

@@ -103,6 +103,31 @@ struct MediaKeysTests {
             environment: ["DBUS_SESSION_BUS_ADDRESS": "unix:path=\(folder)/no-bus"], timeout: 60)
         #expect(off.status == 0 && !off.error.contains("MPRIS"), "\(off.error)")
     }
+
+    /// The bus gone mid-session (the desktop session ended, the daemon
+    /// killed): the session plays on to its end, and the control thread
+    /// does not spin on the dead connection (CPU time well under the wall
+    /// time; a spinning thread would take a whole core).
+    @Test func aLostBusLeavesTheSessionPlaying() throws {
+        let folder = Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let bus = try SessionBus(in: folder)
+        defer { bus.stop() }
+        let routine = try LiveRoutines.write(to: folder, hold: 4)
+        let player = try bus.start(
+            "/usr/bin/time", ["-f", "%e %U %S", "-o", folder + "/time", Repository.products + "/stretchcue",
+            "play", routine, "-D", "pulse", "--rounds", "1", "--lead-in-ms", "0", "-v"],
+            output: folder + "/out", errors: folder + "/log")
+        try bus.waitUntil("the player is on the bus") { bus.playerctl(["-l"]).contains("stretchcue") }
+        bus.stop()
+        player.waitUntilExit()
+        let said = try String(contentsOfFile: folder + "/out", encoding: .utf8)
+            + String(contentsOfFile: folder + "/log", encoding: .utf8)
+        #expect(player.terminationStatus == 0 && said.contains("stretchcue: played"), "\(said)")
+        let times = try String(contentsOfFile: folder + "/time", encoding: .utf8).split(separator: " ")
+            .compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(times.count == 3 && times[1] + times[2] < 0.5 * times[0], "wall, user, system seconds: \(times)")
+    }
 }
 
 /// A private D-Bus session bus (`dbus-daemon --session`) in a folder, and
@@ -124,6 +149,7 @@ struct SessionBus {
     /// Ends the bus: SIGKILL, as a child started from a test thread inherits
     /// its blocked signals, SIGTERM among them.
     func stop() {
+        guard daemon.isRunning else { return }
         kill(daemon.processIdentifier, SIGKILL)
         daemon.waitUntilExit()
     }
