@@ -1,4 +1,5 @@
 import Glibc
+import Packs
 
 /// The ambient layer: a background sound looped under the whole session
 /// (a pack's `ambient` file, or the built-in soft noise), faded in at the
@@ -109,10 +110,7 @@ enum SoftNoise {
 
     /// White noise in [-1, 1) for a frame and channel: SplitMix64 of both.
     private static func white(_ frame: Int64, _ channel: Int) -> Double {
-        var z = UInt64(bitPattern: frame) &* 2 &+ UInt64(channel) &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
+        let z = StableHash.splitMix64(UInt64(bitPattern: frame) &* 2 &+ UInt64(channel) &+ StableHash.golden)
         return Double(z >> 11) / Double(1 << 52) - 1
     }
 }

@@ -80,9 +80,7 @@ public struct LoudnessCache: Sendable {
     /// A file's size and the FNV-1a hash (64 bits, in hex) of its bytes.
     private static func stamp(_ path: String) -> (size: Int64, hash: String)? {
         guard let bytes = try? Files.read(path, limit: Int(Pack.Limits.fileBytes)) else { return nil }
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        let hex = String(hash, radix: 16)
+        let hex = String(StableHash.fnv1a(bytes), radix: 16)
         return (Int64(bytes.count), String(repeating: "0", count: 16 - hex.count) + hex)
     }
 }
