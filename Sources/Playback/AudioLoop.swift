@@ -21,10 +21,13 @@ import Timing
 /// a period and the card's margin, not after the buffer.
 ///
 /// Commands come from `control`, on another thread, through the `HandOff`
-/// alone: the loop takes them once a period, and while it plays it never
-/// locks, allocates, logs or waits on anything but the device. (After a
-/// device is lost, when nothing can play, it may: it reopens the device and
-/// can rebuild the session.)
+/// alone: the loop takes them once a period, and while it plays it does not
+/// allocate, log or wait on anything but the device. It takes one lock of
+/// the program's: the mixer's sound cache, briefly, for each sounding entry
+/// (the preparer thread holds it only to swap sounds in and out), besides
+/// whatever lock a sound server's ALSA plugin takes (docs/how-it-works.md).
+/// (After a device is lost, when nothing can play, it may do more: it
+/// reopens the device and can rebuild the session.)
 public final class AudioLoop {
     /// The handle for the thread that gives commands (keys, a socket).
     public let control: PlayerControl

@@ -1,8 +1,9 @@
 import Glibc
 
-/// The one way the program makes a system call that reports failure as -1
-/// and `errno`: retried while a signal interrupts it (`EINTR`), its failure
-/// turned into a `SystemError` that names the call and the path.
+/// A system call that reports failure as -1 and `errno`, retried while a
+/// signal interrupts it (`EINTR`), its failure turned into a `SystemError`
+/// that names the call and the path. (Not yet the only way: some modules
+/// still call libc themselves.)
 public enum SystemCall {
     /// Calls `body` until it is not interrupted by a signal; returns its
     /// result, or throws its failure.
