@@ -28,7 +28,7 @@ extension Stretchcue {
 
         struct Check: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Check a config file: one FILE:LINE:COLUMN line per problem and exit 2, or exit 0.")
+                abstract: "Check a config file: exit 0 when it is sound, else its first problem as one FILE:LINE:COLUMN line and exit 2.")
 
             @Argument(help: "The config file (YAML).")
             var file: String
