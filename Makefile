@@ -1,5 +1,6 @@
-# Builds and installs Stretchcue: the program, its sounds, the systemd unit
-# and an example config. On a Raspberry Pi OS or Debian machine with Swift:
+# Builds and installs Stretchcue: the program, its sounds, the systemd unit,
+# an example config and shell completions (bash, zsh, fish). On a Raspberry
+# Pi OS or Debian machine with Swift:
 #   make && sudo make install && sudo systemctl enable --now stretchcue
 # DESTDIR and PREFIX work as usual; `make install-built BINARY=FILE` installs
 # a program built elsewhere (copied from another machine) without building.
@@ -10,6 +11,9 @@ SHAREDIR = $(PREFIX)/share/stretchcue
 UNITDIR ?= /etc/systemd/system
 CONFIGDIR ?= /etc/stretchcue
 BINARY ?= .build/release/stretchcue
+BASHCOMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPLETIONDIR = $(PREFIX)/share/zsh/site-functions
+FISHCOMPLETIONDIR = $(PREFIX)/share/fish/vendor_completions.d
 
 .PHONY: all build install install-built uninstall
 
@@ -31,6 +35,13 @@ install-built:
 	install -m 0644 Sounds/README.md $(DESTDIR)$(SHAREDIR)/Sounds/
 	install -d $(DESTDIR)$(SHAREDIR)/docs
 	install -m 0644 docs/*.md $(DESTDIR)$(SHAREDIR)/docs/
+	# Shell completions, written by the program (swift-argument-parser): they
+	# ask it for routines, packs, devices and ctl requests when TAB is pressed.
+	install -d $(DESTDIR)$(BASHCOMPLETIONDIR) $(DESTDIR)$(ZSHCOMPLETIONDIR) $(DESTDIR)$(FISHCOMPLETIONDIR)
+	$(BINARY) --generate-completion-script bash > $(DESTDIR)$(BASHCOMPLETIONDIR)/stretchcue
+	$(BINARY) --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPLETIONDIR)/_stretchcue
+	$(BINARY) --generate-completion-script fish > $(DESTDIR)$(FISHCOMPLETIONDIR)/stretchcue.fish
+	chmod 0644 $(DESTDIR)$(BASHCOMPLETIONDIR)/stretchcue $(DESTDIR)$(ZSHCOMPLETIONDIR)/_stretchcue $(DESTDIR)$(FISHCOMPLETIONDIR)/stretchcue.fish
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@BINDIR@|$(BINDIR)|g; s|@SHAREDIR@|$(SHAREDIR)|g' systemd/stretchcue.service > $(DESTDIR)$(UNITDIR)/stretchcue.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/stretchcue.service
@@ -48,4 +59,5 @@ install-built:
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stretchcue $(DESTDIR)$(UNITDIR)/stretchcue.service
 	rm -f $(DESTDIR)$(UNITDIR)/stretchcue-daily.service $(DESTDIR)$(UNITDIR)/stretchcue-daily.timer
+	rm -f $(DESTDIR)$(BASHCOMPLETIONDIR)/stretchcue $(DESTDIR)$(ZSHCOMPLETIONDIR)/_stretchcue $(DESTDIR)$(FISHCOMPLETIONDIR)/stretchcue.fish
 	rm -rf $(DESTDIR)$(SHAREDIR)

@@ -42,6 +42,16 @@ import Testing
         let german = try Self.run(program, ["packs", "check", root + "/deutsch", "--routine", "back-tension"])
         #expect(german.status == 2 && german.output.contains("which speaks en, not de: intro.back-tension,"), "\(german.output)")
 
+        // Bash completes subcommands, and names where a routine, pack or request goes.
+        let completions = root + "/usr/local/share/bash-completion/completions/stretchcue"
+        #expect(try Self.complete(completions, [program, "pl"]) == ["play", "plan"])
+        #expect(try Self.complete(completions, [program, "play", "--pack", ""]).contains("wood"))
+        #expect(try Self.complete(completions, [program, "play", "back"]) == ["back-tension"])
+        #expect(try Self.complete(completions, [program, "ctl", "st"]) == ["start", "stop", "status"])
+        for script in ["zsh/site-functions/_stretchcue", "fish/vendor_completions.d/stretchcue.fish"] {
+            #expect(try String(contentsOfFile: root + "/usr/local/share/" + script, encoding: .utf8).contains("stretchcue"))
+        }
+
         // Installing again keeps the config the user edited.
         try "device: plughw:CARD=Device\n".write(toFile: root + "/etc/stretchcue/config.yaml", atomically: true, encoding: .utf8)
         let again = try Self.run(
@@ -49,6 +59,26 @@ import Testing
             "PREFIX=\(root)/usr/local", "UNITDIR=\(root)/etc/systemd/system", "CONFIGDIR=\(root)/etc/stretchcue"])
         #expect(again.status == 0)
         #expect(try String(contentsOfFile: root + "/etc/stretchcue/config.yaml", encoding: .utf8) == "device: plughw:CARD=Device\n")
+
+        // Uninstalling takes the completions too.
+        let uninstall = try Self.run(
+            "/usr/bin/make", ["-C", Repository.root, "uninstall", "PREFIX=\(root)/usr/local", "UNITDIR=\(root)/etc/systemd/system"])
+        #expect(uninstall.status == 0, "\(uninstall.output)")
+        #expect(!FileManager.default.fileExists(atPath: completions))
+    }
+
+    /// What bash's completion, from the script `file`, offers for the
+    /// command line `words` (the last is the word being completed).
+    static func complete(_ file: String, _ words: [String]) throws -> [String] {
+        let script = """
+            source "$1"; shift
+            COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+            _stretchcue "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """
+        let result = try run("/bin/bash", ["-c", script, "bash", file] + words)
+        #expect(result.status == 0, "\(result.output)")
+        return result.output.split(separator: "\n").map(String.init)
     }
 
     /// Runs a program to its end; its status and everything it printed.
