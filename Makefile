@@ -1,6 +1,6 @@
 # Builds and installs Stretchcue: the program, its sounds, the systemd unit,
-# an example config, the manual and shell completions (bash, zsh, fish). On a Raspberry
-# Pi OS or Debian machine with Swift:
+# an example config, the manual and shell completions (bash, zsh, fish).
+# On a Raspberry Pi OS or Debian machine with Swift:
 #   make && sudo make install && sudo systemctl enable --now stretchcue
 # DESTDIR and PREFIX work as usual; `make install-built BINARY=FILE` installs
 # a program built elsewhere (copied from another machine) without building.
