@@ -1,5 +1,6 @@
-# Builds and installs Stretchcue: the program, its sounds, the systemd unit
-# and an example config. On a Raspberry Pi OS or Debian machine with Swift:
+# Builds and installs Stretchcue: the program, its sounds, the systemd unit,
+# an example config, the manual and shell completions (bash, zsh, fish).
+# On a Raspberry Pi OS or Debian machine with Swift:
 #   make && sudo make install && sudo systemctl enable --now stretchcue
 # DESTDIR and PREFIX work as usual; `make install-built BINARY=FILE` installs
 # a program built elsewhere (copied from another machine) without building.
@@ -10,8 +11,12 @@ SHAREDIR = $(PREFIX)/share/stretchcue
 UNITDIR ?= /etc/systemd/system
 CONFIGDIR ?= /etc/stretchcue
 BINARY ?= .build/release/stretchcue
+MANDIR = $(PREFIX)/share/man/man1
+BASHCOMPLETIONDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPLETIONDIR = $(PREFIX)/share/zsh/site-functions
+FISHCOMPLETIONDIR = $(PREFIX)/share/fish/vendor_completions.d
 
-.PHONY: all build install install-built uninstall
+.PHONY: all build install install-built uninstall man
 
 all: build
 
@@ -20,6 +25,15 @@ build:
 	swift build -c release --static-swift-stdlib
 
 install: build install-built
+
+# The manual, docs/stretchcue.1, written from the program's help by
+# swift-argument-parser's GenerateManual plugin: run it after changing a
+# command or option (InstallTests fails until then). It is kept in the
+# repository so that install-built needs no Swift; the person's config is
+# written ~/ rather than the home of whoever ran this.
+man:
+	env -u XDG_CONFIG_HOME -u STATE_DIRECTORY swift package plugin generate-manual --configuration debug
+	sed 's|$(HOME)/|~/|g' .build/plugins/GenerateManual/outputs/stretchcue/stretchcue.1 > docs/stretchcue.1
 
 install-built:
 	install -D -m 0755 $(BINARY) $(DESTDIR)$(BINDIR)/stretchcue
@@ -31,6 +45,14 @@ install-built:
 	install -m 0644 Sounds/README.md $(DESTDIR)$(SHAREDIR)/Sounds/
 	install -d $(DESTDIR)$(SHAREDIR)/docs
 	install -m 0644 docs/*.md $(DESTDIR)$(SHAREDIR)/docs/
+	install -D -m 0644 docs/stretchcue.1 $(DESTDIR)$(MANDIR)/stretchcue.1
+	# Shell completions, written by the program (swift-argument-parser): they
+	# ask it for routines, packs, devices and ctl requests when TAB is pressed.
+	install -d $(DESTDIR)$(BASHCOMPLETIONDIR) $(DESTDIR)$(ZSHCOMPLETIONDIR) $(DESTDIR)$(FISHCOMPLETIONDIR)
+	$(BINARY) --generate-completion-script bash > $(DESTDIR)$(BASHCOMPLETIONDIR)/stretchcue
+	$(BINARY) --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPLETIONDIR)/_stretchcue
+	$(BINARY) --generate-completion-script fish > $(DESTDIR)$(FISHCOMPLETIONDIR)/stretchcue.fish
+	chmod 0644 $(DESTDIR)$(BASHCOMPLETIONDIR)/stretchcue $(DESTDIR)$(ZSHCOMPLETIONDIR)/_stretchcue $(DESTDIR)$(FISHCOMPLETIONDIR)/stretchcue.fish
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@BINDIR@|$(BINDIR)|g; s|@SHAREDIR@|$(SHAREDIR)|g' systemd/stretchcue.service > $(DESTDIR)$(UNITDIR)/stretchcue.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/stretchcue.service
@@ -48,4 +70,6 @@ install-built:
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stretchcue $(DESTDIR)$(UNITDIR)/stretchcue.service
 	rm -f $(DESTDIR)$(UNITDIR)/stretchcue-daily.service $(DESTDIR)$(UNITDIR)/stretchcue-daily.timer
+	rm -f $(DESTDIR)$(MANDIR)/stretchcue.1
+	rm -f $(DESTDIR)$(BASHCOMPLETIONDIR)/stretchcue $(DESTDIR)$(ZSHCOMPLETIONDIR)/_stretchcue $(DESTDIR)$(FISHCOMPLETIONDIR)/stretchcue.fish
 	rm -rf $(DESTDIR)$(SHAREDIR)

@@ -18,7 +18,8 @@ extension Stretchcue {
                 refuses the request (the reason on standard error), 5 when no box answers on the socket.
                 """)
 
-        @Argument(parsing: .allUnrecognized, help: "The request and its arguments: pause, volume -2, start ROUTINE --resume...")
+        @Argument(parsing: .allUnrecognized, help: "The request and its arguments: pause, volume -2, start ROUTINE --resume...",
+            completion: Completions.request)
         var request: [String] = []
 
         @Flag(help: "Print the reply as JSON, as the box sent it.")

@@ -9,7 +9,7 @@ extension Stretchcue {
         static let configuration = CommandConfiguration(
             abstract: "List playback devices and sound cards; * marks the one play would use.")
 
-        @Option(name: [.customShort("D"), .long], help: "The device play would be given.")
+        @Option(name: [.customShort("D"), .long], help: "The device play would be given.", completion: Completions.device)
         var device = "default"
 
         @Flag(help: "Print the devices and cards as JSON: {device, listed, devices: [{name, description}], cards: [{index, id, name, device}]}.")

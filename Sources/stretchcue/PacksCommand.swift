@@ -95,10 +95,10 @@ extension Stretchcue {
                     pack's loudness.yaml, so a session never has to measure it.
                     """)
 
-            @Argument(help: "The pack: a name (see `stretchcue packs list`) or a folder.")
+            @Argument(help: "The pack: a name (see `stretchcue packs list`) or a folder.", completion: Completions.pack)
             var name: String
 
-            @Option(help: ArgumentHelp("A routine (name or file) whose cues and prompts the pack, with what it inherits and the built-in voice, must cover.", valueName: "routine"))
+            @Option(help: ArgumentHelp("A routine (name or file) whose cues and prompts the pack, with what it inherits and the built-in voice, must cover.", valueName: "routine"), completion: Completions.routine)
             var routine: String?
 
             @Flag(help: "Write the measured loudness into the pack's loudness.yaml.")

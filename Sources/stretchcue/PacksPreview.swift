@@ -18,13 +18,13 @@ extension Stretchcue.Packs {
                 --plain the name is only printed. Name KEYs to hear only those.
                 """)
 
-        @Argument(help: "The pack: a name (see `stretchcue packs list`) or a folder.")
+        @Argument(help: "The pack: a name (see `stretchcue packs list`) or a folder.", completion: Completions.pack)
         var name: String
 
         @Argument(help: "Only these keys (chime.start, earcon.pause, pose.cobra...).")
         var keys: [String] = []
 
-        @Option(name: [.customShort("D"), .long], help: "The ALSA device to play on (default: default).")
+        @Option(name: [.customShort("D"), .long], help: "The ALSA device to play on (default: default).", completion: Completions.device)
         var device = "default"
 
         @Flag(help: "Print each sound's name instead of saying it.")

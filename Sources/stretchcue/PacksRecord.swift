@@ -27,19 +27,19 @@ extension Stretchcue.Packs {
         @Argument(help: "Only these prompt ids (recorded again if they have a take).")
         var ids: [String] = []
 
-        @Option(help: ArgumentHelp("A routine (name or file): record the prompts it needs.", valueName: "routine"))
+        @Option(help: ArgumentHelp("A routine (name or file): record the prompts it needs.", valueName: "routine"), completion: Completions.routine)
         var routine: String?
 
         @Option(help: ArgumentHelp("A list of prompts to record instead of the built-in voice's.", valueName: "file"))
         var prompts: String?
 
-        @Option(help: ArgumentHelp("The pack whose voice says each prompt first (repeatable; default the built-in voice).", valueName: "pack"))
+        @Option(help: ArgumentHelp("The pack whose voice says each prompt first (repeatable; default the built-in voice).", valueName: "pack"), completion: Completions.pack)
         var pack: [String] = []
 
-        @Option(name: [.customShort("D"), .long], help: "The ALSA device to play on (default: default).")
+        @Option(name: [.customShort("D"), .long], help: "The ALSA device to play on (default: default).", completion: Completions.device)
         var device = "default"
 
-        @Option(help: ArgumentHelp("The ALSA device to record from (default: default).", valueName: "device"))
+        @Option(help: ArgumentHelp("The ALSA device to record from (default: default).", valueName: "device"), completion: Completions.device)
         var capture = "default"
 
         @Option(help: "The pack's name.")

@@ -186,10 +186,11 @@ extension Stretchcue.Play {
 struct DeviceFlags: ParsableArguments {
     @Option(
         name: [.customShort("D"), .long, .customLong("output")],
-        help: "The ALSA device (default, pulse, hw:CARD=Name, plughw:1...) or a Snapcast server's source (snapcast:pipe:PATH, snapcast:tcp:HOST:PORT); default: the config's, else default")
+        help: "The ALSA device (default, pulse, hw:CARD=Name, plughw:1...) or a Snapcast server's source (snapcast:pipe:PATH, snapcast:tcp:HOST:PORT); default: the config's, else default",
+        completion: Completions.device)
     var device: String?
 
-    @Option(help: ArgumentHelp("Where key earcons and the spoken status play: an ALSA device, or `output` for the session's stream (default: `default` for a Snapcast output, a second stream on a sound server, else the output).", valueName: "device"))
+    @Option(help: ArgumentHelp("Where key earcons and the spoken status play: an ALSA device, or `output` for the session's stream (default: `default` for a Snapcast output, a second stream on a sound server, else the output).", valueName: "device"), completion: Completions.device)
     var earconDevice: String?
 
     @Option(help: ArgumentHelp("The device buffer in ms (300-500 for Bluetooth speakers; default 100).", valueName: "ms"))

@@ -73,10 +73,10 @@ struct ConfigFlags: ParsableArguments {
 
     @Option(
         name: [.customShort("D"), .long, .customLong("output")],
-        help: "The ALSA device or Snapcast source (as play's), over the config's.")
+        help: "The ALSA device or Snapcast source (as play's), over the config's.", completion: Completions.device)
     var device: String?
 
-    @Option(help: ArgumentHelp("Where command earcons and the spoken status play (as play's), over the config's.", valueName: "device"))
+    @Option(help: ArgumentHelp("Where command earcons and the spoken status play (as play's), over the config's.", valueName: "device"), completion: Completions.device)
     var earconDevice: String?
 
     @Option(help: ArgumentHelp("The control socket, over the config's.", valueName: "path"))

@@ -8,7 +8,8 @@ import Timing
 /// `render` and `play`. What is not given here comes from the config file
 /// (`settings`), else the defaults.
 struct SessionFlags: ParsableArguments {
-    @Argument(help: ArgumentHelp("A built-in routine name or a routine file (YAML); default: the config's, else back-tension.", valueName: "routine"))
+    @Argument(help: ArgumentHelp("A built-in routine name or a routine file (YAML); default: the config's, else back-tension.", valueName: "routine"),
+        completion: Completions.routine)
     var routineArgument: String?
 
     @Option(help: ArgumentHelp("A config file, instead of the first found of \(Settings.configFiles().joined(separator: ", ")).", valueName: "file"))
@@ -50,7 +51,8 @@ struct SessionFlags: ParsableArguments {
         name: .customLong("pack"),
         help: ArgumentHelp(
             "A sound pack, by name (see `stretchcue packs list`) or folder; repeatable: the first that has a sound wins.",
-            valueName: "name|folder"))
+            valueName: "name|folder"),
+        completion: Completions.pack)
     var packs: [String] = []
 
     func validate() throws {

@@ -42,6 +42,16 @@ import Testing
         let german = try Self.run(program, ["packs", "check", root + "/deutsch", "--routine", "back-tension"])
         #expect(german.status == 2 && german.output.contains("which speaks en, not de: intro.back-tension,"), "\(german.output)")
 
+        // Bash completes subcommands, and names where a routine, pack or request goes.
+        let completions = root + "/usr/local/share/bash-completion/completions/stretchcue"
+        #expect(try Self.complete(completions, [program, "pl"]) == ["play", "plan"])
+        #expect(try Self.complete(completions, [program, "play", "--pack", ""]).contains("wood"))
+        #expect(try Self.complete(completions, [program, "play", "back"]) == ["back-tension"])
+        #expect(try Self.complete(completions, [program, "ctl", "st"]) == ["start", "stop", "status"])
+        for script in ["zsh/site-functions/_stretchcue", "fish/vendor_completions.d/stretchcue.fish"] {
+            #expect(try String(contentsOfFile: root + "/usr/local/share/" + script, encoding: .utf8).contains("stretchcue"))
+        }
+
         // Installing again keeps the config the user edited.
         try "device: plughw:CARD=Device\n".write(toFile: root + "/etc/stretchcue/config.yaml", atomically: true, encoding: .utf8)
         let again = try Self.run(
@@ -49,15 +59,79 @@ import Testing
             "PREFIX=\(root)/usr/local", "UNITDIR=\(root)/etc/systemd/system", "CONFIGDIR=\(root)/etc/stretchcue"])
         #expect(again.status == 0)
         #expect(try String(contentsOfFile: root + "/etc/stretchcue/config.yaml", encoding: .utf8) == "device: plughw:CARD=Device\n")
+
+        // The manual is installed where man finds it, and renders without a warning.
+        let manual = root + "/usr/local/share/man/man1/stretchcue.1"
+        let rendered = try Self.run("/usr/bin/man", ["-l", manual])
+        #expect(rendered.status == 0 && rendered.output.contains("stretchcue") && rendered.output.contains("ctl"))
+        let warnings = try Self.run("/usr/bin/groff", ["-mandoc", "-Tutf8", "-ww", "-z", manual])
+        #expect(warnings.status == 0 && warnings.output.isEmpty, "\(warnings.output)")
+
+        // Uninstalling takes the completions and the manual too.
+        let uninstall = try Self.run(
+            "/usr/bin/make", ["-C", Repository.root, "uninstall", "PREFIX=\(root)/usr/local", "UNITDIR=\(root)/etc/systemd/system"])
+        #expect(uninstall.status == 0, "\(uninstall.output)")
+        #expect(!FileManager.default.fileExists(atPath: completions))
+        #expect(!FileManager.default.fileExists(atPath: manual))
+    }
+
+    /// docs/stretchcue.1 is written by `make man`; it says what the help
+    /// says: every command and option, with its text, as the program
+    /// describes itself now (`--experimental-dump-help`, as the plugin
+    /// reads it, with the person's config as `~/`).
+    @Test func theManualIsTheProgramsHelp() throws {
+        let manual = try String(contentsOfFile: Repository.root + "/docs/stretchcue.1", encoding: .utf8)
+        let dump = try Self.run(
+            Repository.products + "/stretchcue", ["--experimental-dump-help"],
+            environment: ["HOME": "~", "XDG_CONFIG_HOME": nil, "STATE_DIRECTORY": nil])
+        #expect(dump.status == 0)
+        let tree = try #require(try JSONSerialization.jsonObject(with: Data(dump.output.utf8)) as? [String: Any])
+        var missing: [String] = []
+        func check(_ command: [String: Any], root: Bool) {
+            guard command["shouldDisplay"] as? Bool ?? true else { return }
+            let name = command["commandName"] as? String ?? ""
+            if !root && !manual.contains(".It Em \(name)\n") { missing.append("command \(name)") }
+            if let abstract = command["abstract"] as? String, !manual.contains(abstract) { missing.append("\(name): \(abstract)") }
+            for argument in command["arguments"] as? [[String: Any]] ?? [] where argument["shouldDisplay"] as? Bool ?? true {
+                for spelling in argument["names"] as? [[String: String]] ?? [] {
+                    let flag = (spelling["kind"] == "short" ? "Fl " : "-") + (spelling["name"] ?? "")
+                    if !manual.contains(flag) { missing.append("\(name) \(flag)") }
+                }
+                if let abstract = argument["abstract"] as? String, !manual.contains(abstract) {
+                    missing.append("\(name): \(abstract)")
+                }
+            }
+            for subcommand in command["subcommands"] as? [[String: Any]] ?? [] { check(subcommand, root: false) }
+        }
+        check(try #require(tree["command"] as? [String: Any]), root: true)
+        #expect(missing.isEmpty, "docs/stretchcue.1 is out of date (run `make man`): \(missing)")
+    }
+
+    /// What bash's completion, from the script `file`, offers for the
+    /// command line `words` (the last is the word being completed).
+    static func complete(_ file: String, _ words: [String]) throws -> [String] {
+        let script = """
+            source "$1"; shift
+            COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+            _stretchcue "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """
+        let result = try run("/bin/bash", ["-c", script, "bash", file] + words)
+        #expect(result.status == 0, "\(result.output)")
+        return result.output.split(separator: "\n").map(String.init)
     }
 
     /// Runs a program to its end; its status and everything it printed.
-    static func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// `changes`: variables set, or unset where `nil`.
+    static func run(
+        _ path: String, _ arguments: [String], environment changes: [String: String?] = [:]
+    ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["STRETCHCUE_SOUNDS"] = nil
+        for (name, value) in changes { environment[name] = value }
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
