@@ -5,9 +5,10 @@ import Timing
 /// (`Request(line:)`), and the clients to come. A playing session carries
 /// out its own (`PlayerControl.perform`); the box carries out the rest.
 public enum Request: Equatable, Sendable {
-    /// Start a session of `routine` (the configured one when `nil`), or go
-    /// on from the saved place with `resume` (the box's).
-    case start(routine: String?, resume: Bool)
+    /// Start a session of `routine` (the configured one when `nil`), fitted
+    /// into `length` seconds when given (else the configured length, if
+    /// any), or go on from the saved place with `resume` (the box's).
+    case start(routine: String?, resume: Bool, length: Double? = nil)
     /// Pause; resume after a pause; whichever of the two applies.
     case pause, resume, toggle
     /// Next, back, longer, shorter, faster, slower.

@@ -27,9 +27,13 @@ public final class Daemon {
     /// What the daemon needs that only the command line can make: the
     /// sessions and sounds, and the devices opened as `SessionLauncher` opens them.
     public struct Parts: Sendable {
-        /// A session of `routine` (a built-in name or a file) with `options`,
-        /// checked and ready to play, and the routine's name.
-        public var session: @Sendable (_ routine: String, _ options: SessionOptions) throws -> (any SessionSource, String)
+        /// Makes a session as `SessionMaker.session` does.
+        public typealias MakeSession = @Sendable (_ routine: String, _ options: SessionOptions, _ length: Double?) throws
+            -> (source: any SessionSource, name: String, options: SessionOptions)
+
+        /// A session of `routine` (a built-in name or a file) with `options`
+        /// (fitted into `length` seconds when given), checked and ready to play.
+        public var session: MakeSession
         /// Opens the sound device; gives up waiting for a busy one when `stopping` says so.
         public var openDevice: @Sendable (_ stopping: @escaping @Sendable () -> Bool) throws(DeviceError) -> DeviceStream
         /// A source that only says `prompt` (spoken status on a box with no screen); `nil` if it cannot.
@@ -44,7 +48,7 @@ public final class Daemon {
         public var openCardVolume: @Sendable () throws(DeviceError) -> HardwareVolume?
 
         public init(
-            session: @escaping @Sendable (String, SessionOptions) throws -> (any SessionSource, String),
+            session: @escaping MakeSession,
             openDevice: @escaping @Sendable (@escaping @Sendable () -> Bool) throws(DeviceError) -> DeviceStream,
             announcement: @escaping @Sendable (PromptRef) -> (any SessionSource)?,
             earcon: @escaping @Sendable (Earcon, Int) -> Sound,
@@ -62,7 +66,7 @@ public final class Daemon {
         /// The devices as `launcher` opens them, at the rate and channels of the config's `settings`.
         public init(
             launcher: SessionLauncher, settings: Settings,
-            session: @escaping @Sendable (String, SessionOptions) throws -> (any SessionSource, String),
+            session: @escaping MakeSession,
             announcement: @escaping @Sendable (PromptRef) -> (any SessionSource)?,
             earcon: @escaping @Sendable (Earcon, Int) -> Sound
         ) {
@@ -168,8 +172,9 @@ public final class Daemon {
 }
 
 extension Daemon.Parts: SessionMaker {
-    public func session(routine: String, options: SessionOptions) throws -> (source: any SessionSource, name: String) {
-        let made = try session(routine, options)
-        return (made.0, made.1)
+    public func session(routine: String, options: SessionOptions, length: Double?) throws
+        -> (source: any SessionSource, name: String, options: SessionOptions)
+    {
+        try session(routine, options, length)
     }
 }

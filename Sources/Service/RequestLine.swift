@@ -1,4 +1,5 @@
 import Playback
+import Timing
 
 /// The lines a client sends on the control socket, read and written.
 ///
@@ -14,7 +15,7 @@ extension Request {
 
     /// The commands, for help and errors.
     public static let commands = [
-        "start [ROUTINE] [--resume]", "pause", "resume", "toggle", "next", "back", "longer", "shorter", "faster",
+        "start [ROUTINE] [--resume] [--length L]", "pause", "resume", "toggle", "next", "back", "longer", "shorter", "faster",
         "slower", "volume +N|-N", "where", "stop", "status", "watch",
     ]
 
@@ -29,12 +30,7 @@ extension Request {
         }
         switch command.lowercased() {
         case "start":
-            let resume = arguments.contains("--resume")
-            let rest = arguments.filter { $0 != "--resume" }
-            guard rest.count <= 1, !(rest.first?.hasPrefix("-") ?? false) else {
-                throw ControlError("`start` takes one routine and --resume; expected start [ROUTINE] [--resume]")
-            }
-            self = .start(routine: rest.first, resume: resume)
+            self = try Self.start(arguments)
         case "pause": self = try none(.pause)
         case "resume": self = try none(.resume)
         case "toggle": self = try none(.toggle)
@@ -60,12 +56,46 @@ extension Request {
         }
     }
 
+    /// `start`'s arguments: a routine, `--resume`, `--length L` (`15m`,
+    /// `1h30m`, within `LengthFit.seconds`), in any order.
+    private static func start(_ arguments: [String]) throws(ControlError) -> Request {
+        let expected = "expected start [ROUTINE] [--resume] [--length L]"
+        var (routine, resume, length): (String?, Bool, Double?) = (nil, false, nil)
+        var rest = arguments[...]
+        while let word = rest.popFirst() {
+            switch word {
+            case "--resume": resume = true
+            case "--length":
+                guard let text = rest.popFirst(), let seconds = LengthFit.seconds(parsing: text),
+                    LengthFit.seconds.contains(seconds)
+                else {
+                    throw ControlError("--length takes a length of 1m to 24h, as 15m or 1h30m; \(expected)")
+                }
+                length = seconds
+            default:
+                guard routine == nil, !word.hasPrefix("-") else { throw ControlError("`start` takes one routine; \(expected)") }
+                routine = word
+            }
+        }
+        if resume, length != nil { throw ControlError("--resume goes on as the saved session was; it takes no --length") }
+        return .start(routine: routine, resume: resume, length: length)
+    }
+
+    private static func startLine(routine: String?, resume: Bool, length: Double?) -> String {
+        var words = ["start"]
+        if let routine { words.append(routine) }
+        if resume { words.append("--resume") }
+        if let length { words += ["--length", "\(Int(length.rounded()))s"] }
+        return words.joined(separator: " ")
+    }
+
     /// The request as a line of the protocol; `nil` for those no line asks
     /// for (the terminal's: breathing tones, the help screen's chime, a key
     /// that means nothing).
     public var line: String? {
         switch self {
-        case .start(let routine, let resume): (["start"] + [routine].compactMap { $0 } + (resume ? ["--resume"] : [])).joined(separator: " ")
+        case .start(let routine, let resume, let length):
+            Self.startLine(routine: routine, resume: resume, length: length)
         case .pause: "pause"
         case .resume: "resume"
         case .toggle: "toggle"

@@ -33,9 +33,9 @@ final class RequestRouter {
             server.watch(received.client)
         case .success(var request):
             do {
-                if case .start(let asked?, let resume) = request {
+                if case .start(let asked?, let resume, let length) = request {
                     // Never a file the box would read for them.
-                    request = .start(routine: try routineAccess.resolve(asked), resume: resume)
+                    request = .start(routine: try routineAccess.resolve(asked), resume: resume, length: length)
                 }
                 try supervisor.perform(request)
                 server.send(statusReply, to: received.client)

@@ -154,8 +154,8 @@ public final class SessionSupervisor {
     public func perform(_ request: Request) throws(ControlError) {
         guard !stopping else { throw ControlError("the service is stopping") }
         switch request {
-        case .start(let routine, let resume):
-            try start(routine: routine, resume: resume)
+        case .start(let routine, let resume, let length):
+            try start(routine: routine, resume: resume, length: length)
         case .stop:
             switch phase {
             case .idle: throw ControlError("nothing is playing")
@@ -210,10 +210,11 @@ public final class SessionSupervisor {
     // MARK: Sessions
 
     /// Makes the session asked for ready and plays it, or waits for the device.
-    private func start(routine asked: String?, resume: Bool) throws(ControlError) {
+    private func start(routine asked: String?, resume: Bool, length: Double?) throws(ControlError) {
         guard case .idle = phase else { throw ControlError("a session is on already; expected `stop` first") }
         var routine = asked ?? settings.routine
         var options = settings.options
+        var length = length ?? settings.length
         var start = ResumePoint.start
         var saved: SavedPlace?
         if resume {
@@ -222,7 +223,9 @@ public final class SessionSupervisor {
                 if asked == nil || asked == place.routine {
                     saved = place
                     routine = place.routine
+                    // As fitted when it began: no length to fit again.
                     options = place.options
+                    length = nil
                 } else {
                     logger.warning("the saved place is in '\(place.routine)', not '\(routine)'; starting from the beginning")
                 }
@@ -230,9 +233,9 @@ public final class SessionSupervisor {
                 logger.warning("\(error); starting from the beginning")
             }
         }
-        let made: (source: any SessionSource, name: String)
+        let made: (source: any SessionSource, name: String, options: SessionOptions)
         do {
-            made = try sessions.session(routine: routine, options: options)
+            made = try sessions.session(routine: routine, options: options, length: length)
         } catch {
             // The whole of it in the log; to the asker only where, never what the file holds.
             logger.error("cannot play \(routine): \(error)")
@@ -248,7 +251,7 @@ public final class SessionSupervisor {
             }
         }
         stopAnnouncement()
-        phase = .waiting(Pending(source: made.source, name: made.name, routine: routine, options: options, start: start))
+        phase = .waiting(Pending(source: made.source, name: made.name, routine: routine, options: made.options, start: start))
         tryToPlay()
     }
 

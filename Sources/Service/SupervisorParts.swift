@@ -11,8 +11,11 @@ import Timing
 /// Makes sessions of routines, ready to play.
 public protocol SessionMaker {
     /// A session of `routine` (a built-in name or a file) with `options`,
-    /// checked and ready to play, and the routine's own name.
-    func session(routine: String, options: SessionOptions) throws -> (source: any SessionSource, name: String)
+    /// its rounds and holds fitted into `length` seconds when given,
+    /// checked and ready to play; the routine's own name, and the options
+    /// it is laid out with (those fitted).
+    func session(routine: String, options: SessionOptions, length: Double?) throws
+        -> (source: any SessionSource, name: String, options: SessionOptions)
 }
 
 /// The box's sound: sessions played on the device, the card's volume

@@ -23,14 +23,18 @@ enum Completions {
     static let device = CompletionKind.custom { _, _, _ in deviceNames() }
 
     /// A `ctl` request: the request words, and after `start` the routines
-    /// the box may start (built-in, or a file in its routine folders).
+    /// the box may start (built-in, or a file in its routine folders) and its flags.
     static let request = CompletionKind.custom { words, index, _ in
         // The request's words come after `ctl`; the options' values are not requests.
         guard let ctl = words.firstIndex(of: "ctl"), index > ctl else { return requestWords }
         let before = words[(ctl + 1)..<min(index, words.count)].filter { !$0.hasPrefix("-") }
         switch before.first {
         case nil: return requestWords
-        case "start": return before.count == 1 ? builtInRoutines + boxRoutines() + ["--resume"] : ["--resume"]
+        case "start":
+            // After --length comes a length, which nothing completes.
+            if index > 0, words[index - 1] == "--length" { return [] }
+            let flags = ["--resume", "--length"]
+            return before.count == 1 ? builtInRoutines + boxRoutines() + flags : flags
         default: return []
         }
     }

@@ -41,13 +41,13 @@ extension Stretchcue {
             let launcher = SessionLauncher(settings: settings, logger: logger, wait: Interruption.sleep)
             let parts = Daemon.Parts(
                 launcher: launcher, settings: settings,
-                session: { routine, options in
+                session: { routine, options, length in
                     let session = try Session(
                         routine: routine, options: options, voice: settings.voice, chimes: settings.chimes,
-                        packs: settings.packs, length: settings.length)
+                        packs: settings.packs, length: length)
                     var mix = settings.mix.withGains(of: session.routine)
                     mix.channels = 2
-                    return (RoutineSource(session: session, options: session.options, mix: mix), session.routine.name)
+                    return (RoutineSource(session: session, options: session.options, mix: mix), session.routine.name, session.options)
                 },
                 announcement: { prompt in PromptSource(prompt, banks: spoken) },
                 earcon: { earcon, rate in spoken.earcon(earcon, rate: rate) })

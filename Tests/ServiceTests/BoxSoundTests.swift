@@ -20,7 +20,7 @@ import Testing
         var settings = Settings(environment: [:])
         settings.device = "hw:CARD=NoSuchCard"
         let parts = Daemon.Parts(
-            session: { _, _ in (LaidOutSource(ShortRoutine.routine), "Short") },
+            session: { _, options, _ in (LaidOutSource(ShortRoutine.routine), "Short", options) },
             openDevice: { [deviceOpened] _ throws(DeviceError) in
                 deviceOpened.add()
                 throw DeviceError(device: "hw:CARD=NoSuchCard", function: "snd_pcm_open", code: 2, text: "No such device")

@@ -10,6 +10,8 @@ import Testing
         ("start back-tension", .start(routine: "back-tension", resume: false)),
         ("start --resume", .start(routine: nil, resume: true)),
         ("start /home/me/r.yaml --resume", .start(routine: "/home/me/r.yaml", resume: true)),
+        ("start --length 15m", .start(routine: nil, resume: false, length: 900)),
+        ("start back-tension --length 1h30m", .start(routine: "back-tension", resume: false, length: 5400)),
         ("pause", .pause), ("resume", .resume), ("toggle", .toggle), ("next", .edit(.next)),
         ("back", .edit(.back)), ("longer", .edit(.lengthen)), ("shorter", .edit(.shorten)), ("faster", .edit(.faster)),
         ("slower", .edit(.slower)),
@@ -29,14 +31,18 @@ import Testing
 
     @Test(arguments: [
         ("", "an empty line; expected a command"),
-        ("dance", "unknown command 'dance'; expected one of: start [ROUTINE] [--resume], pause"),
+        ("dance", "unknown command 'dance'; expected one of: start [ROUTINE] [--resume] [--length L], pause"),
         ("pause now", "`pause` takes no arguments"),
         ("volume", "`volume` takes a change in dB"),
         ("volume 2", "`volume` takes a change in dB"),
         ("volume +99", "`volume` takes a change in dB"),
         ("volume +x", "`volume` takes a change in dB"),
-        ("start a b", "`start` takes one routine and --resume"),
-        ("start --fast", "`start` takes one routine and --resume"),
+        ("start a b", "`start` takes one routine; expected start [ROUTINE] [--resume] [--length L]"),
+        ("start --fast", "`start` takes one routine; expected start [ROUTINE] [--resume] [--length L]"),
+        ("start --length", "--length takes a length of 1m to 24h, as 15m or 1h30m"),
+        ("start --length 15x", "--length takes a length of 1m to 24h, as 15m or 1h30m"),
+        ("start --length 25h", "--length takes a length of 1m to 24h, as 15m or 1h30m"),
+        ("start --resume --length 15m", "--resume goes on as the saved session was; it takes no --length"),
     ])
     func mistakesAreRefusedWithWhatWasExpected(line: String, message: String) {
         #expect {

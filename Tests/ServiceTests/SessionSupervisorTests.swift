@@ -270,6 +270,26 @@ import Timing
         #expect(logged("the saved place is in 'other', not 'short'") == 1)
     }
 
+    /// `start --length`: the length goes to the session's making, the place
+    /// is saved with the rounds and holds fitted, and a resume plays those
+    /// again without fitting anew.
+    @Test func aLengthAskedIsFittedAndAResumeKeepsWhatWasFitted() throws {
+        try supervisor.perform(.start(routine: nil, resume: false, length: 900))
+        #expect(sessions.asked.last?.length == 900)
+        let player = try devices.sessions[0].opens()
+        player.reach(step: 1)
+        supervisor.follow()
+        let place = try SavedPlace.load(from: folder + "/place.yaml")
+        #expect(place.options.rounds == 2 && place.options.hold == 17, "\(place.options)")
+        try supervisor.perform(.stop)
+        devices.sessions[0].ends(stopped: true)
+        supervisor.follow()
+
+        try supervisor.perform(.start(routine: nil, resume: true))
+        #expect(sessions.asked.last?.length == nil)
+        #expect(sessions.asked.last?.options.rounds == 2 && sessions.asked.last?.options.hold == 17)
+    }
+
     @Test func aRoutineThatCannotBePlayedIsRefusedWithItsPlaceOnly() throws {
         #expect(throws: ControlError("broken.yaml:3:7: cannot be played; the box's log says why")) {
             try supervisor.perform(.start(routine: "broken.yaml", resume: false))

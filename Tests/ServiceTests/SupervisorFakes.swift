@@ -47,12 +47,17 @@ final class LaidOutSource: SessionSource {
 
 /// Makes sessions of `ShortRoutine` under the name `short`; any other name is a routine that cannot be read.
 final class FakeSessions: SessionMaker {
-    private(set) var asked: [(routine: String, options: SessionOptions)] = []
+    private(set) var asked: [(routine: String, options: SessionOptions, length: Double?)] = []
 
-    func session(routine: String, options: SessionOptions) throws -> (source: any SessionSource, name: String) {
-        asked.append((routine, options))
+    /// A length is "fitted" as two rounds of 17 s holds, whatever it is.
+    func session(routine: String, options: SessionOptions, length: Double?) throws
+        -> (source: any SessionSource, name: String, options: SessionOptions)
+    {
+        asked.append((routine, options, length))
         guard routine == "short" else { throw InputError(file: routine, line: 3, column: 7, message: "expected a pose") }
-        return (LaidOutSource(ShortRoutine.routine), ShortRoutine.routine.name)
+        var fitted = options
+        if length != nil { (fitted.rounds, fitted.hold) = (2, 17) }
+        return (LaidOutSource(ShortRoutine.routine), ShortRoutine.routine.name, fitted)
     }
 }
 
