@@ -3,6 +3,7 @@ import Controls
 import Glibc
 import Routines
 import Service
+import SystemCalls
 import Timing
 
 extension Stretchcue {
@@ -15,10 +16,19 @@ extension Stretchcue {
         @Flag(help: "Print the history file's JSON lines as they are.")
         var json = false
 
-        @OptionGroup var config: ConfigFlags
+        @Flag(help: "The box's history: the service's state folder (its config's state_folder, else /var/lib/stretchcue).")
+        var box = false
+
+        @Option(help: ArgumentHelp("A config file whose state_folder holds the history, instead of the first found.", valueName: "file"))
+        var config: String?
 
         func run() throws {
-            let settings = try config.settings()
+            // The box's settings are those the service reads: its config in
+            // /etc, its state folder systemd's StateDirectory.
+            let settings =
+                box
+                ? try ConfigFlags.settings(file: config, environment: ["STATE_DIRECTORY": Self.boxStateFolder])
+                : try ConfigFlags.settings(file: config)
             let (entries, unreadable) = try reportingFailures { try History.load(from: settings.historyPath) }
             if !unreadable.isEmpty {
                 TextOutput.standardError.line(
@@ -30,6 +40,9 @@ extension Stretchcue {
             }
             guard !entries.isEmpty else {
                 TextOutput.standardOutput.line("No sessions yet (\(settings.historyPath)).")
+                if !box, Files.exists(Self.boxStateFolder + "/history.jsonl") {
+                    TextOutput.standardOutput.line("The box's sessions: stretchcue history --box")
+                }
                 return
             }
             // The local time zone, as TZ names it.
@@ -46,6 +59,9 @@ extension Stretchcue {
                 TextOutput.standardOutput.line(columns.joined(separator: " "))
             }
         }
+
+        /// Where the service keeps its state (its unit's `StateDirectory=`).
+        static let boxStateFolder = "/var/lib/stretchcue"
 
         /// `2026-12-02 07:23`, in local time.
         static func date(_ seconds: Int64) -> String {

@@ -85,11 +85,7 @@ struct ConfigFlags: ParsableArguments {
     /// The settings: defaults, the config file (the one named, else the
     /// first found), then these flags.
     func settings() throws(Failure) -> Settings {
-        var settings = Settings()
-        let file = config ?? Settings.configFiles().first { Files.exists($0) }
-        if let file {
-            do { try settings.load(configFile: file) } catch { throw Failure(error) }
-        }
+        var settings = try Self.settings(file: config)
         if let device {
             settings.device = device
             settings.setByCommandLine("device")
@@ -101,6 +97,16 @@ struct ConfigFlags: ParsableArguments {
         if let socket {
             settings.socket = socket
             settings.setByCommandLine("socket")
+        }
+        return settings
+    }
+
+    /// The defaults for a program run in `environment`, then the config
+    /// `file` (else the first found of those `environment` gives).
+    static func settings(file: String?, environment: [String: String] = Settings.environment) throws(Failure) -> Settings {
+        var settings = Settings(environment: environment)
+        if let file = file ?? Settings.configFiles(environment).first(where: { Files.exists($0) }) {
+            do { try settings.load(configFile: file) } catch { throw Failure(error) }
         }
         return settings
     }

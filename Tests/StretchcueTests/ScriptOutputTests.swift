@@ -148,6 +148,23 @@ import Testing
         #expect(json.output.contains(#""start":1764660000"#))
     }
 
+    /// `history --box` reads the service's state folder, as the box's
+    /// config sets it; `history` takes no device or socket flags, which
+    /// would mean nothing to it.
+    @Test func historyBoxReadsTheServicesFolder() throws {
+        let folder = Repository.temporaryFolder("stretchcue-json")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/box", withIntermediateDirectories: true)
+        try #"{"start":1764660000,"end":1764660600,"routine":"Boxed","rounds":1,"completed":["a"],"skipped":[],"stopped":true}"#
+            .appending("\n").write(toFile: folder + "/box/history.jsonl", atomically: true, encoding: .utf8)
+        try "state_folder: \(folder)/box\n".write(toFile: folder + "/config.yaml", atomically: true, encoding: .utf8)
+        let environment = ["XDG_STATE_HOME": folder + "/mine", "TZ": "UTC0"]
+        let box = try Program.run(["history", "--box", "--config", folder + "/config.yaml"], environment: environment)
+        #expect(box.status == 0 && box.output.contains("Boxed") && box.output.contains("stopped"), "\(box.output)\(box.error)")
+        let device = try Program.run(["history", "-D", "hw:0"], environment: environment)
+        #expect(device.status == 64, "\(device.error)")
+    }
+
     /// `render` at a terminal shows its progress on one line redrawn in
     /// place, fitted to the terminal, up to 100%, then takes it away; a
     /// script, with no terminal, gets no progress.
