@@ -74,9 +74,13 @@ public final class PseudoTerminal: @unchecked Sendable {
 
     /// The slave side's terminal modes.
     public var modes: termios {
-        var modes = termios()
-        tcgetattr(slave, &modes)
-        return modes
+        // A whole stride on the heap for tcgetattr, as in Terminal: storage
+        // the compiler emits for a `termios` may be short of its 60 bytes.
+        let modes = UnsafeMutablePointer<termios>.allocate(capacity: 1)
+        defer { modes.deallocate() }
+        modes.initialize(to: termios())
+        tcgetattr(slave, modes)
+        return modes.pointee
     }
 
     struct PTYError: Error, CustomStringConvertible { var description: String }
