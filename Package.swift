@@ -33,10 +33,10 @@ let package = Package(
         // Sound packs: pack.yaml, checked; where packs are found; the chain a session takes sounds from.
         .target(name: "Packs", dependencies: ["Routines", "SystemCalls"]),
         .target(
-            name: "Audio", dependencies: ["Routines", "Timing", "Packs", "SystemCalls", "CSndFile", "CSoxr", "CEBUR128"]),
+            name: "Audio", dependencies: ["Routines", "Timing", "Packs", "Output", "SystemCalls", "CSndFile", "CSoxr", "CEBUR128"]),
         .target(
             name: "Output",
-            dependencies: ["Audio", "SystemCalls", "CALSA", "CSndFile", "CLinux", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["SystemCalls", "CALSA", "CSndFile", "CLinux", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Playback",
             dependencies: [
@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(
             name: "TimingTests", dependencies: ["Routines", "Timing", "Audio", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "AudioTests", dependencies: ["Routines", "Timing", "Audio", "Packs", "CSndFile", "TestSupport"]),
-        .testTarget(name: "OutputTests", dependencies: ["Audio", "Output", "Routines", "Timing", "SystemCalls", "CSndFile", "TestSupport"]),
+        .testTarget(name: "OutputTests", dependencies: ["Output", "SystemCalls", "CSndFile", "TestSupport"]),
         .testTarget(
             name: "PlaybackTests",
             dependencies: [

@@ -1,3 +1,4 @@
+import Output
 import Routines
 import Synchronization
 import Timing
@@ -139,7 +140,7 @@ public final class Mixer: Sendable {
         /// `length` of them, part by part; a side's prompts and chimes panned
         /// toward it when the settings say so.
         func place(_ source: Source, _ layer: Layer, at start: Int64, length: Int64, of frames: Int64, side: Side? = nil) {
-            let gain = settings.linearGain(layer) / Sound.fullScale
+            let gain = settings.linearGain(layer) / PCM16.fullScale
             let playable = min(length, frames)
             guard gain > 0, playable > 0 else { return }
             let cut = playable < frames ? (end: start + playable, length: Int(min(Int64(cutFade), playable))) : nil

@@ -1,4 +1,5 @@
 import Glibc
+import Output
 
 /// A sound in memory at the session rate: interleaved 16-bit samples, one or
 /// two channels.
@@ -23,31 +24,6 @@ public struct Sound: Sendable {
 
     public var frames: Int { samples.count / channels }
 
-    /// The value of a full-scale sample.
-    public static let fullScale: Float = 32767
-
-    /// A float sample in [-1, 1] as a 16-bit sample, rounded to nearest
-    /// (halves to even), clamped. Written without a rounding call or a
-    /// checked conversion, so loops over it vectorize.
-    @inlinable @inline(__always)
-    public static func quantize(_ value: Float) -> Int16 {
-        let scaled = max(-1, min(1, value)) * fullScale
-        // Adding 1.5 * 2^23 rounds to an integer and leaves it in the low
-        // mantissa bits, where it can be read off without a conversion.
-        let shifted = (scaled + 12_582_912).bitPattern
-        return Int16(truncatingIfNeeded: Int32(bitPattern: shifted) &- 0x4B40_0000)
-    }
-
-    /// A float already in 16-bit units (full scale 32767) as a 16-bit
-    /// sample, rounded to nearest (halves to even), clamped: one
-    /// floating-point addition, the rest in integers. `value` must lie
-    /// within 2^22 of zero, as every mixed or synthesized sample does.
-    @inlinable @inline(__always)
-    public static func quantize(scaled value: Float) -> Int16 {
-        let whole = Int32(bitPattern: (value + 12_582_912).bitPattern) &- 0x4B40_0000
-        return Int16(truncatingIfNeeded: max(-32767, min(32767, whole)))
-    }
-
     /// Shapes the first `fadeIn` and last `fadeOut` frames with a raised
     /// cosine, so the sound starts and ends without a click.
     public mutating func fade(in fadeIn: Int, out fadeOut: Int) {
@@ -69,13 +45,13 @@ public struct Sound: Sendable {
 
     /// Scales every sample by `gain` (linear), rounding to 16 bits.
     public mutating func scale(by gain: Float) {
-        for index in samples.indices { samples[index] = Self.quantize(Float(samples[index]) * gain / Self.fullScale) }
+        for index in samples.indices { samples[index] = PCM16.quantize(Float(samples[index]) * gain / PCM16.fullScale) }
     }
 
     private mutating func scale(frame: Int, by gain: Float) {
         for channel in 0..<channels {
             let index = frame * channels + channel
-            samples[index] = Self.quantize(Float(samples[index]) * gain / Self.fullScale)
+            samples[index] = PCM16.quantize(Float(samples[index]) * gain / PCM16.fullScale)
         }
     }
 }
@@ -121,5 +97,15 @@ public enum Fade {
     /// Frames in `milliseconds` at `rate`.
     public static func frames(milliseconds: Double, rate: Int) -> Int {
         Int((milliseconds * Double(rate) / 1000).rounded())
+    }
+}
+
+extension Sound {
+    /// Writes the sound whole to a new 16-bit file at `path`, at `sampleRate`.
+    public func write(to path: String, sampleRate: Int) throws {
+        let sink = try FileSink(path: path, sampleRate: sampleRate, channels: channels)
+        let floats = samples.map { Float($0) / PCM16.fullScale }
+        try floats.withUnsafeBufferPointer { try sink.write($0, frames: frames) }
+        try sink.finish()
     }
 }

@@ -1,5 +1,6 @@
 import CSndFile
 import Glibc
+import Output
 import SystemCalls
 
 /// Reads sound files through libsndfile: WAV, FLAC, OGG and the rest of what

@@ -1,5 +1,6 @@
 import CSndFile
 import Glibc
+import Output
 import Synchronization
 
 /// Reads one sound file at a session rate, whole or a part at a time, with
@@ -62,7 +63,7 @@ public final class SoundReader: Sendable {
                 let count = min(block.count - index, Int(part.upperBound - made) * channels)
                 guard count > 0 else { return }
                 let at = Int(made - part.lowerBound) * channels
-                for offset in 0..<count { output[at + offset] = Sound.quantize(block[index + offset]) }
+                for offset in 0..<count { output[at + offset] = PCM16.quantize(block[index + offset]) }
                 made += Int64(count / channels)
             }
             var cursor = start.input

@@ -1,4 +1,5 @@
 import Glibc
+import Output
 
 /// A sound computed frame by frame, in order: a bell's oscillators, a
 /// breathing tone's glide.
@@ -68,7 +69,7 @@ extension Sound {
         let fadeIn = min(fadeIn, frames)
         let fadeOut = min(fadeOut, frames)
         // The level and the 16-bit full scale in one multiplication.
-        let scale = gain * Sound.fullScale
+        let scale = gain * PCM16.fullScale
         // Every frame is written below: no need to clear the storage first.
         let samples = [Int16](unsafeUninitializedCapacity: part.count) { output, initialized in
             Self.synthesize(from: part.lowerBound, through: part.upperBound, frames: frames, make) { start, chunk in
@@ -85,7 +86,7 @@ extension Sound {
                 Fade.forEachGain(in: frames - fadingOut.upperBound..<frames - fadingOut.lowerBound, of: fadeOut) { back, fade in
                     source[frames - 1 - back] *= fade
                 }
-                for frame in first..<end { target[frame] = Sound.quantize(scaled: source[frame] * scale) }
+                for frame in first..<end { target[frame] = PCM16.quantize(scaled: source[frame] * scale) }
             }
             initialized = part.count
         }

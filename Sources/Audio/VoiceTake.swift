@@ -1,3 +1,4 @@
+import Output
 /// A spoken take (from a speech engine or a microphone) made ready for a
 /// voice pack: mono at 24 kHz, levelled to the voice's loudness target, and
 /// the silence at both ends trimmed to a little air.
@@ -32,7 +33,7 @@ public enum VoiceTake {
         }
         let rate = Self.rate
         // Levelled roughly first, so silence is told from words at the voice's level, however loud the take.
-        let loudness = try Loudness(of: Sound(channels: 1, samples: mono.map { Sound.quantize($0) }), rate: rate)
+        let loudness = try Loudness(of: Sound(channels: 1, samples: mono.map { PCM16.quantize($0) }), rate: rate)
         guard loudness.integrated.isFinite else { return nil }
         let gain = Float(decibels: min(Loudness.voiceTarget - loudness.integrated, -1 - loudness.peak))
         let levelled = mono.map { $0 * gain }
@@ -45,7 +46,7 @@ public enum VoiceTake {
         let trimmed = before + Array(levelled[kept]) + after
         let edge = Fade.frames(milliseconds: 5, rate: rate)
         func sound(gain: Float) -> Sound {
-            var sound = Sound(channels: 1, samples: trimmed.map { Sound.quantize($0 * gain) })
+            var sound = Sound(channels: 1, samples: trimmed.map { PCM16.quantize($0 * gain) })
             sound.fade(in: edge, out: edge)
             return sound
         }
@@ -74,7 +75,7 @@ public enum VoiceTake {
 
     /// The channels of `sound` averaged, as floats in [-1, 1].
     public static func mono(_ sound: Sound) -> [Float] {
-        guard sound.channels == 2 else { return sound.samples.map { Float($0) / Sound.fullScale } }
-        return (0..<sound.frames).map { (Float(sound.samples[2 * $0]) + Float(sound.samples[2 * $0 + 1])) / (2 * Sound.fullScale) }
+        guard sound.channels == 2 else { return sound.samples.map { Float($0) / PCM16.fullScale } }
+        return (0..<sound.frames).map { (Float(sound.samples[2 * $0]) + Float(sound.samples[2 * $0 + 1])) / (2 * PCM16.fullScale) }
     }
 }

@@ -1,4 +1,3 @@
-import Audio
 import CSndFile
 import Glibc
 import SystemCalls
@@ -119,13 +118,5 @@ public final class FileSink: AudioSink {
         } catch {
             throw OutputError(target: path, message: "cannot move the finished file into place: \(error.reason)")
         }
-    }
-
-    /// Writes `sound` whole to a new file at `path` (16-bit), at `sampleRate`.
-    public static func write(_ sound: Sound, sampleRate: Int, to path: String) throws {
-        let sink = try FileSink(path: path, sampleRate: sampleRate, channels: sound.channels)
-        let floats = sound.samples.map { Float($0) / Sound.fullScale }
-        try floats.withUnsafeBufferPointer { try sink.write($0, frames: sound.frames) }
-        try sink.finish()
     }
 }

@@ -1,4 +1,3 @@
-import Audio
 
 /// How samples are stored in a file or sent to a device.
 public enum SampleFormat: String, CaseIterable, Sendable {
@@ -24,7 +23,7 @@ public enum SampleFormat: String, CaseIterable, Sendable {
         switch self {
         case .s16:
             let out = output.assumingMemoryBound(to: Int16.self)
-            for index in input.indices { out[index] = Sound.quantize(input[index]) }
+            for index in input.indices { out[index] = PCM16.quantize(input[index]) }
         case .s24:
             let out = output.assumingMemoryBound(to: Int32.self)
             for index in input.indices { out[index] = Int32(Self.scaled(input[index], by: 8_388_607)) << 8 }
@@ -37,7 +36,7 @@ public enum SampleFormat: String, CaseIterable, Sendable {
     }
 
     /// `value` clamped to [-1, 1] times `fullScale`, rounded to the nearest
-    /// integer, halves to even (as `Sound.quantize` rounds 16-bit samples).
+    /// integer, halves to even (as `PCM16.quantize` rounds 16-bit samples).
     @inline(__always)
     static func scaled(_ value: Float, by fullScale: Double) -> Int64 {
         Int64((Double(max(-1, min(1, value))) * fullScale).rounded(.toNearestOrEven))

@@ -1,4 +1,5 @@
 import Audio
+import Output
 
 /// Sounds laid over the session as they come, not on its timeline: a key's
 /// earcon, the spoken status. The status speech ducks the session 12 dB
@@ -40,7 +41,7 @@ struct Overlays {
     ) -> (sound: Sound, offset: Int)? {
         guard let (sound, offset) = overlay else { return nil }
         let frames = min(count, sound.frames - offset)
-        let scale = gain / Sound.fullScale
+        let scale = gain / PCM16.fullScale
         sound.samples.withUnsafeBufferPointer { samples in
             for frame in 0..<frames {
                 let value = Float(samples[(offset + frame) * sound.channels]) * scale

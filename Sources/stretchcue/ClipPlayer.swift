@@ -31,8 +31,8 @@ final class ClipPlayer {
         for sound in sounds where sound.frames > 0 && Interruption.caught == nil {
             var interleaved = [Float](repeating: 0, count: sound.frames * format.channels)
             for frame in 0..<sound.frames {
-                let left = Float(sound.samples[frame * sound.channels]) / Sound.fullScale
-                let right = Float(sound.samples[frame * sound.channels + sound.channels - 1]) / Sound.fullScale
+                let left = Float(sound.samples[frame * sound.channels]) / PCM16.fullScale
+                let right = Float(sound.samples[frame * sound.channels + sound.channels - 1]) / PCM16.fullScale
                 if format.channels == 1 {
                     interleaved[frame] = (left + right) / 2
                 } else {

@@ -24,11 +24,11 @@ enum PackExport {
             "sounds:",
         ]
         for kind in CueKind.allCases where !kind.isStretched {
-            try FileSink.write(Chimes.sound(for: kind, rate: 48_000), sampleRate: 48_000, to: folder + "/chimes/\(kind.rawValue).wav")
+            try Chimes.sound(for: kind, rate: 48_000).write(to: folder + "/chimes/\(kind.rawValue).wav", sampleRate: 48_000)
             lines.append("  \(kind.rawValue): chimes/\(kind.rawValue).wav")
         }
         for earcon in Earcon.allCases {
-            try FileSink.write(earcon.sound(rate: 48_000), sampleRate: 48_000, to: folder + "/earcons/\(earcon.key).wav")
+            try earcon.sound(rate: 48_000).write(to: folder + "/earcons/\(earcon.key).wav", sampleRate: 48_000)
             lines.append("  \(earcon.key): earcons/\(earcon.key).wav")
         }
         for (id, words) in try PromptList(file: voice + "/prompts.txt").prompts.map({ ($0.id, $0.words) }) {

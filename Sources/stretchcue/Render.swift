@@ -3,6 +3,7 @@ import Audio
 import Controls
 import Glibc
 import Output
+import Playback
 
 extension Stretchcue {
     /// `stretchcue render`: writes a whole session to a WAV or FLAC file.

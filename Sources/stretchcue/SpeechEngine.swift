@@ -98,7 +98,7 @@ enum SpeechEngine: String, CaseIterable, ExpressibleByArgument {
             let whole = try SoundFile.read(sentence, rate: rate)
             let frames = Int(bounds[0] * Double(rate))..<min(whole.frames, Int(bounds[1] * Double(rate)))
             let word = Sound(channels: whole.channels, samples: Array(whole.samples[frames.lowerBound * whole.channels..<frames.upperBound * whole.channels]))
-            try FileSink.write(word, sampleRate: rate, to: output)
+            try word.write(to: output, sampleRate: rate)
         } catch {
             throw Failure("stretchcue: cannot cut the word \"\(word)\" out of festival's sentence: \(error)", .outputFailed)
         }

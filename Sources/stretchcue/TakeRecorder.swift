@@ -78,7 +78,7 @@ struct TakeRecorder {
         return Sound(channels: 1, samples: (0..<frames).map { frame in
             let fromEdge = min(frame, frames - 1 - frame)
             let envelope = fromEdge < edge ? Fade.gain(fromEdge, of: edge) : 1
-            return Sound.quantize(0.25 * envelope * Float(sin(2 * Double.pi * 880 * Double(frame) / Double(rate))))
+            return PCM16.quantize(0.25 * envelope * Float(sin(2 * Double.pi * 880 * Double(frame) / Double(rate))))
         })
     }
 }

@@ -95,7 +95,7 @@ struct VoicePackWriter {
     /// Writes `take` (mono at `VoiceTake.rate`) to the WAV file `path`, replacing it whole.
     static func write(_ take: Sound, to path: String) throws(Failure) {
         do {
-            try FileSink.write(take, sampleRate: VoiceTake.rate, to: path)
+            try take.write(to: path, sampleRate: VoiceTake.rate)
         } catch {
             throw Failure("stretchcue: cannot write \(path): \(error)", .outputFailed)
         }

@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Output
 import Routines
 import TestSupport
 import Testing
@@ -113,7 +114,7 @@ import Timing
             let phase = 2 * Double.pi * cycleScale * (pow(high / low, Double(frame) / length) - 1)
             let envelope = sin(0.5 * Double.pi * Double(frame) / length)
             let exact = gain * wave(phase) * envelope * envelope
-            let error = abs(Double(sound.samples[frame]) / Double(Sound.fullScale) - exact)
+            let error = abs(Double(sound.samples[frame]) / Double(PCM16.fullScale) - exact)
             if error > worst.error { worst = (error, frame) }
         }
         // 2e-4 of full scale is -74 dB, 0.15% of the tone's peak.
@@ -159,7 +160,7 @@ import Timing
             for channel in 0..<sound.channels {
                 let step = abs(
                     Double(sound.samples[frame * sound.channels + channel])
-                        - Double(sound.samples[(frame - 1) * sound.channels + channel])) / Double(Sound.fullScale)
+                        - Double(sound.samples[(frame - 1) * sound.channels + channel])) / Double(PCM16.fullScale)
                 if step > largest.size { largest = (step, frame) }
             }
         }
@@ -177,7 +178,7 @@ import Timing
         return Sound(
             channels: 1,
             samples: (0..<frames).map {
-                Sound.quantize(Float(amplitude * sin(2 * Double.pi * frequency * Double($0) / Double(rate))))
+                PCM16.quantize(Float(amplitude * sin(2 * Double.pi * frequency * Double($0) / Double(rate))))
             })
     }
 

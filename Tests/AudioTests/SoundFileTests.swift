@@ -1,6 +1,7 @@
 import Audio
 import CSndFile
 import Foundation
+import Output
 import TestSupport
 import Testing
 
@@ -37,7 +38,7 @@ import Testing
         // Channel c carries a sine of 440 * (c + 1) Hz: each survives resampling where it was.
         for channel in 0..<sound.channels {
             let middle = (sound.frames / 4..<sound.frames * 3 / 4).map {
-                Float(sound.samples[$0 * sound.channels + channel]) / Sound.fullScale
+                Float(sound.samples[$0 * sound.channels + channel]) / PCM16.fullScale
             }
             let frequency = Signal.frequency(middle, rate: 48_000)
             #expect(abs(frequency - 440 * Double(channel + 1)) < 1, "channel \(channel): \(frequency) Hz")
@@ -86,7 +87,7 @@ import Testing
         sf_close(file)
 
         let sound = try SoundFile.read(path, rate: 48_000)
-        let heard = sound.samples.map { Float($0) / Sound.fullScale }
+        let heard = sound.samples.map { Float($0) / PCM16.fullScale }
         // No 100 ms anywhere with a level off zero, as a DC offset would have.
         for start in stride(from: 0, to: heard.count - 4800, by: 480) {
             let mean = heard[start..<(start + 4800)].reduce(0, +) / 4800

@@ -1,4 +1,5 @@
 import Audio
+import Output
 import Packs
 import Routines
 import TestSupport
@@ -70,6 +71,6 @@ import Timing
         try mix.withUnsafeMutableBufferPointer {
             try mixer.render(from: span.lowerBound, frames: span.count, into: $0, gains: gains)
         }
-        return try Loudness(of: Sound(channels: 2, samples: mix.map { Sound.quantize($0) }), rate: rate).integrated
+        return try Loudness(of: Sound(channels: 2, samples: mix.map { PCM16.quantize($0) }), rate: rate).integrated
     }
 }

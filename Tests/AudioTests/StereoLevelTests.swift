@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Output
 import Packs
 import Routines
 import TestSupport
@@ -26,7 +27,7 @@ extension PackSoundTests {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let builtIn = try SoundBank(sampleRate: 48_000, voiceFolder: Repository.voiceFolder)
         let tone = Sound(
-            channels: 1, samples: (0..<240_000).map { Sound.quantize(Float(0.2 * sin(Double($0) * 2 * Double.pi * 220 / 48_000))) })
+            channels: 1, samples: (0..<240_000).map { PCM16.quantize(Float(0.2 * sin(Double($0) * 2 * Double.pi * 220 / 48_000))) })
         let sounds = [
             ("chime.start", Chimes.sound(for: .chimeStart, rate: 48_000)),
             ("pose.cobra", try builtIn.prompt(.voice("pose.cobra"))), ("ambient", tone),
@@ -56,7 +57,7 @@ extension PackSoundTests {
     /// The loudness (EBU R128, LUFS) of the mix over `span`, as its two channels carry it.
     func level(_ mixer: Mixer, over span: Range<Int64>) throws -> Double {
         let mix = try Render.frames(mixer, from: span.lowerBound, count: span.count)
-        return try Loudness(of: Sound(channels: 2, samples: mix.map { Sound.quantize($0) }), rate: 48_000).integrated
+        return try Loudness(of: Sound(channels: 2, samples: mix.map { PCM16.quantize($0) }), rate: 48_000).integrated
     }
 
     /// The session's first chime.start, the cobra prompt and a stretch of

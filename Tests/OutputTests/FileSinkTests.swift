@@ -1,4 +1,3 @@
-import Audio
 import CSndFile
 import Foundation
 import Output

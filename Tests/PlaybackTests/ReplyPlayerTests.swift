@@ -45,10 +45,10 @@ import Testing
         let right = stride(from: 1, to: device.written.count, by: 2).map { device.written[$0] }
         #expect(left == right)
         let period = device.format.periodFrames
-        #expect(left.prefix(10).allSatisfy { abs($0 - 500 / Sound.fullScale) < 1e-6 })
+        #expect(left.prefix(10).allSatisfy { abs($0 - 500 / PCM16.fullScale) < 1e-6 })
         #expect(left[10..<period].allSatisfy { $0 == 0 })
         // Both started in the same period (taken together), at the gain of the last post.
-        let scale = Float(0.5) / Sound.fullScale
+        let scale = Float(0.5) / PCM16.fullScale
         let both = left[period...]
         #expect(both.prefix(1000).allSatisfy { abs($0 - 3000 * scale) < 1e-6 }, "\(both.prefix(4))")
         #expect(both.dropFirst(1000).prefix(2000).allSatisfy { abs($0 - 1000 * scale) < 1e-6 })
@@ -74,8 +74,8 @@ import Testing
 
         #expect(opener.opens == 2)
         let second = try #require(opener.devices.last)
-        #expect(second.written.first == 4000 / Sound.fullScale, "\(second.written.prefix(2))")
-        #expect(second.written.prefix(1000).allSatisfy { $0 == 4000 / Sound.fullScale })
+        #expect(second.written.first == 4000 / PCM16.fullScale, "\(second.written.prefix(2))")
+        #expect(second.written.prefix(1000).allSatisfy { $0 == 4000 / PCM16.fullScale })
         #expect(longestLatencyIsTimed(replies))
     }
 
@@ -119,7 +119,7 @@ import Testing
         for (device, value) in [(first, 2000), (second, 4000)] {
             let left = stride(from: 0, to: device.written.count, by: 2).map { device.written[$0] }
             #expect(left.prefix(480).allSatisfy { $0 == 0 }, "no lead-in: \(left.prefix(4))")
-            #expect(left.dropFirst(480).prefix(500).allSatisfy { $0 == Float(value) / Sound.fullScale }, "\(left.dropFirst(480).prefix(4))")
+            #expect(left.dropFirst(480).prefix(500).allSatisfy { $0 == Float(value) / PCM16.fullScale }, "\(left.dropFirst(480).prefix(4))")
             #expect(left.dropFirst(980).allSatisfy { $0 == 0 })
         }
         #expect(longestLatencyIsTimed(replies))

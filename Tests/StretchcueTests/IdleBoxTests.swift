@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Output
 import TestSupport
 import Testing
 
@@ -37,7 +38,7 @@ struct IdleBoxTests {
         let heard = try RealTime.rawSamples(box.folder + "/heard.raw")
         let left = stride(from: 0, to: heard.count, by: 2).map { heard[$0] }
         let ready = try SoundFile.read(Repository.voiceFolder + "/status.ready.wav", rate: 48_000)
-        let words = (4800..<28_800).map { Float(ready.samples[$0]) / Sound.fullScale }
+        let words = (4800..<28_800).map { Float(ready.samples[$0]) / PCM16.fullScale }
         #expect(Alignment.find(words, in: left, threshold: 0.8) != nil, "no 'ready' heard")
         // The earcon whole, its first 50 ms too: the stream's lead-in went before it.
         let volume = Earcons.sound(.volume)

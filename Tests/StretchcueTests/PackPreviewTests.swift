@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Output
 import TestSupport
 import Testing
 
@@ -54,7 +55,7 @@ import Testing
             } else if let from = start {
                 quiet += 1
                 if quiet == 14_400 || frame == left.count - 1 {
-                    parts.append(Sound(channels: 1, samples: left[from...(frame - quiet)].map { Sound.quantize($0) }))
+                    parts.append(Sound(channels: 1, samples: left[from...(frame - quiet)].map { PCM16.quantize($0) }))
                     start = nil
                 }
             }

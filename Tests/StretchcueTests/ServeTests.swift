@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Output
 import TestSupport
 import Testing
 
@@ -55,7 +56,7 @@ struct ServeTests {
         try RealTime.expectPauseResumeAndNext(in: heard, pauseLasted: pauseLasted, plan: plan, rendered: expected)
         // Before all that, a box with no screen said it was ready.
         let ready = try SoundFile.read(Repository.voiceFolder + "/status.ready.wav", rate: 48_000)
-        let words = (4800..<28_800).map { Float(ready.samples[$0]) / Sound.fullScale }
+        let words = (4800..<28_800).map { Float(ready.samples[$0]) / PCM16.fullScale }
         let left = stride(from: 0, to: heard.count, by: 2).map { heard[$0] }
         let firstEarcon = Alignment.find(Earcons.pause, in: left) ?? left.count
         #expect(Alignment.find(words, in: Array(left[..<firstEarcon]), threshold: 0.8) != nil, "no 'ready' heard")

@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Output
 import TestSupport
 import Testing
 
@@ -143,7 +144,7 @@ extension SnapcastTests {
         #expect(Alignment.find(status, in: boxLeft, threshold: 0.8) != nil, "the box did not answer on its own device")
         #expect(Alignment.find(status, in: roomLeft, threshold: 0.8) == nil, "the answer was heard in the rooms")
         let ready = try SoundFile.read(Repository.voiceFolder + "/status.ready.wav", rate: 48_000)
-        let readyWords = (4800..<28_800).map { Float(ready.samples[$0]) / Sound.fullScale }
+        let readyWords = (4800..<28_800).map { Float(ready.samples[$0]) / PCM16.fullScale }
         #expect(Alignment.find(readyWords, in: boxLeft, threshold: 0.8) != nil, "the box did not say 'ready' on its own device")
         #expect(Alignment.find(readyWords, in: roomLeft, threshold: 0.8) == nil, "the box said 'ready' in the rooms")
         // Nothing of the session on the box's own device: its first words are not there.

@@ -1,6 +1,7 @@
 import Audio
 import Glibc
 import Output
+import Playback
 import Routines
 import TestSupport
 import Testing
@@ -16,7 +17,7 @@ import Timing
     @Test func aPromptRenamedOverIsSilenceAndTheRenderGoesOn() throws {
         let rate = 48_000
         let prompt = folder + "/prompt.wav"
-        try FileSink.write(Self.tone(seconds: 5, channels: 1, rate: rate), sampleRate: rate, to: prompt)
+        try Self.tone(seconds: 5, channels: 1, rate: rate).write(to: prompt, sampleRate: rate)
         let routine = Routine(
             name: "Changing", hold: 3, settle: 1, rest: 1,
             poses: [Pose(id: "changing", name: "Changing", prompt: PromptRef(.file(prompt)))])
@@ -24,7 +25,7 @@ import Timing
         let timeline = try Timeline(routine: routine, options: SessionOptions(), sounds: bank)
         let play = try #require(timeline.cues.first { $0.prompt?.source == .file(prompt) })
         let mixer = try Mixer(timeline: timeline, bank: bank, settings: MixSettings(muted: [.chime, .breath], channels: 1))
-        try FileSink.write(Self.tone(seconds: 0.5, channels: 2, rate: rate), sampleRate: rate, to: folder + "/other.wav")
+        try Self.tone(seconds: 0.5, channels: 2, rate: rate).write(to: folder + "/other.wav", sampleRate: rate)
         #expect(rename(folder + "/other.wav", prompt) == 0)
 
         let sink = CollectingSink(sampleRate: rate, channels: 1)
@@ -43,7 +44,7 @@ import Timing
         return Sound(
             channels: channels,
             samples: (0..<frames * channels).map { index in
-                Sound.quantize(Float(0.5 * sin(2 * Double.pi * 440 * Double(index / channels) / Double(rate))))
+                PCM16.quantize(Float(0.5 * sin(2 * Double.pi * 440 * Double(index / channels) / Double(rate))))
             })
     }
 }

@@ -1,4 +1,5 @@
 import Audio
+import Output
 
 /// Renders a whole session into a sink, one period at a time, so memory stays
 /// the same however long the session is.
