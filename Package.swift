@@ -43,16 +43,23 @@ let package = Package(
                 "Routines", "Timing", "Audio", "Output", "SystemCalls", .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "Controls", dependencies: ["Playback", "Output", "Timing", "Routines", "SystemCalls", "CMPRIS"]),
+        // The config file and what is kept between runs (the saved place,
+        // the history), which every command reads: below the CLI and the service.
+        .target(
+            name: "Configuration",
+            dependencies: [
+                "Playback", "Output", "Audio", "Timing", "Routines", "SystemCalls", .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "Service",
             dependencies: [
-                "Playback", "Output", "Audio", "Timing", "Routines", "SystemCalls", "CLinux",
+                "Configuration", "Playback", "Output", "Audio", "Timing", "Routines", "SystemCalls", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "stretchcue",
             dependencies: [
-                "CMalloc", "SystemCalls", "Routines", "Timing", "Audio", "Output", "Playback", "Controls", "Service",
+                "CMalloc", "SystemCalls", "Routines", "Timing", "Audio", "Output", "Playback", "Controls", "Configuration", "Service",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -77,11 +84,14 @@ let package = Package(
         .testTarget(
             name: "ServiceTests",
             dependencies: [
-                "Service", "Playback", "Output", "Audio", "Timing", "Routines", "TestSupport", "PlaceSaver",
+                "Service", "Configuration", "Playback", "Output", "Audio", "Timing", "Routines", "TestSupport",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
+        .testTarget(
+            name: "ConfigurationTests",
+            dependencies: ["Configuration", "Audio", "Routines", "Timing", "TestSupport", "PlaceSaver"]),
         // Saves places until killed, for the test that kills it (SavedPlaceTests).
-        .executableTarget(name: "PlaceSaver", dependencies: ["Service", "Timing"], path: "Tests/PlaceSaver"),
+        .executableTarget(name: "PlaceSaver", dependencies: ["Configuration", "Timing"], path: "Tests/PlaceSaver"),
         // Optimized even in debug builds: finding cues in minutes of recorded
         // audio by cross-correlation is otherwise most of the suite's time.
         .testTarget(
@@ -105,7 +115,7 @@ let package = Package(
 // for the toolchain's `-lstdc++`, and its libstdc++.so is a linker script
 // naming libstdc++.a.
 let programModules: Set = [
-    "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Service", "stretchcue",
+    "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Configuration", "Service", "stretchcue",
 ]
 let linkOrder = "\(Context.packageDirectory)/Sources/stretchcue/link-order.txt"
 let staticLibStdCxx = "\(Context.packageDirectory)/Sources/stretchcue/static-libstdc++"

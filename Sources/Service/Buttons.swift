@@ -1,3 +1,4 @@
+import Configuration
 import Playback
 
 /// Turns key events from buttons (a GPIO button, a media remote, a USB

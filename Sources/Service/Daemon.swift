@@ -1,5 +1,6 @@
 import Audio
 import CLinux
+import Configuration
 import Glibc
 import Logging
 import Output

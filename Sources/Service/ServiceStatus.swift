@@ -1,3 +1,4 @@
+import Configuration
 import Playback
 import Routines
 

@@ -1,4 +1,5 @@
 import Audio
+import Configuration
 import Logging
 import Output
 import Playback

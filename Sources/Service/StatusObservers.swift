@@ -1,3 +1,4 @@
+import Configuration
 /// Something that happened to the box's session, as its observers hear it.
 public enum SupervisorEvent: Equatable, Sendable {
     /// A session began playing: its device is open.

@@ -1,8 +1,8 @@
 import ArgumentParser
+import Configuration
 import Output
 import Playback
 import Routines
-import Service
 import SystemCalls
 
 /// What the shell completions (`--generate-completion-script`) offer for

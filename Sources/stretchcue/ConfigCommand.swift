@@ -1,7 +1,7 @@
 import ArgumentParser
+import Configuration
 import Controls
 import Routines
-import Service
 
 extension Stretchcue {
     /// `stretchcue config`: the settings a box (or `play`) runs with.

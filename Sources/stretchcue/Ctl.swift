@@ -1,9 +1,9 @@
 import ArgumentParser
+import Configuration
 import Controls
 import Glibc
 import Playback
 import Routines
-import Service
 import SystemCalls
 import Timing
 

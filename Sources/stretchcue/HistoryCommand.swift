@@ -1,8 +1,8 @@
 import ArgumentParser
+import Configuration
 import Controls
 import Glibc
 import Routines
-import Service
 import SystemCalls
 import Timing
 

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Audio
+import Configuration
 import Controls
 import Packs
 import Playback
 import Routines
-import Service
 import Timing
 import SystemCalls
 

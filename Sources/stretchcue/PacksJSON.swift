@@ -1,7 +1,7 @@
 import Audio
+import Configuration
 import Packs
 import Routines
-import Service
 import SystemCalls
 
 /// `packs list --json` and `packs check --json`: what the tables say, for scripts.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audio
+import Configuration
 import Controls
 import Glibc
 import Logging

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audio
+import Configuration
 import Glibc
 import Logging
 import Output

@@ -1,8 +1,8 @@
 import Audio
+import Configuration
 import Controls
 import Packs
 import Playback
-import Service
 import Glibc
 import Routines
 import SystemCalls

@@ -1,6 +1,6 @@
 import ArgumentParser
+import Configuration
 import Routines
-import Service
 import SystemCalls
 import Timing
 

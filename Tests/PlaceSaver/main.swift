@@ -1,7 +1,7 @@
 // Saves two different places over one file, one after the other, until
 // killed: the test kills it at random moments and checks the file is
 // always one of them, whole (Tests/ServiceTests/SavedPlaceTests.swift).
-import Service
+import Configuration
 import Timing
 
 let path = CommandLine.arguments[1]

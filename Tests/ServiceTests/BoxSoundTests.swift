@@ -1,4 +1,5 @@
 import Audio
+import Configuration
 import InMemoryLogging
 import Logging
 import Output

@@ -1,5 +1,5 @@
+import Configuration
 import Playback
-import Service
 import Testing
 
 /// The control protocol's lines: every command read, every mistake refused

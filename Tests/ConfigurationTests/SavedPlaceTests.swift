@@ -1,7 +1,7 @@
 import Audio
 import Foundation
 import Routines
-import Service
+import Configuration
 import TestSupport
 import Testing
 import Timing

@@ -1,3 +1,4 @@
+import Playback
 import Routines
 import SystemCalls
 

@@ -1,5 +1,5 @@
 import Foundation
-import Service
+import Configuration
 import TestSupport
 import Testing
 

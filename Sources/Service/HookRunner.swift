@@ -1,23 +1,11 @@
+import Configuration
 import Glibc
 import SystemCalls
 
-/// Commands a box runs when something happens (`on_start`, `on_pose`,
-/// `on_end`, `on_device_lost`): to switch an amplifier's relay or an LED.
-/// Each runs through `/bin/sh -c` with the state in `STRETCHCUE_*`
-/// environment variables and is never waited for, so a slow or stuck hook
-/// cannot hold up the sound or the controls; finished ones are reaped.
-public struct Hooks: Equatable, Sendable {
-    public enum Event: String, CaseIterable, Sendable {
-        case start = "on_start"
-        case pose = "on_pose"
-        case end = "on_end"
-        case deviceLost = "on_device_lost"
-    }
-
-    public var commands: [Event: String]
-
-    public init(_ commands: [Event: String] = [:]) { self.commands = commands }
-
+/// Runs the config's hooks: each through `/bin/sh -c` with the state in
+/// `STRETCHCUE_*` environment variables, never waited for, so a slow or
+/// stuck hook cannot hold up the sound or the controls; finished ones are reaped.
+extension Hooks {
     /// Starts the hook for `event`, if there is one, with `state` as
     /// environment variables (`STRETCHCUE_EVENT`, then `STRETCHCUE_` and
     /// each key in capitals). Returns its process id.

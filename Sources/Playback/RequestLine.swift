@@ -1,4 +1,3 @@
-import Playback
 import Timing
 
 /// The lines a client sends on the control socket, read and written.
