@@ -119,7 +119,7 @@ extension Stretchcue {
             let player = try reportingFailures {
                 try AudioLoop(
                     stream: stream, settings: live,
-                    source: RoutineSource(session: prepared, options: options, mix: mixSettings),
+                    source: RoutineSource(routine: prepared.routine, bank: prepared.bank, options: options, mix: mixSettings),
                     logger: logger, startingAt: start)
             }
             let keeper = launcher.keeper(routine: routine, name: prepared.routine.name, options: options)

@@ -48,7 +48,10 @@ extension Stretchcue {
                         packs: settings.packs, length: length)
                     var mix = settings.mix.withGains(of: session.routine)
                     mix.channels = 2
-                    return (RoutineSource(session: session, options: session.options, mix: mix), session.routine.name, session.options)
+                    return (
+                        RoutineSource(routine: session.routine, bank: session.bank, options: session.options, mix: mix),
+                        session.routine.name, session.options
+                    )
                 },
                 announcement: { prompt in PromptSource(prompt, banks: spoken) },
                 earcon: { earcon, rate in spoken.earcon(earcon, rate: rate) })
