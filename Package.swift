@@ -34,6 +34,9 @@ let package = Package(
         .target(name: "Packs", dependencies: ["Routines", "SystemCalls"]),
         .target(
             name: "Audio", dependencies: ["Routines", "Timing", "Packs", "Output", "SystemCalls", "CSndFile", "CSoxr", "CEBUR128"]),
+        // What pack makers use and the player does not: checking a pack's
+        // sounds, levelling recorded takes.
+        .target(name: "PackTools", dependencies: ["Audio", "Output", "Packs", "Routines", "SystemCalls", "Timing"]),
         .target(
             name: "Output",
             dependencies: ["SystemCalls", "CALSA", "CSndFile", "CLinux", .product(name: "Logging", package: "swift-log")]),
@@ -59,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "stretchcue",
             dependencies: [
-                "CMalloc", "SystemCalls", "Routines", "Timing", "Audio", "Output", "Playback", "Controls", "Configuration", "Service",
+                "CMalloc", "SystemCalls", "Routines", "Timing", "Audio", "Output", "Playback", "Controls", "Configuration", "Service", "PackTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -72,7 +75,7 @@ let package = Package(
         .testTarget(name: "PacksTests", dependencies: ["Packs", "Routines", "TestSupport"]),
         .testTarget(
             name: "TimingTests", dependencies: ["Routines", "Timing", "Audio", "TestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "AudioTests", dependencies: ["Routines", "Timing", "Audio", "Packs", "CSndFile", "TestSupport"]),
+        .testTarget(name: "AudioTests", dependencies: ["Routines", "Timing", "Audio", "Packs", "PackTools", "CSndFile", "TestSupport"]),
         .testTarget(name: "OutputTests", dependencies: ["Output", "SystemCalls", "CSndFile", "TestSupport"]),
         .testTarget(
             name: "PlaybackTests",
@@ -95,7 +98,7 @@ let package = Package(
         // Optimized even in debug builds: finding cues in minutes of recorded
         // audio by cross-correlation is otherwise most of the suite's time.
         .testTarget(
-            name: "StretchcueTests", dependencies: ["stretchcue", "Routines", "Audio", "TestSupport"],
+            name: "StretchcueTests", dependencies: ["stretchcue", "Routines", "Audio", "PackTools", "TestSupport"],
             swiftSettings: [.unsafeFlags(["-O"])]),
     ],
     swiftLanguageModes: [.v6]
@@ -115,7 +118,7 @@ let package = Package(
 // for the toolchain's `-lstdc++`, and its libstdc++.so is a linker script
 // naming libstdc++.a.
 let programModules: Set = [
-    "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Configuration", "Service", "stretchcue",
+    "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Configuration", "Service", "PackTools", "stretchcue",
 ]
 let linkOrder = "\(Context.packageDirectory)/Sources/stretchcue/link-order.txt"
 let staticLibStdCxx = "\(Context.packageDirectory)/Sources/stretchcue/static-libstdc++"

@@ -62,7 +62,8 @@ public enum Earcon: Sendable, CaseIterable {
             key += letter.isUppercase ? "-" + letter.lowercased() : String(letter)
         }
     }
-    static let keyPrefix = "earcon."
+    /// What every earcon's key in a pack begins with.
+    public static let keyPrefix = "earcon."
 
     /// The earcon's sound at `rate`.
     public func sound(rate: Int) -> Sound {

@@ -1,7 +1,7 @@
 import CSoxr
 
 /// A libsoxr stream at its high quality: float frames in at one rate, out at another.
-final class Resampler {
+public final class Resampler {
     private let stream: soxr_t
     private let channels: Int
     private let ratio: Double
@@ -9,7 +9,7 @@ final class Resampler {
 
     /// Fails only if libsoxr refuses the rates; the error's `file` is empty,
     /// since the caller knows which file is being read.
-    init(from inputRate: Int, to outputRate: Int, channels: Int) throws(SoundError) {
+    public init(from inputRate: Int, to outputRate: Int, channels: Int) throws(SoundError) {
         var failure: soxr_error_t?
         var ioSpec = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I)
         var quality = soxr_quality_spec(UInt(SOXR_HQ), 0)
@@ -29,7 +29,7 @@ final class Resampler {
     deinit { soxr_delete(stream) }
 
     /// Resamples `input` (interleaved frames) and hands what comes out to `sink`.
-    func process(_ input: UnsafeBufferPointer<Float>, into sink: (UnsafeBufferPointer<Float>) -> Void) throws(SoundError) {
+    public func process(_ input: UnsafeBufferPointer<Float>, into sink: (UnsafeBufferPointer<Float>) -> Void) throws(SoundError) {
         var consumed = 0
         let frames = input.count / channels
         let room = Int(Double(frames) * ratio) + 256
@@ -50,7 +50,7 @@ final class Resampler {
     }
 
     /// Drains what the filter still holds at the end of the input.
-    func flush(into sink: (UnsafeBufferPointer<Float>) -> Void) throws(SoundError) {
+    public func flush(into sink: (UnsafeBufferPointer<Float>) -> Void) throws(SoundError) {
         let room = 4096
         if output.count < room * channels { output = [Float](repeating: 0, count: room * channels) }
         while true {

@@ -335,7 +335,7 @@ public final class SoundBank: SoundLengths, Sendable {
     }
 
     /// The first `NAME.EXT` in `folder` that exists, EXT taken in the order of `PromptRef.fileExtensions`.
-    static func find(_ name: String, in folder: String) -> String? {
+    public static func find(_ name: String, in folder: String) -> String? {
         PromptRef.fileExtensions.lazy.map { "\(folder)/\(name).\($0)" }.first(where: Files.exists)
     }
 

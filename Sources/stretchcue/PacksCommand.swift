@@ -2,6 +2,7 @@ import ArgumentParser
 import Audio
 import Configuration
 import Controls
+import PackTools
 import Packs
 import Playback
 import Routines

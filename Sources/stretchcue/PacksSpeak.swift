@@ -2,6 +2,7 @@ import ArgumentParser
 import Audio
 import Controls
 import Glibc
+import PackTools
 import Packs
 import Routines
 import SystemCalls

@@ -1,6 +1,7 @@
 import Audio
 import Glibc
 import Output
+import PackTools
 
 /// Records a take for `packs record` from an ALSA capture device, until
 /// the speaker has been quiet for a second.

@@ -1,5 +1,6 @@
 import Audio
 import Output
+import PackTools
 import Packs
 import Routines
 import SystemCalls

@@ -1,6 +1,7 @@
 import Audio
 import Foundation
 import Output
+import PackTools
 import Packs
 import Routines
 import TestSupport

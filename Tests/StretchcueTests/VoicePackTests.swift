@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import PackTools
 import TestSupport
 import Testing
 

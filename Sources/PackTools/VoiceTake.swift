@@ -1,3 +1,4 @@
+import Audio
 import Output
 /// A spoken take (from a speech engine or a microphone) made ready for a
 /// voice pack: mono at 24 kHz, levelled to the voice's loudness target, and

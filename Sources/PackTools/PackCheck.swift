@@ -1,3 +1,4 @@
+import Audio
 import Packs
 import Routines
 import SystemCalls
