@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "stretchcue",
             dependencies: [
-                "CMalloc", "SystemCalls", "Routines", "Timing", "Audio", "Output", "Playback", "Controls", "Configuration", "Service", "PackTools",
+                "CMalloc", "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Configuration", "Service", "PackTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

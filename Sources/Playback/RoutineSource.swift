@@ -1,5 +1,4 @@
 import Audio
-import Playback
 import Routines
 import Synchronization
 import Timing
