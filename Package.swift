@@ -80,14 +80,14 @@ let package = Package(
         .testTarget(
             name: "PlaybackTests",
             dependencies: [
-                "Playback", "Routines", "Timing", "Audio", "Output", "TestSupport",
+                "Playback", "Routines", "Timing", "Audio", "Output", "SystemCalls", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "ControlsTests", dependencies: ["Controls", "Playback", "Timing", "Routines"]),
         .testTarget(
             name: "ServiceTests",
             dependencies: [
-                "Service", "Configuration", "Playback", "Output", "Audio", "Timing", "Routines", "TestSupport",
+                "Service", "Configuration", "Playback", "Output", "Audio", "Timing", "Routines", "SystemCalls", "TestSupport",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
         .testTarget(

@@ -4,6 +4,7 @@
 #include <linux/input.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/eventfd.h>
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <unistd.h>
@@ -67,6 +68,10 @@ int stretchcue_next_signal(int descriptor) {
     struct signalfd_siginfo info;
     ssize_t got = read(descriptor, &info, sizeof info);
     return got == (ssize_t)sizeof info ? (int)info.ssi_signo : 0;
+}
+
+int stretchcue_event_descriptor(void) {
+    return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 }
 
 int stretchcue_pipe_queued(int descriptor) {

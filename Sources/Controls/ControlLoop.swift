@@ -2,6 +2,7 @@ import Glibc
 import Output
 import Playback
 import Synchronization
+import SystemCalls
 
 /// The control thread: reads keys from the terminal and gives the player
 /// their requests, and keeps the screen up to date.

@@ -1,5 +1,6 @@
 import Glibc
 import Output
+import SystemCalls
 
 /// The terminal's width, read when it is needed, and word when the
 /// terminal is resized.

@@ -1,6 +1,7 @@
 import CALSA
 import Glibc
 import Logging
+import SystemCalls
 
 /// One open ALSA playback PCM, negotiated and prepared, in non-blocking mode.
 ///

@@ -1,6 +1,7 @@
 import Glibc
 import Logging
 import Synchronization
+import SystemCalls
 
 /// Live output to a sound device, kept going whatever the device does.
 ///

@@ -1,3 +1,4 @@
+import SystemCalls
 /// An open playback device: the few raw calls the stream makes. No call
 /// waits for the device except `waitForRoom`, which a wake-up interrupts,
 /// so a device that hangs can never hold up the thread that writes to it.

@@ -1,6 +1,7 @@
 import Audio
 import Output
 import Synchronization
+import SystemCalls
 import Timing
 
 /// Everything the control thread and the audio thread share, and the only

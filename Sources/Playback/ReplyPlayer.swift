@@ -2,6 +2,7 @@ import Audio
 import Logging
 import Output
 import Synchronization
+import SystemCalls
 
 /// Plays the answers to keys and buttons (earcons, the spoken status) on a
 /// device of their own, for a session heard late: a Snapcast studio's

@@ -1,6 +1,7 @@
 import Logging
 import Output
 import Synchronization
+import SystemCalls
 import Timing
 
 /// A live session on a thread of its own, for a caller that must stay free

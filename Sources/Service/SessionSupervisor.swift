@@ -4,6 +4,7 @@ import Logging
 import Output
 import Playback
 import Routines
+import SystemCalls
 import Timing
 
 /// The box's sessions, one at a time: a state machine (idle, waiting for

@@ -2,6 +2,7 @@ import Audio
 import Output
 import Playback
 import Routines
+import SystemCalls
 import Timing
 
 // What the session supervisor needs of the world, each behind a small

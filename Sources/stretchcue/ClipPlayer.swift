@@ -2,6 +2,7 @@ import Audio
 import Logging
 import Output
 import Service
+import SystemCalls
 
 /// Plays sounds one after another on an ALSA device, outside a session:
 /// the prompts and takes of `packs record`, the entries of `packs preview`.

@@ -4,6 +4,7 @@ import Output
 import Playback
 import Routines
 import Synchronization
+import SystemCalls
 import TestSupport
 import Testing
 import Timing

@@ -2,6 +2,7 @@ import Audio
 import Glibc
 import Output
 import Playback
+import SystemCalls
 import TestSupport
 import Testing
 

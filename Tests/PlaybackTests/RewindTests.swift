@@ -1,6 +1,7 @@
 import Audio
 import Output
 import Playback
+import SystemCalls
 import Testing
 import TestSupport
 

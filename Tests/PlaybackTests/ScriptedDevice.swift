@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Output
 import Synchronization
+import SystemCalls
 import TestSupport
 
 /// A playback device that stores what it is given and fails on a script:

@@ -3,6 +3,7 @@ import Output
 @testable import Playback
 import Routines
 import Service
+import SystemCalls
 import Timing
 
 // Stand-ins for what the session supervisor drives, so its tests build it

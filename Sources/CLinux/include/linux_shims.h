@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 /// Linux interfaces Swift's Glibc module does not show: the ioctls of input
-/// devices (request numbers made by macros), signalfd, what a pipe or a
+/// devices (request numbers made by macros), signalfd, eventfd, what a pipe or a
 /// socket holds, and unnamed files (O_TMPFILE, a macro of macros). Each
 /// returns what the call returns, -1 with errno set on failure.
 
@@ -33,6 +33,9 @@ int stretchcue_user_in_group(unsigned int user, unsigned int group);
 int stretchcue_signal_descriptor(const sigset_t *signals);
 /// The number of the next signal waiting on such a descriptor, 0 when none is.
 int stretchcue_next_signal(int descriptor);
+
+/// A new non-blocking, close-on-exec event counter descriptor, at zero (eventfd).
+int stretchcue_event_descriptor(void);
 
 /// Bytes written into a pipe and not read yet (FIONREAD).
 int stretchcue_pipe_queued(int descriptor);
