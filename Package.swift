@@ -45,7 +45,7 @@ let package = Package(
             dependencies: [
                 "Routines", "Timing", "Audio", "Output", "SystemCalls", .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "Controls", dependencies: ["Playback", "Output", "Timing", "Routines", "SystemCalls", "CMPRIS"]),
+        .target(name: "Controls", dependencies: ["Playback", "Timing", "Routines", "SystemCalls", "CMPRIS"]),
         // The config file and what is kept between runs (the saved place,
         // the history), which every command reads: below the CLI and the service.
         .target(

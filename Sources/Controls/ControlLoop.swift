@@ -1,5 +1,4 @@
 import Glibc
-import Output
 import Playback
 import Synchronization
 import SystemCalls

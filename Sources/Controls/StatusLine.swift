@@ -1,4 +1,5 @@
 import Synchronization
+import SystemCalls
 
 /// The status line at the foot of a terminal: redrawn in place, never
 /// wider than the terminal, and kept below what else is written while it

@@ -1,5 +1,4 @@
 import Glibc
-import Output
 import SystemCalls
 
 /// The terminal's width, read when it is needed, and word when the

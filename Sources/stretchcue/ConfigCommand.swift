@@ -1,7 +1,7 @@
 import ArgumentParser
 import Configuration
-import Controls
 import Routines
+import SystemCalls
 
 extension Stretchcue {
     /// `stretchcue config`: the settings a box (or `play`) runs with.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Configuration
-import Controls
 import Glibc
 import Playback
 import Routines

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Configuration
-import Controls
 import Output
+import SystemCalls
 
 extension Stretchcue {
     /// `stretchcue devices`: lists what `play -D` can play on.

@@ -1,6 +1,7 @@
 import Controls
 import Glibc
 import Logging
+import SystemCalls
 
 /// The program's logger: lines on standard error, for a terminal (above
 /// the status line) or journald.

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Audio
 import Configuration
-import Controls
 import Routines
+import SystemCalls
 
 extension Stretchcue {
     /// `stretchcue loudness`: measures sound files by EBU R128, for people

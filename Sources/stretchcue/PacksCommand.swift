@@ -1,7 +1,6 @@
 import ArgumentParser
 import Audio
 import Configuration
-import Controls
 import PackTools
 import Packs
 import Playback

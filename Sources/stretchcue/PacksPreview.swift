@@ -1,6 +1,5 @@
 import ArgumentParser
 import Audio
-import Controls
 import Packs
 import Routines
 import SystemCalls

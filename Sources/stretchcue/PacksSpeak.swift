@@ -1,6 +1,5 @@
 import ArgumentParser
 import Audio
-import Controls
 import Glibc
 import PackTools
 import Packs

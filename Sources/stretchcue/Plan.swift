@@ -1,5 +1,5 @@
 import ArgumentParser
-import Controls
+import SystemCalls
 import Timing
 
 extension Stretchcue {

@@ -7,6 +7,7 @@ import Logging
 import Output
 import Playback
 import Service
+import SystemCalls
 import Timing
 
 extension Stretchcue {

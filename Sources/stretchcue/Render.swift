@@ -1,9 +1,9 @@
 import ArgumentParser
 import Audio
-import Controls
 import Glibc
 import Output
 import Playback
+import SystemCalls
 
 extension Stretchcue {
     /// `stretchcue render`: writes a whole session to a WAV or FLAC file.

@@ -1,6 +1,7 @@
 import Controls
 import Glibc
 import Routines
+import SystemCalls
 import Timing
 
 /// `render`'s progress on a terminal: one line on standard error, redrawn

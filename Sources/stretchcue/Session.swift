@@ -1,6 +1,5 @@
 import Audio
 import Configuration
-import Controls
 import Packs
 import Playback
 import Glibc

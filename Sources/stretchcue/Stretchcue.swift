@@ -1,8 +1,8 @@
 import ArgumentParser
-import Controls
 import CMalloc
 import Glibc
 import Routines
+import SystemCalls
 
 @main
 struct Stretchcue: ParsableCommand {

@@ -1,10 +1,10 @@
 import Glibc
-import SystemCalls
 
 /// Unbuffered writes of text to standard output or standard error, so
 /// lines, status redraws and error lines appear at once and in order.
 public struct TextOutput: Sendable {
-    let descriptor: Int32
+    /// Where the text goes.
+    public let descriptor: Int32
 
     public static let standardOutput = TextOutput(descriptor: STDOUT_FILENO)
     public static let standardError = TextOutput(descriptor: STDERR_FILENO)
