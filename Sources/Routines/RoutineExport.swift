@@ -43,22 +43,10 @@ extension Routine {
 }
 
 /// `text` as a YAML scalar: bare when that reads back as the same string,
-/// double-quoted with escapes otherwise.
+/// double-quoted with escapes otherwise (JSON's, which YAML reads).
 private func quoted(_ text: String) -> String {
     let plain = text.allSatisfy { $0.isLetter || $0.isNumber || " -_./'".contains($0) }
         && text.first.map { $0.isLetter || $0 == "/" || $0 == "." } == true
         && text.last != " " && !["true", "false", "yes", "no", "on", "off", "null", "y", "n"].contains(text.lowercased())
-    if plain { return text }
-    var escaped = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": escaped += "\\\""
-        case "\\": escaped += "\\\\"
-        case "\n": escaped += "\\n"
-        case "\t": escaped += "\\t"
-        case _ where scalar.value < 0x20: escaped += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-        default: escaped.unicodeScalars.append(scalar)
-        }
-    }
-    return escaped + "\""
+    return plain ? text : text.jsonQuoted
 }

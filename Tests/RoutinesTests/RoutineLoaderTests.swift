@@ -13,6 +13,13 @@ import Testing
         #expect(try load(routine.yaml) == routine)
     }
 
+    @Test(arguments: ["Mine: \"evening\" #2", #"C:\\back\tension"#, "yes", "Évening, ünd Tee", " padded "])
+    func aNameYAMLWouldMisreadIsQuotedAndReadsBack(name: String) throws {
+        var routine = BuiltInRoutines.backTension
+        routine.name = name
+        #expect(try load(routine.yaml).name == name, "\(routine.yaml.prefix(80))")
+    }
+
     @Test func everyKeyIsRead() throws {
         let routine = try load(
             """
