@@ -57,15 +57,8 @@ public struct SavedPlace: Equatable, Sendable {
     /// The place saved at `path`; throws what makes it unusable (missing,
     /// torn, not a saved place), naming the file and the line.
     public static func load(from path: String) throws(InputError) -> SavedPlace {
-        let bytes: [UInt8]
-        do {
-            bytes = try Files.read(path, limit: 64 * 1024)
-        } catch {
-            throw InputError(file: path, message: "cannot read the saved place: \(error.reason)")
-        }
-        guard let text = String(validating: bytes, as: UTF8.self),
-            let root = try YAMLTree.parse(text, file: path)
-        else { throw InputError(file: path, message: "is empty or not text; expected a saved place") }
+        guard let root = try YAMLFile.read(path, limit: 64 * 1024, name: "the saved place", expected: "a saved place")
+        else { throw InputError(file: path, message: "is empty; expected a saved place") }
         return try Reader(file: path).place(root)
     }
 

@@ -152,16 +152,7 @@ public struct Settings: Sendable {
 
     /// Reads the config file at `path` over these settings.
     public mutating func load(configFile path: String) throws(InputError) {
-        let bytes: [UInt8]
-        do {
-            bytes = try Files.read(path, limit: 1 << 20)
-        } catch {
-            throw InputError(file: path, message: "cannot read the config: \(error.reason)")
-        }
-        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
-            throw InputError(file: path, message: "not UTF-8 text; expected a config file (YAML)")
-        }
-        guard let root = try YAMLTree.parse(text, file: path), !root.isNull else { return }
+        guard let root = try YAMLFile.read(path, limit: 1 << 20, name: "the config", expected: "a config file") else { return }
         try ConfigReader(file: path).read(root, into: &self)
     }
 

@@ -35,9 +35,9 @@ public struct LoudnessCache: Sendable {
     public init(folder: String) {
         self.folder = folder
         measures = [:]
-        guard let bytes = try? Files.read(folder + "/loudness.yaml", limit: 1 << 20),
-            let text = String(validating: bytes, as: UTF8.self),
-            let root = try? YAMLTree.parse(text, file: folder + "/loudness.yaml"),
+        guard
+            let root = try? YAMLFile.read(
+                folder + "/loudness.yaml", limit: 1 << 20, name: "the loudness cache", expected: "a loudness cache"),
             case .mapping(let pairs) = root.value
         else { return }
         for (key, value) in pairs {

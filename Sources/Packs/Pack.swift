@@ -58,16 +58,9 @@ public struct Pack: Sendable {
         guard kind == .regular else {
             throw InputError(file: manifest, message: "\(kind.described), not a regular file; expected a pack manifest")
         }
-        let bytes: [UInt8]
-        do {
-            bytes = try Files.read(manifest, limit: Limits.manifestBytes)
-        } catch {
-            throw InputError(file: manifest, message: "cannot read the manifest (\(error.reason)); expected at most 1 MiB of YAML")
-        }
-        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
-            throw InputError(file: manifest, message: "not UTF-8 text; expected a pack manifest (YAML)")
-        }
-        guard let root = try YAMLTree.parse(text, file: manifest), !root.isNull else {
+        guard
+            let root = try YAMLFile.read(manifest, limit: Limits.manifestBytes, name: "the manifest", expected: "a pack manifest")
+        else {
             throw InputError(file: manifest, message: "empty; expected `format`, `name`, `license` and `sounds`")
         }
         return try ManifestReader(file: manifest, folder: real).pack(root)

@@ -10,21 +10,26 @@ public enum RoutineLoader {
 
     /// Loads and checks the routine file at `path`.
     public static func load(path: String) throws(InputError) -> Routine {
-        let text = try readText(path: path)
+        try checkSize(path: path)
         let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        return try parse(yaml: text, file: path, folder: folder.isEmpty ? "/" : folder)
+        guard let root = try YAMLFile.read(path, limit: maximumFileSize, name: "the routine", expected: "a routine file")
+        else { throw emptyFile(path) }
+        return try RoutineReader(file: path, folder: folder.isEmpty ? "/" : folder).routine(root)
     }
 
     /// Checks a routine given as YAML text. `file` names it in errors; prompt
     /// files are looked up relative to `folder`.
     public static func parse(yaml: String, file: String, folder: String) throws(InputError) -> Routine {
-        guard let root = try YAMLTree.parse(yaml, file: file), !root.isNull else {
-            throw InputError(file: file, message: "the file is empty; expected a routine with `name` and `poses`")
-        }
+        guard let root = try YAMLTree.parse(yaml, file: file), !root.isNull else { throw emptyFile(file) }
         return try RoutineReader(file: file, folder: folder).routine(root)
     }
 
-    private static func readText(path: String) throws(InputError) -> String {
+    private static func emptyFile(_ file: String) -> InputError {
+        InputError(file: file, message: "the file is empty; expected a routine with `name` and `poses`")
+    }
+
+    /// Refuses a special file or one too large before reading it, in words for a routine.
+    private static func checkSize(path: String) throws(InputError) {
         let status: Files.Status
         do {
             status = try Files.status(path)
@@ -38,19 +43,6 @@ public enum RoutineLoader {
             throw InputError(
                 file: path, message: "\(status.size) bytes is too large for a routine; expected at most 1 MiB")
         }
-        let bytes: [UInt8]
-        do {
-            bytes = try Files.read(path, limit: maximumFileSize)
-        } catch {
-            throw InputError(file: path, message: "cannot read the routine: \(error.reason)")
-        }
-        guard !bytes.contains(0) else {
-            throw InputError(file: path, message: "holds a NUL byte; expected a routine file (YAML text)")
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw InputError(file: path, message: "not UTF-8 text; expected a routine file (YAML)")
-        }
-        return text
     }
 }
 

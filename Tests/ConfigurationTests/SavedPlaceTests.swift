@@ -21,7 +21,7 @@ import Timing
     }
 
     @Test(arguments: [
-        ("", "is empty or not text"),
+        ("", "is empty; expected a saved place"),
         ("routine: back-tension\nstep: 3\nround: 1\n", ":1:1: a saved place needs `pose`"),
         ("routine: back-tension\nstep: -1\nround: 1\npose: cobra\n", ":2:7: step of -1 is out of range"),
         ("routine: back-tension\nstep: 3\nround: 1\npose: cobra\nside: up\n", ":5:7: side must be left, right or both"),
