@@ -543,9 +543,10 @@ public enum SoundSupply: Sendable {
     /// A sound that cannot be made throws the first time; a caller that
     /// goes on hears silence in its place.
     case onDemand
-    /// Another thread makes sounds ahead with `prepare`; `render` plays
-    /// silence for a missing one and counts it. Only the sounds of the
-    /// prepared window are kept: live playback, where memory is tight.
+    /// Another thread makes sounds ahead with `prepare` and hands them on
+    /// with `table()`; `render` plays silence for a missing one and counts
+    /// it. Only the sounds of the prepared window are kept: live playback,
+    /// where memory is tight.
     case prepared
 }
 

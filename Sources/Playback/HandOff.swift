@@ -65,7 +65,7 @@ enum Mail: Sendable {
 /// From the audio thread to the control thread.
 enum Notice: Sendable {
     /// A preparer the audio thread no longer uses: to be stopped and freed,
-    /// with the mixer it keeps alive.
+    /// with the mixer and the sound tables it keeps alive.
     case preparer(SoundPreparer)
     /// A sound done with.
     case sound(Sound)
