@@ -18,8 +18,9 @@ import Timing
 /// sound longer than `partSeconds` is made and kept in parts. Live playback
 /// (`SoundSupply.prepared`) makes them ahead of time on another thread with
 /// `prepare(from:to:)`, so the audio thread never decodes, synthesizes or
-/// allocates; the sound table is shared under a mutex held only to look
-/// up, store or clear sounds, never to make or choose them.
+/// allocates: the preparing thread keeps the sounds under a mutex of its
+/// own and hands the audio thread an immutable `SoundTable` of them
+/// (`table()`), which `render(…, sounds:)` reads without taking any lock.
 public final class Mixer: Sendable {
     public let timeline: Timeline
     public let settings: MixSettings
@@ -73,17 +74,19 @@ public final class Mixer: Sendable {
     private let pieces: [Piece]
     /// Each slot's entry starts, in order: when its sound plays next.
     private let plays: [[Int64]]
-    /// The sounds in memory, shared by the rendering and preparing threads.
+    /// The sounds in memory: the preparing thread's (or, on demand, the
+    /// rendering thread's). A render from a `SoundTable` never takes it.
     private let cache: Mutex<Cache>
+    /// The slots `render` found missing or unreadable, set without a lock.
+    private let missed: MissedSlots
     /// How sounds come to be in memory.
     public let supply: SoundSupply
     /// Sounds `render` found missing or unreadable and played as silence, each counted once.
-    public var missedSounds: Int { cache.withLock { $0.missedCount } }
+    public var missedSounds: Int { missed.count }
     /// What the missed sounds are (a prompt id, a cue kind), in slot order.
     public var missedSoundNames: [String] {
-        let missed = cache.withLock { cache in cache.missed.indices.filter { cache.missed[$0] } }
         var names: [String] = []
-        for slot in missed {
+        for slot in pieces.indices where missed.contains(slot) {
             let name =
                 switch pieces[slot].source {
                 case .prompt(let prompt, _): prompt.description
@@ -99,12 +102,9 @@ public final class Mixer: Sendable {
     /// The frames of every sound (or part of one) in memory now.
     public var framesInMemory: Int { cache.withLock { $0.sounds.reduce(0) { $0 + ($1?.frames ?? 0) } } }
 
-    /// Each slot's sound while in memory, whether render ever found it
-    /// missing, and whether it could not be made.
+    /// Each slot's sound while in memory, and whether it could not be made.
     private struct Cache {
         var sounds: [Sound?]
-        var missed: [Bool]
-        var missedCount = 0
         /// Slots whose sound could not be made: silence from then on, never tried again.
         var unreadable: [Bool]
     }
@@ -227,8 +227,8 @@ public final class Mixer: Sendable {
         cache = Mutex(
             Cache(
                 sounds: Array(repeating: nil, count: pieces.count),
-                missed: Array(repeating: false, count: pieces.count),
                 unreadable: Array(repeating: false, count: pieces.count)))
+        missed = MissedSlots(count: pieces.count)
     }
 
     /// A sound of `frames` frames cut into parts of `each` frames; the last
@@ -251,19 +251,24 @@ public final class Mixer: Sendable {
     /// for a caller that adds more sound and limits the sum itself
     /// (`Limiter.apply` then gives the same samples as the mixer would).
     ///
+    /// With `sounds`, the sounds come from that table alone, a missing one
+    /// played as silence and counted: no lock is taken, nothing is made or
+    /// thrown, nothing is allocated or freed (the audio thread's way).
+    /// Without it they come from the mixer's own memory, under its lock.
+    ///
     /// In a stereo mix the mono sounds heard in the middle (all of them,
     /// unless sides are panned) are summed once, in the output's second
     /// half, and spread to both channels before the rest is added: half
     /// the multiplications and additions of mixing each into both.
     public func render(
         from start: Int64, frames: Int, into output: UnsafeMutableBufferPointer<Float>, gains: LiveGains = LiveGains(),
-        limiting: Bool = true
+        limiting: Bool = true, sounds table: SoundTable? = nil
     ) throws(SoundError) {
         let channels = settings.channels
         precondition(output.count >= frames * channels, "the output holds the frames asked for")
         let middle = UnsafeMutableBufferPointer(rebasing: output[(channels - 1) * frames..<channels * frames])
         middle.update(repeating: 0)
-        let leftOut = try mixEntries(from: start, frames: frames, into: middle, channels: 1, gains: gains) { sound, entry in
+        let leftOut = try mixEntries(from: start, frames: frames, into: middle, channels: 1, gains: gains, table: table) { sound, entry in
             channels == 1 || Self.isInTheMiddle(sound, entry)
         }
         if channels == 2 {
@@ -273,9 +278,9 @@ public final class Mixer: Sendable {
                 output[2 * frame] = value
                 output[2 * frame + 1] = value
             }
-            // A second look at the sounds (and the cache's lock) only when the first left some out.
+            // A second look at the sounds only when the first left some out.
             if leftOut > 0 {
-                _ = try mixEntries(from: start, frames: frames, into: output, channels: 2, gains: gains) { sound, entry in
+                _ = try mixEntries(from: start, frames: frames, into: output, channels: 2, gains: gains, table: table) { sound, entry in
                     !Self.isInTheMiddle(sound, entry)
                 }
             }
@@ -299,7 +304,7 @@ public final class Mixer: Sendable {
     /// playing sounds it left out.
     private func mixEntries(
         from start: Int64, frames: Int, into output: UnsafeMutableBufferPointer<Float>, channels: Int,
-        gains: LiveGains, where included: (Sound, Entry) -> Bool
+        gains: LiveGains, table: SoundTable?, where included: (Sound, Entry) -> Bool
     ) throws(SoundError) -> Int {
         var leftOut = 0
         let end = start + Int64(frames)
@@ -308,7 +313,7 @@ public final class Mixer: Sendable {
             let entry = entries[index]
             index += 1
             guard entry.start + entry.length > start, gains.factor(entry.layer) > 0 else { continue }
-            guard let sound = try sound(entry.slot, from: start, to: end) else { continue }
+            guard let sound = try sound(entry.slot, from: start, to: end, in: table) else { continue }
             guard included(sound, entry) else {
                 leftOut += 1
                 continue
@@ -426,22 +431,30 @@ public final class Mixer: Sendable {
         }
     }
 
-    /// The sound of a slot for a render of [start, end): from memory, else
-    /// made now (`.onDemand`) or counted as missed (`.prepared`, or a sound
-    /// that could not be made).
-    private func sound(_ slot: Int, from start: Int64, to end: Int64) throws(SoundError) -> Sound? {
-        let (cached, unreadable) = cache.withLock { cache -> (Sound?, Bool) in
-            if cache.sounds[slot] == nil && (supply == .prepared || cache.unreadable[slot]) && !cache.missed[slot] {
-                cache.missed[slot] = true
-                cache.missedCount += 1
-            }
-            return (cache.sounds[slot], cache.unreadable[slot])
+    /// The sound of a slot for a render of [start, end): from `table` when
+    /// there is one, else from memory; else made now (`.onDemand`) or
+    /// counted as missed (a table's, `.prepared`, or a sound that could not be made).
+    private func sound(_ slot: Int, from start: Int64, to end: Int64, in table: SoundTable?) throws(SoundError) -> Sound? {
+        if let table {
+            if table.sounds[slot] == nil { missed.insert(slot) }
+            return table.sounds[slot]
         }
+        let (cached, unreadable) = cache.withLock { ($0.sounds[slot], $0.unreadable[slot]) }
         if let cached { return cached }
-        guard supply == .onDemand, !unreadable else { return nil }
+        guard supply == .onDemand, !unreadable else {
+            missed.insert(slot)
+            return nil
+        }
         try prepare(from: start, to: end)
         return cache.withLock { $0.sounds[slot] }
     }
+
+    /// The sounds in memory now, as a table for `render(…, sounds:)`.
+    public func table() -> SoundTable { SoundTable(sounds: cache.withLock { $0.sounds }) }
+
+    /// Runs `body` holding the lock on the mixer's sounds: for a test that
+    /// a render from a table never waits for it.
+    func withSoundsLocked<Result>(_ body: () -> Result) -> Result { cache.withLock { _ in body() } }
 
     /// Drops the sounds not needed in [start, end) that do not play again
     /// within `reuseWindow` (all of them for `.prepared`), then makes every
@@ -531,8 +544,40 @@ public enum SoundSupply: Sendable {
     /// A sound that cannot be made throws the first time; a caller that
     /// goes on hears silence in its place.
     case onDemand
-    /// Another thread makes sounds ahead with `prepare`; `render` plays
-    /// silence for a missing one and counts it. Only the sounds of the
-    /// prepared window are kept: live playback, where memory is tight.
+    /// Another thread makes sounds ahead with `prepare` and hands them on
+    /// with `table()`; `render` plays silence for a missing one and counts
+    /// it. Only the sounds of the prepared window are kept: live playback,
+    /// where memory is tight.
     case prepared
+}
+
+/// Which slots a render found without a sound, each set once: atomics, so
+/// the audio thread sets one without a lock while another thread reads.
+private final class MissedSlots: @unchecked Sendable {
+    // @unchecked: the flags are raw memory, each an atomic.
+    private let flags: UnsafeMutablePointer<Atomic<Bool>>
+    private let slots: Int
+    private let counted = Atomic<Int>(0)
+
+    init(count: Int) {
+        slots = count
+        flags = .allocate(capacity: max(1, count))
+        for slot in 0..<count { (flags + slot).initialize(to: Atomic(false)) }
+    }
+
+    deinit {
+        flags.deinitialize(count: slots)
+        flags.deallocate()
+    }
+
+    /// How many slots are set.
+    var count: Int { counted.load(ordering: .relaxed) }
+
+    func contains(_ slot: Int) -> Bool { flags[slot].load(ordering: .relaxed) }
+
+    /// Sets `slot`, counting it the first time.
+    func insert(_ slot: Int) {
+        guard !flags[slot].load(ordering: .relaxed), !flags[slot].exchange(true, ordering: .relaxed) else { return }
+        counted.add(1, ordering: .relaxed)
+    }
 }

@@ -21,13 +21,20 @@ import Timing
 /// a period and the card's margin, not after the buffer.
 ///
 /// Commands come from `control`, on another thread, through the `HandOff`
-/// alone: the loop takes them once a period, and while it plays it does not
-/// allocate, log or wait on anything but the device. It takes one lock of
-/// the program's: the mixer's sound cache, briefly, for each sounding entry
-/// (the preparer thread holds it only to swap sounds in and out), besides
-/// whatever lock a sound server's ALSA plugin takes (docs/how-it-works.md).
-/// (After a device is lost, when nothing can play, it may do more: it
-/// reopens the device and can rebuild the session.)
+/// alone: the loop takes them once a period. Sounds come from the
+/// preparer's thread, as immutable tables published through a lock-free
+/// queue (`PreparedSounds`): the loop swaps the newest in at the start of
+/// a period and sends the one it let go of back to be freed there.
+///
+/// While it plays, the loop takes none of the program's locks (only a
+/// sound server's ALSA plugin takes its client library's own), allocates
+/// and frees nothing, logs nothing, and makes no system call but the
+/// device's (write, poll, delay, rewind) and the wake-ups it sends and
+/// clears; it waits on nothing but the device and the wake-up. On a device
+/// faster than real time (a file), and before the lead-in, it also waits
+/// on the preparer's semaphore for sounds not yet published
+/// (docs/how-it-works.md). (After a device is lost, when nothing can play,
+/// it may do more: it reopens the device and can rebuild the session.)
 public final class AudioLoop {
     /// The handle for the thread that gives commands (keys, a socket).
     public let control: PlayerControl
@@ -39,7 +46,8 @@ public final class AudioLoop {
     private let handOff = HandOff()
 
     private var mixer: Mixer
-    private var preparer: SoundPreparer?
+    /// Makes the sounds of `mixer` on its own thread, and hands them over.
+    private var preparer: SoundPreparer
     /// The preparer of the place being crossfaded from, let go once the crossfade is over.
     private var outgoingPreparer: SoundPreparer?
     /// A move taken whose sounds are still being made: played from once they are.
@@ -79,6 +87,7 @@ public final class AudioLoop {
             handOff.volumeSteps.store(Int((settings.volume / PlayerControl.volumeStep).rounded()), ordering: .relaxed)
         }
         mixer = try source.mixer(for: timeline, channels: stream.format.channels)
+        preparer = SoundPreparer(mixer: mixer, from: position, logger: logger)
         buffers = PeriodBuffers(stream.format)
         renderer = Self.renderer(for: stream.format, settings)
         history = Self.history(for: stream.format)
@@ -116,7 +125,6 @@ public final class AudioLoop {
     }
 
     private func play(shouldStop: @escaping () -> Bool) throws -> PlaybackSummary {
-        preparer = SoundPreparer(mixer: mixer, from: position, logger: logger)
         defer { stopPreparers() }
         let stopAsked = { shouldStop() || self.handOff.stopRequested.load(ordering: .acquiring) }
         var stopping = false
@@ -163,11 +171,14 @@ public final class AudioLoop {
         let count = Int(min(Int64(buffers.frames), mixer.timeline.frames - position))
         if stream.format.keepsTime {
             // Sounds behind the position too, as far as a rewind may go back.
-            preparer?.follow(max(0, position - Int64(stream.format.rewinds ? stream.format.bufferFrames : 0)))
+            preparer.follow(max(0, position - Int64(stream.format.rewinds ? stream.format.bufferFrames : 0)))
         } else {
             // Faster than real time (a file): wait for sounds rather than play silence.
-            preparer?.waitUntilReady(from: position, through: position + Int64(count))
+            preparer.waitUntilReady(from: position, through: position + Int64(count))
         }
+        // The sounds published since the last period, swapped in before it is made.
+        preparer.sounds.takeNewest()
+        outgoingPreparer?.sounds.takeNewest()
         let wishes = PeriodRenderer.Wishes(
             paused: paused,
             gains: LiveGains(
@@ -176,7 +187,7 @@ public final class AudioLoop {
         let speech = renderer.overlays.speech?.sound
         let before = stream.format.rewinds ? renderer : nil
         let retiredBefore = retirements
-        let used = renderer.render(mixer, at: position, count: count, wishes: wishes, into: buffers)
+        let used = renderer.render(preparer.sounds, at: position, count: count, wishes: wishes, into: buffers)
         if renderer.overlays.speech == nil, let speech { retire(.sound(speech)) }
         if !renderer.isCrossfading, let done = outgoingPreparer {
             retire(.preparer(done))
@@ -226,9 +237,10 @@ public final class AudioLoop {
     // MARK: Mail
 
     /// Takes what the control thread posted: earcons, speech, moves. A move
-    /// waits (`waitingSwitch`) until its sounds are made, the session playing
-    /// on meanwhile, then is played from when `adopting` allows; on a device
-    /// faster than real time, the loop waits for the sounds instead. Moves taken together add up: a later
+    /// waits (`waitingSwitch`) until its preparer has published its sounds,
+    /// the session playing on meanwhile, then is played from when `adopting`
+    /// allows (the publication wakes the loop); on a device faster than real
+    /// time, the loop waits for the publication instead. Moves taken together add up: a later
     /// one that stays in place keeps an earlier one's jump.
     private func takeMail(adopting: Bool) {
         while let mail = handOff.toAudio.pop() {
@@ -278,20 +290,18 @@ public final class AudioLoop {
     }
 
     /// Plays on from a switch's mixer and position, crossfading from where
-    /// the session was. Mixers are kept alive by their preparers, which are
-    /// let go to the control thread, so nothing is freed here.
+    /// the session was. Mixers and their sounds are kept alive by their
+    /// preparers, which are let go to the control thread, so nothing is freed here.
     private func adopt(_ next: Switch) {
         missedEarlier += mixer.missedSounds
-        renderer.crossfade(from: mixer, at: position, jump: next.position != nil)
+        renderer.crossfade(from: preparer.sounds, at: position, jump: next.position != nil)
         if let previous = outgoingPreparer { retire(.preparer(previous)) }
         outgoingPreparer = nil
-        if let current = preparer {
-            if renderer.isCrossfading { outgoingPreparer = current } else { retire(.preparer(current)) }
-        }
+        if renderer.isCrossfading { outgoingPreparer = preparer } else { retire(.preparer(preparer)) }
         mixer = next.mixer
         position = next.position ?? position
         preparer = next.preparer
-        preparer?.follow(position)
+        preparer.follow(position)
     }
 
     /// Hands what the audio thread is done with to the control thread, to
@@ -310,7 +320,7 @@ public final class AudioLoop {
     /// changed, and go on from the resume point after a lead-in. `nil` when
     /// the user stopped meanwhile.
     private func recover(_ stopAsked: @escaping () -> Bool) throws -> DeviceStream.Outcome? {
-        preparer?.stop()
+        preparer.stop()
         // Moves not taken yet belong to the device that is gone.
         discardMail()
         renderer.startSilent()
@@ -369,7 +379,7 @@ public final class AudioLoop {
     /// writes the lead-in. The wait comes first, while the device has not
     /// started: waiting after the lead-in would leave a gap in the stream.
     private func writeLeadIn(_ stopAsked: @escaping () -> Bool) -> DeviceStream.Outcome {
-        preparer?.waitUntilReady(from: position, through: position + Int64(buffers.frames))
+        preparer.waitUntilReady(from: position, through: position + Int64(buffers.frames))
         // Nothing before the lead-in is made again.
         history.clear()
         sessionFramesSinceOpen = 0
@@ -393,7 +403,7 @@ public final class AudioLoop {
 
     /// Stops every preparer the loop still holds, and those of moves never taken.
     private func stopPreparers() {
-        preparer?.stop()
+        preparer.stop()
         outgoingPreparer?.stop()
         waitingSwitch?.preparer.stop()
         while let mail = handOff.toAudio.pop() {

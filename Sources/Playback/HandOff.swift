@@ -66,7 +66,7 @@ enum Mail: Sendable {
 /// From the audio thread to the control thread.
 enum Notice: Sendable {
     /// A preparer the audio thread no longer uses: to be stopped and freed,
-    /// with the mixer it keeps alive.
+    /// with the mixer and the sound tables it keeps alive.
     case preparer(SoundPreparer)
     /// A sound done with.
     case sound(Sound)
@@ -95,9 +95,10 @@ struct Switch: Sendable {
     /// The `HandOff.layout` it was made for.
     var layout: Int
     /// Where its sounds are made from. The audio thread plays on as it was
-    /// until the second from there is made: the control thread never waits.
+    /// until the preparer has published the second from there: the control
+    /// thread never waits.
     var from: Int64
 
-    /// The frame through which the sounds must be made before the move is heard.
+    /// The frame through which the sounds must be published before the move is heard.
     var readyThrough: Int64 { from + Int64(mixer.timeline.sampleRate) }
 }

@@ -13,8 +13,9 @@ import Glibc
 /// unrelated sounds), a new layout at the same place crossfades at equal
 /// gain (the same sounds), and a stop fades out over `LiveSettings.fadeOut`.
 ///
-/// It touches no device and no thread: given the same mixers and wishes,
-/// it makes the same samples.
+/// It touches no device and no thread: given the same mixers, sounds and
+/// wishes, it makes the same samples. It is the audio thread's alone
+/// (checked in debug builds): copies kept to make periods again share the check.
 struct PeriodRenderer {
     static let pauseFade = 30.0
     static let gainRamp = 30.0
@@ -41,7 +42,8 @@ struct PeriodRenderer {
     /// The gains ramping from one setting to another, and how far along (in frames).
     private var gains = (from: LiveGains(), to: LiveGains(), done: Int.max)
     /// The place or layout being left, fading out under the new one.
-    private var outgoing: (mixer: Mixer, position: Int64, done: Int, equalPower: Bool)?
+    private var outgoing: (sounds: PreparedSounds, position: Int64, done: Int, equalPower: Bool)?
+    private let audioThread = OwningThread("the audio thread")
 
     init(sampleRate: Int, channels: Int, fadeIn: Duration, fadeOut: Duration) {
         self.channels = channels
@@ -66,20 +68,21 @@ struct PeriodRenderer {
         outgoing = nil
     }
 
-    /// Crossfades from `mixer` at `position` into whatever is rendered next;
+    /// Crossfades from `sounds` at `position` into whatever is rendered next;
     /// at equal power for a jump, at equal gain for the same place in a new
     /// layout. Nothing to fade from while silent.
-    mutating func crossfade(from mixer: Mixer, at position: Int64, jump: Bool) {
-        outgoing = isSilent ? nil : (mixer, position, 0, jump)
+    mutating func crossfade(from sounds: PreparedSounds, at position: Int64, jump: Bool) {
+        outgoing = isSilent ? nil : (sounds, position, 0, jump)
     }
 
-    /// Renders `count` frames of `mixer` from `position`, as `wishes` says,
+    /// Renders `count` frames of `sounds` from `position`, as `wishes` says,
     /// into `buffers` (floats and device format). Returns the session frames
     /// the period used: fewer than `count` when a pause or stop ends inside
     /// it, none while silent.
     mutating func render(
-        _ mixer: Mixer, at position: Int64, count: Int, wishes: Wishes, into buffers: PeriodBuffers
+        _ sounds: PreparedSounds, at position: Int64, count: Int, wishes: Wishes, into buffers: PeriodBuffers
     ) -> Int {
+        audioThread.check()
         let output = UnsafeMutableBufferPointer(rebasing: buffers.samples[0..<count * channels])
         if wishes.gains != gains.to {
             // From wherever the last ramp had got to.
@@ -94,7 +97,7 @@ struct PeriodRenderer {
             gains.done = Int.max
             used = 0
         } else {
-            renderSession(mixer, at: position, count: count, into: output, scratch: buffers.other)
+            renderSession(sounds, at: position, count: count, into: output, scratch: buffers.other)
             if let fading = outgoing { crossfade(fading, count: count, into: output, scratch: buffers.third) }
             used = applyLevel(toward: target, stopping: wishes.stopping, count: count, to: output)
         }
@@ -106,15 +109,15 @@ struct PeriodRenderer {
 
     /// The session with the gains of the moment, ramping where they change.
     private mutating func renderSession(
-        _ mixer: Mixer, at position: Int64, count: Int, into output: UnsafeMutableBufferPointer<Float>,
+        _ sounds: PreparedSounds, at position: Int64, count: Int, into output: UnsafeMutableBufferPointer<Float>,
         scratch: UnsafeMutableBufferPointer<Float>
     ) {
         guard gains.done < gainFrames else {
-            render(mixer, from: position, count: count, gains: gains.to, into: output)
+            sounds.render(from: position, frames: count, gains: gains.to, into: output)
             return
         }
-        render(mixer, from: position, count: count, gains: gains.from, into: output)
-        render(mixer, from: position, count: count, gains: gains.to, into: scratch)
+        sounds.render(from: position, frames: count, gains: gains.from, into: output)
+        sounds.render(from: position, frames: count, gains: gains.to, into: scratch)
         for frame in 0..<count {
             let weight = gainWeight(frame)
             for channel in 0..<channels {
@@ -127,10 +130,10 @@ struct PeriodRenderer {
 
     /// Lays the place being left under the new one, fading it out.
     private mutating func crossfade(
-        _ fading: (mixer: Mixer, position: Int64, done: Int, equalPower: Bool), count: Int,
+        _ fading: (sounds: PreparedSounds, position: Int64, done: Int, equalPower: Bool), count: Int,
         into output: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>
     ) {
-        render(fading.mixer, from: fading.position, count: count, gains: gains.to, into: scratch)
+        fading.sounds.render(from: fading.position, frames: count, gains: gains.to, into: scratch)
         for frame in 0..<count {
             let progress = min(1, Double(fading.done + frame + 1) / Double(crossfadeFrames + 1))
             let (rising, falling) =
@@ -143,7 +146,7 @@ struct PeriodRenderer {
             }
         }
         let done = fading.done + count
-        outgoing = done >= crossfadeFrames ? nil : (fading.mixer, fading.position + Int64(count), done, fading.equalPower)
+        outgoing = done >= crossfadeFrames ? nil : (fading.sounds, fading.position + Int64(count), done, fading.equalPower)
     }
 
     /// Moves the session's level toward `target` a frame at a time and
@@ -178,17 +181,6 @@ struct PeriodRenderer {
         return LiveGains(
             voice: mix(from.voice, to.voice), chime: mix(from.chime, to.chime), breath: mix(from.breath, to.breath),
             master: mix(from.master, to.master))
-    }
-
-    private func render(
-        _ mixer: Mixer, from start: Int64, count: Int, gains: LiveGains, into output: UnsafeMutableBufferPointer<Float>
-    ) {
-        do {
-            try mixer.render(from: start, frames: count, into: output, gains: gains, limiting: false)
-        } catch {
-            // Live mixers never make sounds while rendering, so never throw; be safe anyway.
-            output.update(repeating: 0)
-        }
     }
 }
 

@@ -148,7 +148,9 @@ public final class PlayerControl: Sendable {
             guard let outcome else { return play(.refused) }
             // The key is answered at once; the audio thread makes the move once its sounds are made.
             play(outcome.earcon)
-            let preparer = SoundPreparer(mixer: outcome.mixer, from: outcome.from, logger: logger)
+            // Its sounds' publication wakes the audio thread, which then plays from the move.
+            let preparer = SoundPreparer(
+                mixer: outcome.mixer, from: outcome.from, logger: logger, firstPublished: handOff.wakeUp)
             let next = Switch(
                 mixer: outcome.mixer, preparer: preparer, position: outcome.position, layout: outcome.layout,
                 from: outcome.from)

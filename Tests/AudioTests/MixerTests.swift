@@ -192,9 +192,11 @@ extension MixerTests {
 
 /// Rendering a range into an array.
 enum Render {
-    static func frames(_ mixer: Mixer, from start: Int64, count: Int, channels: Int = 2) throws -> [Float] {
+    static func frames(
+        _ mixer: Mixer, from start: Int64, count: Int, channels: Int = 2, sounds: SoundTable? = nil
+    ) throws -> [Float] {
         var samples = [Float](repeating: 0, count: count * channels)
-        try samples.withUnsafeMutableBufferPointer { try mixer.render(from: start, frames: count, into: $0) }
+        try samples.withUnsafeMutableBufferPointer { try mixer.render(from: start, frames: count, into: $0, sounds: sounds) }
         return samples
     }
 }

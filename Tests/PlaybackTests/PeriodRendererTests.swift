@@ -13,11 +13,11 @@ import Timing
     let session: ShortSession
     init() throws { session = try ShortSession() }
 
-    /// A live mixer for the short session with every sound made.
-    func mixer() throws -> Mixer {
+    /// A live mixer for the short session with every sound made and handed over.
+    func sounds() throws -> PreparedSounds {
         let mixer = try session.source.mixer(for: session.timeline, channels: 2)
         try mixer.prepare(from: 0, to: session.timeline.frames)
-        return mixer
+        return PreparedSounds(mixer: mixer, table: mixer.table())
     }
 
     func renderer() -> PeriodRenderer {
@@ -36,7 +36,7 @@ import Timing
 
     @Test(arguments: SampleFormat.allCases)
     func nothingLeavesBeyondFullScaleWhateverIsLaidOver(_ sampleFormat: SampleFormat) throws {
-        let mixer = try mixer()
+        let sounds = try sounds()
         let format = Self.format(bufferMilliseconds: 100, sampleFormat)
         let buffers = PeriodBuffers(format)
         var renderer = renderer()
@@ -47,7 +47,7 @@ import Timing
         var loudest: Float = 0
         var position: Int64 = 0
         for _ in 0..<20 {
-            position += Int64(renderer.render(mixer, at: position, count: format.periodFrames, wishes: wishes, into: buffers))
+            position += Int64(renderer.render(sounds, at: position, count: format.periodFrames, wishes: wishes, into: buffers))
             let samples = UnsafeBufferPointer(rebasing: buffers.samples[0..<format.periodFrames * 2])
             loudest = max(loudest, samples.map(abs).max()!)
             // What the device gets never reaches the format's clamp.
@@ -71,7 +71,7 @@ import Timing
 
     /// Frames of sound a pause lets through from the period it starts in, at a period size.
     func pauseFadeLength(bufferMilliseconds: Int) throws -> (used: Int, sounding: Int) {
-        let mixer = try mixer()
+        let sounds = try sounds()
         let format = Self.format(bufferMilliseconds: bufferMilliseconds)
         let buffers = PeriodBuffers(format)
         var renderer = renderer()
@@ -82,7 +82,7 @@ import Timing
         for period in 0..<(4800 / format.periodFrames + 2) {
             let count = format.periodFrames
             used += renderer.render(
-                mixer, at: start + Int64(used), count: count, wishes: PeriodRenderer.Wishes(paused: true), into: buffers)
+                sounds, at: start + Int64(used), count: count, wishes: PeriodRenderer.Wishes(paused: true), into: buffers)
             let samples = Array(buffers.samples[0..<count * 2])
             if let last = samples.lastIndex(where: { $0 != 0 }) { sounding = period * count + last / 2 + 1 }
         }
@@ -99,7 +99,7 @@ import Timing
 
     /// Where a jump from the first prompt to the second pose's stops differing from the second pose alone.
     func crossfadeLength(bufferMilliseconds: Int) throws -> Int {
-        let (old, new) = (try mixer(), try mixer())
+        let (old, new) = (try sounds(), try sounds())
         let format = Self.format(bufferMilliseconds: bufferMilliseconds)
         let buffers = PeriodBuffers(format)
         var renderer = renderer()
@@ -112,7 +112,7 @@ import Timing
             heard += buffers.samples[0..<format.periodFrames * 2]
         }
         var alone = [Float](repeating: 0, count: heard.count)
-        try alone.withUnsafeMutableBufferPointer { try new.render(from: to, frames: heard.count / 2, into: $0) }
+        try alone.withUnsafeMutableBufferPointer { try new.mixer.render(from: to, frames: heard.count / 2, into: $0) }
         let last = try #require(heard.indices.last { heard[$0] != alone[$0] })
         return last / 2 + 1
     }
