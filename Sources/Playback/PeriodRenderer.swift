@@ -1,5 +1,6 @@
 import Audio
 import Glibc
+import SystemCalls
 
 /// Makes each period the device plays: the session from its mixer, shaped
 /// by what the user asked for (pause, volume, breathing tones, a jump, the

@@ -1,4 +1,5 @@
 import Audio
+import SystemCalls
 
 /// A live mixer and the sounds its preparer has made for it: the preparer
 /// publishes each new `SoundTable` through a lock-free queue, the audio

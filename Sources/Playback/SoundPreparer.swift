@@ -1,7 +1,7 @@
 import Audio
 import Logging
-import Output
 import Synchronization
+import SystemCalls
 
 /// Makes the sounds of the next seconds of a session on its own thread, so
 /// the audio thread finds them in memory and never decodes or synthesizes:

@@ -1,5 +1,6 @@
 import Audio
 import Output
+import SystemCalls
 import TestSupport
 import Testing
 import Timing

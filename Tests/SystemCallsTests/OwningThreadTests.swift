@@ -1,4 +1,4 @@
-import Audio
+import SystemCalls
 import Foundation
 import Testing
 
