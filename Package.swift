@@ -81,7 +81,7 @@ let package = Package(
             name: "PlaybackTests",
             dependencies: [
                 "Playback", "Routines", "Timing", "Audio", "Output", "SystemCalls", "TestSupport",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
         .testTarget(name: "ControlsTests", dependencies: ["Controls", "Playback", "Timing", "Routines"]),
         .testTarget(

@@ -46,6 +46,8 @@ public final class DeviceStream {
     ) throws(DeviceError) {
         self.request = request
         self.opener = opener
+        var logger = logger
+        logger[metadataKey: "device"] = "\(request.device)"
         self.logger = logger
         self.stallTimeout = stallTimeout
         self.wait = wait

@@ -46,6 +46,13 @@ public final class SessionSupervisor {
         var start: ResumePoint
         /// Whether the device was found missing already (said once in the log).
         var waited = false
+
+        /// The supervisor's logger, its lines tagged with the session's routine.
+        func logger(_ logger: Logger) -> Logger {
+            var logger = logger
+            logger[metadataKey: "routine"] = "\(routine)"
+            return logger
+        }
     }
 
     private struct Playing {
@@ -265,7 +272,7 @@ public final class SessionSupervisor {
         let run = devices.play(pending.source, from: pending.start, volume: volume)
         let keeper = SessionKeeper(
             routine: pending.routine, name: pending.name, options: pending.options, placePath: settings.placePath,
-            historyPath: settings.historyPath, logger: logger)
+            historyPath: settings.historyPath, logger: pending.logger(logger))
         phase = .playing(Playing(pending: pending, run: run, keeper: keeper))
     }
 
@@ -285,17 +292,17 @@ public final class SessionSupervisor {
                 if stopping {
                     phase = .idle
                 } else {
-                    if !playing.pending.waited { logger.notice("waiting for the sound device: \(error)") }
+                    if !playing.pending.waited { playing.pending.logger(logger).notice("waiting for the sound device: \(error)") }
                     var pending = playing.pending
                     pending.waited = true
                     phase = .waiting(pending)
                 }
             case .failed(let reason):
-                logger.error("the session stopped: \(reason)")
+                playing.pending.logger(logger).error("the session stopped: \(reason)")
                 end(playing, stopped: true)
             case .played(let summary):
                 let latency = playing.run.player.map { $0.longestKeyLatency * 1000 / max(1, $0.status.sampleRate) }
-                logger.notice("session \(summary.line); longest command to earcon: \(latency ?? 0) ms")
+                playing.pending.logger(logger).notice("session \(summary.line); longest command to earcon: \(latency ?? 0) ms")
                 end(playing, stopped: summary.stopped)
             }
             return

@@ -37,8 +37,9 @@ struct AboveTheStatusLine: TextOutputStream, Sendable {
 }
 
 /// Log lines for journald (standard error under systemd): the level as a
-/// syslog priority prefix (`<6>`), which the journal reads and strips, no
-/// time stamp (the journal adds its own), never a terminal escape code.
+/// syslog priority prefix (`<6>`), which the journal reads and strips, the
+/// line's metadata after it as `key=value` (`device=hw:1 routine=back-tension`),
+/// no time stamp (the journal adds its own), never a terminal escape code.
 struct JournalLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
@@ -58,7 +59,9 @@ struct JournalLogHandler: LogHandler {
             case .error: 3
             case .critical: 2
             }
-        let text = "\(event.message)".escapingControlCharacters
+        let fields = metadata.merging(event.metadata ?? [:]) { _, new in new }
+            .sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
+        let text = "\(event.message)\(fields)".escapingControlCharacters
         TextOutput.standardError.write("<\(priority)>\(text)\n")
     }
 }

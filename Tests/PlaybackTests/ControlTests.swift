@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import InMemoryLogging
 import Output
 import Playback
 import Routines
@@ -32,11 +33,11 @@ import Timing
     {
         let opener = ScriptedOpener()
         let stream = try DeviceStream(
-            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: InMemoryLogHandler().logger,
             giveUpAfter: .seconds(1), wait: { _, _ in true })
         let player = try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)),
-            source: source ?? session.source, logger: CollectedLogs().logger)
+            source: source ?? session.source, logger: InMemoryLogHandler().logger)
         let device = opener.devices[0]
         device.largestWrite = Self.period
         let leadInWrites = leadIn / Self.period
@@ -90,11 +91,11 @@ import Timing
     @Test func aMoveIsAnsweredWithWhereItLandsBeforeItIsHeard() throws {
         let opener = ScriptedOpener()
         let stream = try DeviceStream(
-            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: InMemoryLogHandler().logger,
             giveUpAfter: .seconds(1), wait: { _, _ in true })
         let player = try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: session.source,
-            logger: CollectedLogs().logger)
+            logger: InMemoryLogHandler().logger)
         let device = opener.devices[0]
         device.largestWrite = Self.period
         var answered: [Int] = []
@@ -199,9 +200,9 @@ import Timing
         let timeline = try source.timeline(rate: 48_000, edits: SessionEdits())
         let opener = ScriptedOpener()
         let stream = try DeviceStream(
-            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: InMemoryLogHandler().logger,
             giveUpAfter: .seconds(1), wait: { _, _ in true })
-        let player = try AudioLoop(stream: stream, settings: LiveSettings(leadIn: .zero), source: source, logger: CollectedLogs().logger)
+        let player = try AudioLoop(stream: stream, settings: LiveSettings(leadIn: .zero), source: source, logger: InMemoryLogHandler().logger)
         try FileManager.default.removeItem(atPath: prompt)
         let summary = try player.run { false }
         #expect(summary.missedSounds == 1)

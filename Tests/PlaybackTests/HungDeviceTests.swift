@@ -1,5 +1,6 @@
 import Audio
 import Glibc
+import InMemoryLogging
 import Output
 import Playback
 import Routines
@@ -21,7 +22,7 @@ import Timing
 
     func loop(
         _ opener: ScriptedOpener, stallTimeout: Duration, source: (any SessionSource)? = nil,
-        logs: CollectedLogs = CollectedLogs()
+        logs: InMemoryLogHandler = InMemoryLogHandler()
     ) throws -> AudioLoop {
         let stream = try DeviceStream(
             request: DeviceRequest(device: "scripted"), opener: opener, logger: logs.logger,
@@ -94,7 +95,7 @@ import Timing
         let slow = SlowSource(inner: session.source, delay: .milliseconds(300))
         let opener = ScriptedOpener()
         opener.keepsTime = true
-        let logs = CollectedLogs()
+        let logs = InMemoryLogHandler()
         let player = try loop(opener, stallTimeout: .seconds(30), source: slow, logs: logs)
         let device = opener.devices[0]
         device.slowestWrite = .milliseconds(2)

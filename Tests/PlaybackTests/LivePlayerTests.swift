@@ -1,5 +1,6 @@
 import Audio
 import Glibc
+import InMemoryLogging
 import Output
 import Playback
 import Routines
@@ -19,7 +20,7 @@ import Timing
     init() throws { session = try ShortSession() }
 
     func play(
-        _ opener: ScriptedOpener, waits: RecordedWaits = RecordedWaits(), logs: CollectedLogs = CollectedLogs(),
+        _ opener: ScriptedOpener, waits: RecordedWaits = RecordedWaits(), logs: InMemoryLogHandler = InMemoryLogHandler(),
         giveUpAfter: Duration = .seconds(600), stopAt stopCall: Int = .max
     ) throws -> PlaybackSummary {
         try playWithControl(opener, waits: waits, logs: logs, giveUpAfter: giveUpAfter, stopAt: stopCall).summary
@@ -27,7 +28,7 @@ import Timing
 
     /// `play`, with the control handle the session had, to read after it.
     func playWithControl(
-        _ opener: ScriptedOpener, waits: RecordedWaits = RecordedWaits(), logs: CollectedLogs = CollectedLogs(),
+        _ opener: ScriptedOpener, waits: RecordedWaits = RecordedWaits(), logs: InMemoryLogHandler = InMemoryLogHandler(),
         giveUpAfter: Duration = .seconds(600), stopAt stopCall: Int = .max
     ) throws -> (summary: PlaybackSummary, control: PlayerControl) {
         let stream = try DeviceStream(
@@ -65,10 +66,10 @@ import Timing
         let opener = ScriptedOpener()
         opener.keepsTime = true
         let stream = try DeviceStream(
-            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: InMemoryLogHandler().logger,
             giveUpAfter: .seconds(600), wait: RecordedWaits().wait)
         let player = try AudioLoop(
-            stream: stream, settings: LiveSettings(leadIn: .zero), source: session.source, logger: CollectedLogs().logger)
+            stream: stream, settings: LiveSettings(leadIn: .zero), source: session.source, logger: InMemoryLogHandler().logger)
         var calls = 0
         let summary = try player.run {
             calls += 1
@@ -86,7 +87,7 @@ import Timing
         // Lost on the 700th write (well inside the second step), then two failed reopens.
         let opener = ScriptedOpener(deviceFaults: [[700: ENODEV]])
         let waits = RecordedWaits()
-        let logs = CollectedLogs()
+        let logs = InMemoryLogHandler()
         let (summary, control) = try playWithControl(opener, waits: waits, logs: logs)
         #expect(summary.reopens == 1)
         #expect(waits.waits == [.milliseconds(500)])
@@ -112,12 +113,14 @@ import Timing
         // The control side is told, so a plain terminal prints the step's line again.
         #expect(control.stepsReplayed == 1)
         #expect(logs.count(atLeast: .warning) == 1)
+        let lost = logs.entries.first { $0.level == .warning }
+        #expect(lost?.metadata["device"] == "scripted", "the journal can tell which device was lost")
     }
 
     @Test func aDeviceBackAtARateTheSessionCannotBeRebuiltAtEndsWithItsError() throws {
         let opener = ScriptedOpener(deviceFaults: [[40: ENODEV]])
         opener.sampleRates = [48_000, 44_100]
-        let logs = CollectedLogs()
+        let logs = InMemoryLogHandler()
         let stream = try DeviceStream(
             request: DeviceRequest(device: "scripted"), opener: opener, logger: logs.logger,
             giveUpAfter: .seconds(600), wait: RecordedWaits().wait)
@@ -135,11 +138,11 @@ import Timing
         opener.sampleRates = [48_000, 44_100]
         let source = AnyRateSource(routine: ShortSession.routine)
         let stream = try DeviceStream(
-            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: InMemoryLogHandler().logger,
             giveUpAfter: .seconds(600), wait: RecordedWaits().wait)
         let player = try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: source,
-            logger: CollectedLogs().logger)
+            logger: InMemoryLogHandler().logger)
         let summary = try player.run { false }
         #expect(summary.reopens == 1 && !summary.stopped && summary.sampleRate == 44_100)
         // The control side took in the session laid out anew.
@@ -167,11 +170,11 @@ import Timing
         let failing = FailingAfterFirstOpener(inner: opener)
         #expect(throws: DeviceError.self) {
             let stream = try DeviceStream(
-                request: DeviceRequest(device: "scripted"), opener: failing, logger: CollectedLogs().logger,
+                request: DeviceRequest(device: "scripted"), opener: failing, logger: InMemoryLogHandler().logger,
                 giveUpAfter: .seconds(20), wait: waits.wait)
             let player = try AudioLoop(
                 stream: stream, settings: LiveSettings(leadIn: .milliseconds(100), giveUpAfter: .seconds(20)),
-                source: session.source, logger: CollectedLogs().logger)
+                source: session.source, logger: InMemoryLogHandler().logger)
             _ = try player.run { false }
         }
         #expect(waits.waits.prefix(6) == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(5), .seconds(5)])
@@ -183,10 +186,10 @@ import Timing
         let stream = try DeviceStream(
             request: DeviceRequest(device: "scripted"),
             opener: FailingAfterFirstOpener(inner: ScriptedOpener(deviceFaults: [[100: ENODEV]])),
-            logger: CollectedLogs().logger, giveUpAfter: .seconds(600), wait: waits.wait)
+            logger: InMemoryLogHandler().logger, giveUpAfter: .seconds(600), wait: waits.wait)
         let player = try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: session.source,
-            logger: CollectedLogs().logger)
+            logger: InMemoryLogHandler().logger)
         // The user presses q during the second wait for the device.
         waits.onWait = { if $0 == 2 { player.control.perform(.stop) } }
         let summary = try player.run { false }
@@ -199,7 +202,7 @@ import Timing
     @Test func aBusyDeviceIsWaitedForWithOneLogLine() throws {
         let opener = ScriptedOpener(failures: Array(repeating: EBUSY, count: 12))
         let waits = RecordedWaits()
-        let logs = CollectedLogs()
+        let logs = InMemoryLogHandler()
         _ = try DeviceStream(
             request: DeviceRequest(device: "scripted"), opener: opener, logger: logs.logger, giveUpAfter: .seconds(600),
             wait: waits.wait)
@@ -212,7 +215,7 @@ import Timing
         #expect(throws: DeviceError(device: "scripted", function: "snd_pcm_open", code: ENOENT, text: "No such file or directory")) {
             try DeviceStream(
                 request: DeviceRequest(device: "scripted"), opener: ScriptedOpener(failures: [ENOENT]),
-                logger: CollectedLogs().logger, giveUpAfter: .seconds(600), wait: waits.wait)
+                logger: InMemoryLogHandler().logger, giveUpAfter: .seconds(600), wait: waits.wait)
         }
         #expect(waits.waits.isEmpty)
     }

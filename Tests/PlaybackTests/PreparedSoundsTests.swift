@@ -1,4 +1,5 @@
 import Audio
+import InMemoryLogging
 import Output
 import SystemCalls
 import TestSupport
@@ -61,7 +62,7 @@ import Timing
         let target = timeline.steps[1].start
         let mixer = try session.source.mixer(for: timeline, channels: 2)
         let published = WakeUp()
-        let preparer = SoundPreparer(mixer: mixer, from: target, logger: CollectedLogs().logger, firstPublished: published)
+        let preparer = SoundPreparer(mixer: mixer, from: target, logger: InMemoryLogHandler().logger, firstPublished: published)
         defer { preparer.stop() }
         #expect(published.wait(upTo: .seconds(20)), "no wake-up when the move's sounds were published")
         #expect(preparer.isReady(through: target + Int64(timeline.sampleRate)))
@@ -78,7 +79,7 @@ import Timing
         let timeline = session.timeline
         let target = timeline.steps[1].start
         let mixer = try session.source.mixer(for: timeline, channels: 2)
-        let preparer = SoundPreparer(mixer: mixer, from: target, logger: CollectedLogs().logger)
+        let preparer = SoundPreparer(mixer: mixer, from: target, logger: InMemoryLogHandler().logger)
         defer { preparer.stop() }
         preparer.waitUntilReady(from: target, through: target + Int64(timeline.sampleRate))
         #expect(preparer.isReady(through: target + Int64(timeline.sampleRate)))
@@ -91,7 +92,7 @@ import Timing
     /// A stopped preparer lets a wait for its sounds end at once.
     @Test func waitingOnAStoppedPreparerEnds() throws {
         let mixer = try session.source.mixer(for: session.timeline, channels: 2)
-        let preparer = SoundPreparer(mixer: mixer, from: 0, logger: CollectedLogs().logger)
+        let preparer = SoundPreparer(mixer: mixer, from: 0, logger: InMemoryLogHandler().logger)
         preparer.stop()
         preparer.waitUntilReady(from: 0, through: session.timeline.frames + 1)
         #expect(!preparer.isReady(through: session.timeline.frames + 1))

@@ -1,5 +1,6 @@
 import Audio
 import Glibc
+import InMemoryLogging
 import Output
 import Playback
 import SystemCalls
@@ -12,7 +13,7 @@ import Testing
     /// A stream on a device `opener` opens.
     func stream(_ opener: ScriptedOpener) throws -> DeviceStream {
         try DeviceStream(
-            request: DeviceRequest(device: "scripted"), opener: opener, logger: CollectedLogs().logger,
+            request: DeviceRequest(device: "scripted"), opener: opener, logger: InMemoryLogHandler().logger,
             giveUpAfter: .seconds(1), wait: RecordedWaits().wait)
     }
 
@@ -33,7 +34,7 @@ import Testing
             writing.signal()
             _ = posted.wait(upTo: .seconds(10))
         }
-        let replies = ReplyPlayer(stream: stream, leadIn: .zero, logger: CollectedLogs().logger)
+        let replies = ReplyPlayer(stream: stream, leadIn: .zero, logger: InMemoryLogHandler().logger)
         replies.earcon(steady(500, frames: 10), gain: 1)
         #expect(writing.wait(upTo: .seconds(10)))
         replies.speech(steady(1000, frames: 3000), gain: 1)
@@ -66,7 +67,7 @@ import Testing
         let stream = try stream(opener)
         let firstWrite = WakeUp()
         opener.devices[0].onWrite = { _ in firstWrite.signal() }
-        let replies = ReplyPlayer(stream: stream, leadIn: .zero, logger: CollectedLogs().logger)
+        let replies = ReplyPlayer(stream: stream, leadIn: .zero, logger: InMemoryLogHandler().logger)
         replies.earcon(steady(2000, frames: 500), gain: 1)
         // The first answer is lost with the device; the next comes once it was being written.
         #expect(firstWrite.wait(upTo: .seconds(10)))
@@ -93,7 +94,7 @@ import Testing
             _ = release.wait(upTo: .seconds(20))
             returned.signal()
         }
-        let replies = ReplyPlayer(stream: stream, leadIn: .zero, logger: CollectedLogs().logger)
+        let replies = ReplyPlayer(stream: stream, leadIn: .zero, logger: InMemoryLogHandler().logger)
         replies.earcon(steady(2000, frames: 500), gain: 1)
         #expect(entered.wait(upTo: .seconds(10)))
         replies.finish()
@@ -109,7 +110,7 @@ import Testing
         let stream = try stream(opener)
         let first = try #require(opener.devices.first)
         let replies = ReplyPlayer(
-            stream: stream, leadIn: .milliseconds(10), closeAfter: .milliseconds(50), logger: CollectedLogs().logger)
+            stream: stream, leadIn: .milliseconds(10), closeAfter: .milliseconds(50), logger: InMemoryLogHandler().logger)
         replies.earcon(steady(2000, frames: 500), gain: 1)
         #expect(eventually { first.closed }, "the device was not closed while quiet")
         replies.earcon(steady(4000, frames: 500), gain: 1)
@@ -135,7 +136,7 @@ import Testing
         let opened = WakeUp()
         opener.onOpen = { opened.signal() }
         let replies = ReplyPlayer(
-            stream: stream, leadIn: .milliseconds(10), closeAfter: .milliseconds(50), logger: CollectedLogs().logger)
+            stream: stream, leadIn: .milliseconds(10), closeAfter: .milliseconds(50), logger: InMemoryLogHandler().logger)
         #expect(eventually { first.closed }, "the device was not closed while quiet")
         replies.hold()
         #expect(opened.wait(upTo: .seconds(10)), "a session's hold did not open the device")

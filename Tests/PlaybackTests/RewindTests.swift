@@ -1,4 +1,5 @@
 import Audio
+import InMemoryLogging
 import Output
 import Playback
 import SystemCalls
@@ -16,11 +17,11 @@ import TestSupport
     func loop() throws -> (DeviceStream, AudioLoop, RewindingDevice) {
         let opener = RewindingOpener()
         let stream = try DeviceStream(
-            request: DeviceRequest(device: "rewinding"), opener: opener, logger: CollectedLogs().logger,
+            request: DeviceRequest(device: "rewinding"), opener: opener, logger: InMemoryLogHandler().logger,
             giveUpAfter: .seconds(1), wait: { _, _ in true })
         let player = try AudioLoop(
             stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: session.source,
-            logger: CollectedLogs().logger)
+            logger: InMemoryLogHandler().logger)
         return (stream, player, try #require(opener.device))
     }
 

@@ -127,6 +127,8 @@ import Timing
         #expect(supervisor.status.state == .waiting && supervisor.status.session == nil)
         #expect(supervisor.untilNextTurn == SessionSupervisor.retryInterval)
         #expect(logged("waiting for the sound device: ") == 1)
+        let waiting = logs.entries.first { $0.message.description.hasPrefix("waiting for the sound device") }
+        #expect(waiting?.metadata["routine"] == "short", "the journal can tell which session waits")
 
         clock.advance(by: .milliseconds(1500))
         supervisor.follow()
