@@ -160,7 +160,7 @@ public final class Daemon {
             // Every turn, ready or not: requests taken a few at a time, silent clients let go when due.
             for received in server.handle(ready > 0 ? pollers : []) { router.answer(received) }
             supervisor.follow()
-            Hooks.reap()
+            Spawn.reapFinished()
             if supervisor.isFinished { return caught }
         }
     }

@@ -18,10 +18,4 @@ extension Hooks {
         let arguments = ["/bin/sh", "-c", command]
         return Spawn.run(arguments, environment: environment)
     }
-
-    /// Collects hooks that have finished, so none lingers as a zombie.
-    public static func reap() {
-        var status: Int32 = 0
-        while waitpid(-1, &status, WNOHANG) > 0 {}
-    }
 }

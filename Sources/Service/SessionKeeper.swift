@@ -60,6 +60,6 @@ public final class SessionKeeper: Sendable {
         } catch {
             logger.warning("cannot write the history: \(error)")
         }
-        if !stopped { unlink(placePath) }
+        if !stopped { Files.remove(placePath) }
     }
 }

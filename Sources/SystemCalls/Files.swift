@@ -230,6 +230,22 @@ public enum Files {
         } catch where error.code == EEXIST {}
     }
 
+    /// Removes the file at `path`; `false` when there was none or it could not be removed.
+    @discardableResult
+    public static func remove(_ path: String) -> Bool { unlink(path) == 0 }
+
+    /// What the symbolic link at `path` points to, as written in the link.
+    public static func linkTarget(_ path: String) throws(SystemError) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = try SystemCall.retrying("readlink", path: path) {
+            buffer.withUnsafeMutableBufferPointer { readlink(path, $0.baseAddress!, Int(PATH_MAX)) }
+        }
+        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Whether `descriptor` is a terminal.
+    public static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+
     /// The last part of a path: its file or folder name.
     public static func lastPart(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path

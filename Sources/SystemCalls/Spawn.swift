@@ -46,6 +46,13 @@ public enum Spawn {
         return status & 0x7f == 0 ? (status >> 8) & 0xff : nil
     }
 
+    /// Collects every child that has finished and was not waited for (hooks
+    /// left to run), so none lingers as a zombie.
+    public static func reapFinished() {
+        var status: Int32 = 0
+        while waitpid(-1, &status, WNOHANG) > 0 {}
+    }
+
     /// The process's environment as `NAME=value` strings.
     public static var environment: [String] {
         var result: [String] = []

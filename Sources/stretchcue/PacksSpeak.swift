@@ -97,7 +97,7 @@ extension Stretchcue.Packs {
         }
 
         static func remove(_ folder: String) {
-            for name in (try? Files.names(in: folder)) ?? [] { unlink(folder + "/" + name) }
+            for name in (try? Files.names(in: folder)) ?? [] { Files.remove(folder + "/" + name) }
             rmdir(folder)
         }
     }
@@ -112,7 +112,7 @@ struct StepProgress {
     private let start = ContinuousClock.now
     private var done = 0
 
-    init(total: Int, redrawn: Bool = isatty(STDERR_FILENO) == 1) {
+    init(total: Int, redrawn: Bool = Files.isTerminal(STDERR_FILENO)) {
         self.total = total
         self.redrawn = redrawn
     }

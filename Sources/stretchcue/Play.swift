@@ -131,7 +131,7 @@ extension Stretchcue {
                 player: player.control, readsKeys: readsKeys,
                 mediaPlayer: (mpris ?? settings.mpris) ? Self.mediaPlayer(logger: logger) : nil,
                 routineName: prepared.routine.name,
-                plain: plain || isatty(STDOUT_FILENO) != 1 || getenv("TERM").map { String(cString: $0) } == "dumb",
+                plain: plain || !Files.isTerminal(STDOUT_FILENO) || getenv("TERM").map { String(cString: $0) } == "dumb",
                 observer: { keeper.follow($0) })
             controls.start()
             let summary: PlaybackSummary

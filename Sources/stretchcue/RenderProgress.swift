@@ -15,7 +15,7 @@ final class RenderProgress {
     private var percentShown = -1
 
     init(output: String, frames: Int64, sampleRate: Int) {
-        let terminal = isatty(STDERR_FILENO) == 1 && getenv("TERM").map { String(cString: $0) } != "dumb"
+        let terminal = Files.isTerminal(STDERR_FILENO) && getenv("TERM").map { String(cString: $0) } != "dumb"
         line = terminal ? StatusLine(output: .standardError) : nil
         self.output = output
         self.frames = max(1, frames)

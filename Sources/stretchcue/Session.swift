@@ -179,10 +179,7 @@ enum SoundsFolder {
     }
 
     private static func executableFolder() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = readlink("/proc/self/exe", &buffer, Int(PATH_MAX))
-        guard length > 0 else { return "." }
-        let path = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let path = try? Files.linkTarget("/proc/self/exe") else { return "." }
         return String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
     }
 }

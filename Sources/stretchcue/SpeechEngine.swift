@@ -60,7 +60,7 @@ enum SpeechEngine: String, CaseIterable, ExpressibleByArgument {
     /// engine's own name for it); `work` is a folder for its scratch files.
     func speak(_ words: String, voice: String?, into output: String, work: String) throws(Failure) {
         let text = work + "/text"
-        try write(words + "\n", to: text)
+        try save(words + "\n", to: text)
         let voice = voice ?? defaultVoice
         var arguments: [String]
         switch self {
@@ -86,7 +86,7 @@ enum SpeechEngine: String, CaseIterable, ExpressibleByArgument {
             "(utt.save.wave utt \"\(sentence)\" 'riff)",
             "(mapcar (lambda (w) (if (string-equal (downcase (item.name w)) \"\(word)\") (format t \"%f %f\\n\" (item.feat w \"word_start\") (item.feat w \"word_end\")))) (utt.relation.items utt 'Word))",
         ]
-        try write(script.joined(separator: "\n") + "\n", to: work + "/word.scm")
+        try save(script.joined(separator: "\n") + "\n", to: work + "/word.scm")
         try run(["festival", "-b", work + "/word.scm"], work: work, output: work + "/bounds")
         let printed = (try? Files.read(work + "/bounds", limit: 4096)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let bounds = printed.split(separator: "\n").last.map { $0.split(separator: " ").compactMap { Double($0) } } ?? []
@@ -128,7 +128,7 @@ enum SpeechEngine: String, CaseIterable, ExpressibleByArgument {
         }
     }
 
-    private func write(_ text: String, to path: String) throws(Failure) {
+    private func save(_ text: String, to path: String) throws(Failure) {
         do {
             try Files.replace(path, with: Array(text.utf8))
         } catch {

@@ -80,4 +80,40 @@ import Testing
         #expect(try Files.read(path, limit: 100) == Array("one\ntwo\n".utf8))
         #expect(Files.folder(of: "name") == "." && Files.folder(of: "/name") == "/")
     }
+
+    @Test func aFileIsRemovedOnceAndALinkReadAsWritten() throws {
+        let path = folder + "/place.yaml"
+        try Files.replace(path, with: Array("x".utf8))
+        #expect(Files.remove(path) && !Files.exists(path))
+        #expect(!Files.remove(path), "nothing left to remove")
+        #expect(symlink("../somewhere/else", folder + "/link") == 0)
+        #expect(try Files.linkTarget(folder + "/link") == "../somewhere/else")
+        #expect(throws: SystemError.self) { try Files.linkTarget(path) }
+    }
+
+    @Test func aPipeIsNoTerminal() {
+        var ends: [Int32] = [-1, -1]
+        #expect(pipe(&ends) == 0)
+        defer { ends.forEach { close($0) } }
+        #expect(!Files.isTerminal(ends[0]))
+        #expect(!Files.isTerminal(-1))
+    }
+
+    /// In a process of its own: reaping takes any finished child, and the
+    /// other tests' children must be left to them.
+    @Test func finishedChildrenAreReapedAndRunningOnesLeft() async {
+        await #expect(processExitsWith: .success) {
+            guard let done = Spawn.run(["true"], environment: []), let running = Spawn.run(["sleep", "30"], environment: [])
+            else { exit(2) }
+            // Wait for `true` to end without reaping it: WNOWAIT leaves it a zombie.
+            var info = siginfo_t()
+            guard waitid(P_PID, id_t(done), &info, WEXITED | WNOWAIT) == 0 else { exit(3) }
+            Spawn.reapFinished()
+            var status: Int32 = 0
+            let reaped = waitpid(done, &status, WNOHANG) == -1 && errno == ECHILD
+            let left = waitpid(running, &status, WNOHANG) == 0
+            kill(running, SIGKILL)
+            exit(reaped && left ? 0 : 1)
+        }
+    }
 }
