@@ -315,16 +315,7 @@ private enum Closer {
     }
 
     static func close(_ device: any PCMDevice) {
-        let handle = Unmanaged.passRetained(Handle(device)).toOpaque()
-        var thread = pthread_t()
-        let made = pthread_create(&thread, nil, { raw in
-            Unmanaged<Handle>.fromOpaque(raw!).takeRetainedValue().device.close()
-            return nil
-        }, handle)
-        if made == 0 {
-            pthread_detach(thread)
-        } else {
-            Unmanaged<Handle>.fromOpaque(handle).takeRetainedValue().device.close()
-        }
+        let handle = Handle(device)
+        if !BackgroundThread.startDetached({ handle.device.close() }) { handle.device.close() }
     }
 }

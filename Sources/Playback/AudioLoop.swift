@@ -1,6 +1,7 @@
 import Audio
 import Logging
 import Output
+import SystemCalls
 import Timing
 
 /// Plays a session live: the audio thread's loop, which owns the device,

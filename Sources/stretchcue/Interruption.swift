@@ -1,7 +1,7 @@
 import Controls
 import Glibc
-import Playback
 import Synchronization
+import SystemCalls
 
 /// SIGINT, SIGTERM and SIGHUP, caught so that a command can stop cleanly:
 /// finish what it must, remove what it must not leave, put the terminal
@@ -43,7 +43,7 @@ enum Interruption {
         var left = duration
         while left > .zero, caught == nil, !stopping() {
             let step = min(left, .milliseconds(50))
-            Playback.sleep(for: step)
+            SystemCalls.sleep(for: step)
             left -= step
         }
         return caught == nil && !stopping()

@@ -58,7 +58,7 @@ import Timing
         // let go, and closed on a thread of its own.
         #expect(!device.dropped)
         let closing = ContinuousClock.now
-        while !device.closed && ContinuousClock.now - closing < .seconds(2) { Playback.sleep(for: .milliseconds(10)) }
+        while !device.closed && ContinuousClock.now - closing < .seconds(2) { SystemCalls.sleep(for: .milliseconds(10)) }
         #expect(device.closed)
     }
 

@@ -1,5 +1,4 @@
 import Glibc
-import SystemCalls
 
 /// A plain POSIX thread running one closure, joined when done (once).
 public final class BackgroundThread: Sendable {
@@ -8,6 +7,21 @@ public final class BackgroundThread: Sendable {
     /// Starts `body` on a new thread, at normal priority whatever the
     /// thread that starts it runs at (the audio thread may run in real time).
     public init(_ body: @escaping @Sendable () -> Void) {
+        let started = Self.start(body)
+        precondition(started.code == 0, "pthread_create failed: \(started.code)")
+        thread = started.thread
+    }
+
+    /// Starts `body` on a new thread left to end on its own (for one that
+    /// may never return); `false` when no thread could be made.
+    public static func startDetached(_ body: @escaping @Sendable () -> Void) -> Bool {
+        let started = start(body)
+        guard started.code == 0 else { return false }
+        pthread_detach(started.thread)
+        return true
+    }
+
+    private static func start(_ body: @escaping @Sendable () -> Void) -> (thread: pthread_t, code: Int32) {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
@@ -24,8 +38,8 @@ public final class BackgroundThread: Sendable {
                 box.body()
                 return nil
             }, box)
-        precondition(created == 0, "pthread_create failed: \(created)")
-        self.thread = thread
+        if created != 0 { Unmanaged<Box>.fromOpaque(box).release() }
+        return (thread, created)
     }
 
     /// Waits for the closure to return.
@@ -46,7 +60,7 @@ public final class BackgroundThread: Sendable {
 /// busy machine cannot hold the feed up; then puts the thread back as it
 /// was. Where real time is not allowed (not root, no `LimitRTPRIO` in the
 /// service) `body` runs at the thread's own priority. `body` is told which.
-func inRealTime<Result>(_ body: (_ raised: Bool) throws -> Result) rethrows -> Result {
+public func inRealTime<Result>(_ body: (_ raised: Bool) throws -> Result) rethrows -> Result {
     let thread = pthread_self()
     var policy: Int32 = 0
     var before = sched_param()
@@ -59,51 +73,4 @@ func inRealTime<Result>(_ body: (_ raised: Bool) throws -> Result) rethrows -> R
 
 /// A low real-time priority: above every normal thread, below the kernel's
 /// own and a sound server's (PulseAudio and PipeWire ask for 20 and 88).
-let realTimePriority: Int32 = 5
-
-/// Sleeps the calling thread for `duration`, through signals: unlike a
-/// plain retry (`SystemCall`), an interrupted sleep goes on for the time
-/// that was left.
-public func sleep(for duration: Duration) {
-    var time = timespec(duration)
-    var remaining = timespec()
-    while nanosleep(&time, &remaining) == -1 && errno == EINTR { time = remaining }
-}
-
-extension timespec {
-    /// A duration as seconds and nanoseconds.
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self.init(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-    }
-}
-
-/// A POSIX semaphore: one thread waits, another wakes it.
-final class Semaphore: @unchecked Sendable {
-    // sem_t is made to be shared between threads; it only must not move.
-    private let semaphore = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
-
-    init() { sem_init(semaphore, 0, 0) }
-
-    deinit {
-        sem_destroy(semaphore)
-        semaphore.deallocate()
-    }
-
-    /// Wakes the waiting thread, or the next one to wait.
-    func signal() { sem_post(semaphore) }
-
-    /// Waits until signalled or until `timeout` has passed. (sem_timedwait
-    /// takes a wall-clock deadline; a clock jump only makes one wait longer
-    /// or shorter, and the waiter looks again either way.)
-    func wait(upTo timeout: Duration) {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let span = timespec(timeout)
-        let nanoseconds = now.tv_nsec + span.tv_nsec
-        var deadline = timespec(
-            tv_sec: now.tv_sec + span.tv_sec + nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000)
-        // Ended by a post or by the deadline (ETIMEDOUT); either way the waiter looks again.
-        _ = SystemCall.uninterrupted { sem_timedwait(semaphore, &deadline) }
-    }
-}
+public let realTimePriority: Int32 = 5
