@@ -150,6 +150,14 @@ public struct Settings: Sendable {
 
     // MARK: The config file
 
+    /// The defaults for a program run in `environment`, then the config
+    /// `file` over them (else the first found of those `configFiles` lists,
+    /// or none).
+    public init(configFile file: String?, environment: [String: String] = Settings.environment) throws(InputError) {
+        self.init(environment: environment)
+        if let file = file ?? Self.configFiles(environment).first(where: Files.exists) { try load(configFile: file) }
+    }
+
     /// Reads the config file at `path` over these settings.
     public mutating func load(configFile path: String) throws(InputError) {
         guard let root = try YAMLFile.read(path, limit: 1 << 20, name: "the config", expected: "a config file") else { return }

@@ -49,8 +49,7 @@ enum Completions {
     /// The routine files in the folders a box starts routines from (the
     /// config's `routines`, else its defaults), by the name `ctl start` takes.
     static func boxRoutines() -> [String] {
-        var settings = Settings()
-        if let file = Settings.configFiles().first(where: Files.exists) { try? settings.load(configFile: file) }
+        let settings = (try? Settings(configFile: nil)) ?? Settings()
         return settings.routineAccess.folders.flatMap { folder in
             ((try? Files.names(in: folder)) ?? []).filter { Files.kind(of: folder + "/" + $0) == .regular }
                 .map { $0.hasSuffix(".yaml") ? String($0.dropLast(5)) : $0 }

@@ -108,12 +108,8 @@ extension Stretchcue {
         /// The socket: the flag, the config's, else the service's default.
         private func socketPath() throws -> String {
             if let socket { return socket }
-            var settings = Settings()
-            let file = config ?? Settings.configFiles().first { Files.exists($0) }
-            if let file {
-                do { try settings.load(configFile: file) } catch { throw Failure(error) }
-                if settings.origins["socket"] != nil { return settings.socket }
-            }
+            let settings = try ConfigFlags.settings(file: config)
+            if settings.origins["socket"] != nil { return settings.socket }
             // The service's runtime folder, where a person's own does not hold a box.
             return Files.exists(settings.socket) ? settings.socket : "/run/stretchcue/stretchcue.sock"
         }

@@ -106,12 +106,9 @@ struct ConfigFlags: ParsableArguments {
     }
 
     /// The defaults for a program run in `environment`, then the config
-    /// `file` (else the first found of those `environment` gives).
+    /// `file` (else the first found of those `environment` gives); a broken
+    /// config is one line and exit 2.
     static func settings(file: String?, environment: [String: String] = Settings.environment) throws(Failure) -> Settings {
-        var settings = Settings(environment: environment)
-        if let file = file ?? Settings.configFiles(environment).first(where: { Files.exists($0) }) {
-            do { try settings.load(configFile: file) } catch { throw Failure(error) }
-        }
-        return settings
+        do { return try Settings(configFile: file, environment: environment) } catch { throw Failure(error) }
     }
 }

@@ -91,11 +91,7 @@ struct SessionFlags: ParsableArguments {
     /// The settings: the config file's (the one named, else the first
     /// found) over the defaults; a broken config is one line and exit 2.
     func settings() throws(Failure) -> Settings {
-        var settings = Settings()
-        if let file = config ?? Settings.configFiles().first(where: Files.exists) {
-            do { try settings.load(configFile: file) } catch { throw Failure(error) }
-        }
-        return settings
+        try ConfigFlags.settings(file: config)
     }
 
     /// The length to fit the session into, in seconds: this flag's, else
