@@ -219,14 +219,14 @@ private struct ConfigReader: YAMLReading {
                 throw error(at: value, "unknown sample format \(value.described); expected s16, s24, s32 or float")
             }
             settings.sampleFormat = format
-        case "buffer_ms": settings.bufferMilliseconds = try integer(value, in: 10...2000, what: "buffer_ms")
+        case "buffer_ms": settings.bufferMilliseconds = try integer(value, in: PlaybackLimits.bufferMilliseconds, what: "buffer_ms")
         case "rewind_ms":
-            settings.rewindMilliseconds = try integer(value, in: 0...2000, what: "rewind_ms")
-            guard settings.rewindMilliseconds == 0 || settings.rewindMilliseconds >= 100 else {
+            settings.rewindMilliseconds = try integer(value, in: 0...PlaybackLimits.rewindMilliseconds.upperBound, what: "rewind_ms")
+            guard settings.rewindMilliseconds == 0 || PlaybackLimits.rewindMilliseconds.contains(settings.rewindMilliseconds) else {
                 throw error(at: value, "rewind_ms must be 0 (never rewind) or 100 to 2000; found \(settings.rewindMilliseconds)")
             }
-        case "lead_in_ms": settings.leadInMilliseconds = try integer(value, in: 0...10_000, what: "lead_in_ms")
-        case "stall_timeout": settings.stallTimeout = try seconds(value, in: 0.2...60, what: "stall_timeout")
+        case "lead_in_ms": settings.leadInMilliseconds = try integer(value, in: PlaybackLimits.leadInMilliseconds, what: "lead_in_ms")
+        case "stall_timeout": settings.stallTimeout = try seconds(value, in: PlaybackLimits.stallTimeout, what: "stall_timeout")
         case "routine": settings.routine = try text(value)
         case "length":
             guard let seconds = value.text.flatMap(LengthFit.seconds(parsing:)), LengthFit.seconds.contains(seconds) else {

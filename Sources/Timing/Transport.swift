@@ -1,3 +1,5 @@
+import Routines
+
 /// What the user can ask of the session's timeline while it plays.
 public enum TimelineEdit: Sendable, Equatable {
     /// Go to the next step's announcement.
@@ -76,7 +78,7 @@ public struct Transport {
             let from = current.map { position < timeline.steps[$0].holdStart ? $0 : $0 + 1 } ?? 0
             let now = edits.pace(at: from) ?? pace
             let changed = edit == .faster ? now * Self.paceStep : now / Self.paceStep
-            guard (0.25...4).contains(changed) else { return nil }
+            guard RoutineLimits.pace.contains(changed) else { return nil }
             var next = edits
             next.paces[from] = changed
             return try relayout(with: next, keeping: position)

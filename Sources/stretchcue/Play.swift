@@ -51,13 +51,13 @@ extension Stretchcue {
         var mpris: Bool?
 
         func validate() throws {
-            if let leadInMs, !(0...10_000).contains(leadInMs) {
+            if let leadInMs, !PlaybackLimits.leadInMilliseconds.contains(leadInMs) {
                 throw ValidationError("--lead-in-ms \(leadInMs) is out of range; expected 0 to 10000")
             }
             guard (1...86_400).contains(giveUpAfter) else {
                 throw ValidationError("--give-up-after \(giveUpAfter) is out of range; expected 1 to 86400 seconds")
             }
-            if let stallTimeout, !(0.2...60).contains(stallTimeout) {
+            if let stallTimeout, !PlaybackLimits.stallTimeout.contains(stallTimeout) {
                 throw ValidationError("--stall-timeout \(stallTimeout) is out of range; expected 0.2 to 60 seconds")
             }
         }
@@ -211,10 +211,10 @@ struct DeviceFlags: ParsableArguments {
         if let device {
             do { _ = try SnapcastTarget.named(device) } catch { throw ValidationError("device \(device): \(error.text)") }
         }
-        if let bufferMs, !(10...2000).contains(bufferMs) {
+        if let bufferMs, !PlaybackLimits.bufferMilliseconds.contains(bufferMs) {
             throw ValidationError("--buffer-ms \(bufferMs) is out of range; expected 10 to 2000")
         }
-        if let rewindMs, rewindMs != 0, !(100...2000).contains(rewindMs) {
+        if let rewindMs, rewindMs != 0, !PlaybackLimits.rewindMilliseconds.contains(rewindMs) {
             throw ValidationError("--rewind-ms \(rewindMs) is out of range; expected 0 (never rewind) or 100 to 2000")
         }
     }
