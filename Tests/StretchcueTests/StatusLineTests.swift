@@ -35,7 +35,8 @@ import Testing
         }
         #expect(screen.wrapped.filter(isStatusLine).isEmpty, "\(screen.wrapped)")
         #expect(!screen.lines.contains(where: isStatusLine), "a status line scrolled up: \(screen.lines)")
-        let logLines = screen.lines.filter { $0.contains("stretchcue: [") }
+        // `stretchcue:`, the line's metadata (`device=...`), then its module.
+        let logLines = screen.lines.filter { $0.contains(/stretchcue:( \S+=\S+)* \[/) }
         #expect(logLines.contains { $0.contains("takes no frames") }, "\(screen.lines)")
         for line in logLines {
             #expect(TerminalRows.startsLogLine(line), "a log line not at the start of its row: \(line.debugDescription)")
