@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
         // glibc's allocation policy, which Swift's Glibc module does not expose.
         .target(name: "CMalloc"),
@@ -49,10 +50,17 @@ let package = Package(
                 "Playback", "Output", "Audio", "Timing", "Routines", "SystemCalls", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // A client of the box's control socket: connecting, asking, reading lines.
+        .target(name: "ControlLink", dependencies: ["SystemCalls"]),
+        // The remote: a web page that speaks to the box through its control socket (libmicrohttpd).
+        .target(
+            name: "Remote",
+            dependencies: ["CMicroHTTPD", "ControlLink", "Service", "Playback", "Routines", "SystemCalls", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "stretchcue",
             dependencies: [
                 "CMalloc", "SystemCalls", "Routines", "Timing", "Audio", "Output", "Playback", "Controls", "Service",
+                "ControlLink", "Remote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -105,7 +113,8 @@ let package = Package(
 // for the toolchain's `-lstdc++`, and its libstdc++.so is a linker script
 // naming libstdc++.a.
 let programModules: Set = [
-    "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Service", "stretchcue",
+    "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Service", "ControlLink", "Remote",
+    "stretchcue",
 ]
 let linkOrder = "\(Context.packageDirectory)/Sources/stretchcue/link-order.txt"
 let staticLibStdCxx = "\(Context.packageDirectory)/Sources/stretchcue/static-libstdc++"
