@@ -88,6 +88,7 @@ let package = Package(
                 "Service", "Playback", "Output", "Audio", "Timing", "Routines", "TestSupport", "PlaceSaver",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "Service", "TestSupport"]),
         // Saves places until killed, for the test that kills it (SavedPlaceTests).
         .executableTarget(name: "PlaceSaver", dependencies: ["Service", "Timing"], path: "Tests/PlaceSaver"),
         // Optimized even in debug builds: finding cues in minutes of recorded
