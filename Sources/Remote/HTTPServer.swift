@@ -188,9 +188,11 @@ public final class HTTPServer: @unchecked Sendable {
         return MHD_queue_response(connection, answer.status, response)
     }
 
-    /// Headers on every answer: nothing cached, framed, sniffed or taken from elsewhere.
+    /// Headers on every answer: nothing cached, framed, sniffed or taken from
+    /// elsewhere. The referrer goes to this site only: with none at all, a
+    /// browser sends `Origin: null` with a form, which the guard refuses.
     private static let alwaysHeaders = [
-        ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
+        ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"),
         ("X-Frame-Options", "DENY"),
         ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
     ]
