@@ -39,7 +39,14 @@ public struct Pairing: Sendable, Equatable {
         }
         let pairing = random()
         try Files.makeFolder(Files.folder(of: path), mode: 0o700)
-        try Files.replace(path, with: Array("\(pairing.secret)\n\(pairing.token)\n".utf8), mode: 0o600)
+        // Written aside, then linked into place: of two processes making one at once, both keep the first.
+        let aside = "\(path).\(getpid())"
+        try Files.replace(aside, with: Array("\(pairing.secret)\n\(pairing.token)\n".utf8), mode: 0o600)
+        defer { unlink(aside) }
+        guard link(aside, path) == 0 else {
+            if errno == EEXIST { return try load(path) }
+            throw SystemError(call: "link", path: path, code: errno)
+        }
         return pairing
     }
 

@@ -15,7 +15,7 @@ extension Stretchcue {
             discussion: """
                 Listens on 127.0.0.1:8080 unless the config says otherwise (remote: {listen: "0.0.0.0:8080"} opens \
                 it to the LAN). A browser must first give the pairing secret, which `stretchcue remote --pair` shows \
-                (with a QR code when qrencode is installed) and the log repeats; it is kept in STATE_FOLDER/remote-pairing. \
+                (with a QR code when qrencode is installed) and the log repeats; it is kept in remote-pairing in its state folder ($STATE_DIRECTORY, else $XDG_STATE_HOME/stretchcue, else ~/.local/state/stretchcue). \
                 See docs/remote.md. SIGTERM and SIGINT stop it; exit 2 when the config is invalid, 6 when it cannot listen.
                 """)
 
@@ -47,7 +47,8 @@ extension Stretchcue {
             if let listen, let (address, port) = RemoteSettings.parse(listen: listen) {
                 (settings.remote.address, settings.remote.port) = (address, port)
             }
-            let pairingFile = settings.stateFolder + "/remote-pairing"
+            // Its own state folder, never the box's (the config's state_folder is the box's).
+            let pairingFile = Settings(environment: environment).stateFolder + "/remote-pairing"
             let pairing: Pairing
             do {
                 pairing = try Pairing.load(pairingFile)
