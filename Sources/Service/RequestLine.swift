@@ -16,7 +16,7 @@ extension Request {
     /// The commands, for help and errors.
     public static let commands = [
         "start [ROUTINE] [--resume] [--length L]", "pause", "resume", "toggle", "next", "back", "longer", "shorter", "faster",
-        "slower", "volume +N|-N", "where", "stop", "status", "watch",
+        "slower", "volume +N|-N", "breath", "where", "stop", "status", "watch",
     ]
 
     /// Reads one line (without its line break).
@@ -40,6 +40,7 @@ extension Request {
         case "shorter": self = try none(.edit(.shorten))
         case "faster": self = try none(.edit(.faster))
         case "slower": self = try none(.edit(.slower))
+        case "breath": self = try none(.toggleBreath)
         case "where": self = try none(.whereAmI)
         case "stop": self = try none(.stop)
         case "status": self = try none(.status)
@@ -90,8 +91,7 @@ extension Request {
     }
 
     /// The request as a line of the protocol; `nil` for those no line asks
-    /// for (the terminal's: breathing tones, the help screen's chime, a key
-    /// that means nothing).
+    /// for (the terminal's: the help screen's chime, a key that means nothing).
     public var line: String? {
         switch self {
         case .start(let routine, let resume, let length):
@@ -106,11 +106,12 @@ extension Request {
         case .edit(.faster): "faster"
         case .edit(.slower): "slower"
         case .volume(let decibels): "volume \(decibels >= 0 ? "+" : "")\(decibels)"
+        case .toggleBreath: "breath"
         case .whereAmI: "where"
         case .stop: "stop"
         case .status: "status"
         case .watch: "watch"
-        case .toggleBreath, .acknowledge, .unknown: nil
+        case .acknowledge, .unknown: nil
         }
     }
 }

@@ -15,7 +15,7 @@ import Testing
         ("pause", .pause), ("resume", .resume), ("toggle", .toggle), ("next", .edit(.next)),
         ("back", .edit(.back)), ("longer", .edit(.lengthen)), ("shorter", .edit(.shorten)), ("faster", .edit(.faster)),
         ("slower", .edit(.slower)),
-        ("volume +2", .volume(2)), ("volume -4", .volume(-4)), ("where", .whereAmI), ("stop", .stop),
+        ("volume +2", .volume(2)), ("volume -4", .volume(-4)), ("breath", .toggleBreath), ("where", .whereAmI), ("stop", .stop),
         ("status", .status), ("watch", .watch), ("  PAUSE  ", .pause),
     ])
     func everyCommandIsRead(line: String, expected: Request) throws {
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func theTerminalsOwnRequestsHaveNoLine() {
-        for request: Request in [.toggleBreath, .acknowledge, .unknown] { #expect(request.line == nil) }
+        for request: Request in [.acknowledge, .unknown] { #expect(request.line == nil) }
     }
 
     @Test(arguments: [
