@@ -8,7 +8,7 @@ public enum Page {
         ("pause", "Pause", "pause"), ("resume", "Resume", "resume"), ("back", "Back", "back"), ("next", "Next", "next"),
         ("shorter", "Shorter", "shorter"), ("longer", "Longer", "longer"), ("slower", "Slower", "slower"),
         ("faster", "Faster", "faster"), ("volume_down", "Volume down", "volume -2"), ("volume_up", "Volume up", "volume +2"),
-        ("where", "Where am I?", "where"), ("stop", "Stop", "stop"),
+        ("breath", "Breathing tones", "breath"), ("where", "Where am I?", "where"), ("stop", "Stop", "stop"),
     ]
 
     private static func document(_ body: String) -> String {
@@ -54,7 +54,9 @@ public enum Page {
         let paused = status.state == "paused"
         let buttons = actions.map { action, label, _ in
             let hidden = (action == "pause" && paused) || (action == "resume" && !paused) ? " hidden" : ""
-            return "<button type=\"submit\" name=\"action\" value=\"\(action)\" id=\"do-\(action)\"\(hidden)>\(label)</button>"
+            // A toggle: its state said by aria-pressed, its name the same either way.
+            let pressed = action == "breath" ? " aria-pressed=\"\(status["breath"] == "false" ? "false" : "true")\"" : ""
+            return "<button type=\"submit\" name=\"action\" value=\"\(action)\" id=\"do-\(action)\"\(hidden)\(pressed)>\(label)</button>"
         }
         let options = routines.map { "<option>\(FormCoding.html($0))</option>" }
         return document(

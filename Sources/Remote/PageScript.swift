@@ -34,6 +34,7 @@ extension Page {
             if (line !== lastPose) { $("pose").textContent = line; lastPose = line; }
             const paused = !!s && s.state === "paused";
             $("do-pause").hidden = paused; $("do-resume").hidden = !paused;
+            $("do-breath").setAttribute("aria-pressed", s && s.breath === false ? "false" : "true");
             tick();
           }
           setInterval(tick, 250);
@@ -46,8 +47,8 @@ extension Page {
               try {
                 const reply = await fetch("/do", { method: "POST", body, headers: { "Accept": "application/json" } });
                 const answer = await reply.json();
+                // The status comes by /events, in order; this reply may be older than the last event.
                 if (!answer.ok) $("problem").textContent = answer.error || "The box refused.";
-                else if (answer.status) show(answer.status);
               } catch (error) { $("problem").textContent = "The remote does not answer."; }
             });
           }

@@ -17,6 +17,7 @@ extension Page {
         button { padding: .5rem 1rem; border-radius: .5rem; border: 1px solid currentColor; cursor: pointer; }
         button:focus-visible, select:focus-visible, input:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
         button[hidden] { display: none; }
+        button[aria-pressed="true"] { background: #1a73e8; color: #fff; border-color: #1a73e8; }
         #do-pause, #do-resume, #do-stop { grid-column: span 2; }
         .start { display: grid; gap: .5rem; }
         form label { font-weight: bold; }

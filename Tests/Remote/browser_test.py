@@ -135,7 +135,8 @@ try:
     Select(driver.find_element(By.ID, "routine")).select_by_visible_text("three")
     driver.find_element(By.CSS_SELECTOR, "button[value='start']").click()
     wait_for(lambda: (ctl("status") or {}).get("state") == "playing", 20, "the box plays after Start")
-    wait_for(lambda: driver.find_element(By.ID, "pose").text.startswith("Pose 1 of 3"), 3, "the page shows pose 1 of 3")
+    wait_for(lambda: (ctl("status") or {}).get("pose") == 1, 10, "the box reaches pose 1")
+    wait_for(lambda: driver.find_element(By.ID, "pose").text.startswith("Pose 1 of 3"), 1, "the page shows pose 1 of 3")
 
     # The next pose: when the box says so, and when the page shows it.
     driver.execute_script("""
@@ -162,6 +163,14 @@ try:
     before = ctl("status")["pose"]
     driver.find_element(By.ID, "do-next").click()
     check(wait_for(lambda: (ctl("status") or {}).get("pose") == before + 1, 3, "Next moves the box") is not None, f"Next: pose {before} to {before + 1}")
+
+    # Breathing tones off, and on again: the toggle says which.
+    check(driver.find_element(By.ID, "do-breath").get_attribute("aria-pressed") == "true", "breathing tones shown on")
+    driver.find_element(By.ID, "do-breath").click()
+    check(wait_for(lambda: (ctl("status") or {}).get("breath") is False, 3, "the box's tones go off") is not None, "Breathing tones turns them off")
+    wait_for(lambda: driver.find_element(By.ID, "do-breath").get_attribute("aria-pressed") == "false", 2, "the toggle shows them off")
+    driver.find_element(By.ID, "do-breath").click()
+    wait_for(lambda: (ctl("status") or {}).get("breath") is True, 3, "the box's tones come back")
 
     # Accessibility: names, the live region, target sizes.
     driver.execute_cdp_cmd("Accessibility.enable", {})
@@ -208,5 +217,8 @@ finally:
             process.terminate()
             process.wait(10)
 
+if failures:
+    for log in ["serve.log", "remote.log"]:
+        print(f"--- {log} (last lines)\n" + "".join(open(f"{folder}/{log}").readlines()[-15:]))
 print(f"{len(failures)} failure(s)" if failures else "all passed")
 sys.exit(1 if failures else 0)

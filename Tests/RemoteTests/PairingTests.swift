@@ -42,10 +42,12 @@ import Testing
         // Without JavaScript: the form's POST, answered with the page again.
         let next = try client.send("POST", "/do", cookie: remote.cookie, form: ["token": remote.pairing.token, "action": "next"])
         #expect(next.status == 303 && next.headers["location"] == "/")
+        let breath = try client.send("POST", "/do", cookie: remote.cookie, form: ["token": remote.pairing.token, "action": "breath"])
+        #expect(breath.status == 303)
         let started = try client.send(
             "POST", "/do", cookie: remote.cookie, form: ["token": remote.pairing.token, "action": "start", "routine": "evening", "length": "15m"])
         #expect(started.status == 303)
-        #expect(remote.box.lines == ["pause", "next", "start evening --length 15m"])
+        #expect(remote.box.lines == ["pause", "next", "breath", "start evening --length 15m"])
     }
 
     @Test(arguments: ["/etc/passwd", "../evening", "evening --resume", "evening\nstop"])
