@@ -1,3 +1,4 @@
+import Routines
 import Timing
 
 /// What a listener asks for, whoever carries it: a key on the terminal
@@ -7,8 +8,9 @@ import Timing
 public enum Request: Equatable, Sendable {
     /// Start a session of `routine` (the configured one when `nil`), fitted
     /// into `length` seconds when given (else the configured length, if
-    /// any), or go on from the saved place with `resume` (the box's).
-    case start(routine: String?, resume: Bool, length: Double? = nil)
+    /// any), with `choices` over the configured options, or go on from the
+    /// saved place with `resume` (the box's).
+    case start(routine: String?, resume: Bool, length: Double? = nil, choices: StartChoices = StartChoices())
     /// Pause; resume after a pause; whichever of the two applies.
     case pause, resume, toggle
     /// Next, back, longer, shorter, faster, slower.

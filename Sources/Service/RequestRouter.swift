@@ -33,9 +33,9 @@ final class RequestRouter {
             server.watch(received.client)
         case .success(var request):
             do {
-                if case .start(let asked?, let resume, let length) = request {
+                if case .start(let asked?, let resume, let length, let choices) = request {
                     // Never a file the box would read for them.
-                    request = .start(routine: try routineAccess.resolve(asked), resume: resume, length: length)
+                    request = .start(routine: try routineAccess.resolve(asked), resume: resume, length: length, choices: choices)
                 }
                 try supervisor.perform(request)
                 server.send(statusReply, to: received.client)
