@@ -85,6 +85,17 @@ public enum Page {
             </select>
             <label for="length">Length (optional, like 15m)</label>
             <input id="length" name="length" inputmode="text" autocomplete="off" pattern="^$|^([0-9]+h)?([0-9]+m)?([0-9]+s)?$">
+            <details>
+            <summary>Options (the box's settings unless given)</summary>
+            <label for="rounds">Rounds</label>
+            <input id="rounds" name="rounds" type="number" min="1" max="9" step="1" inputmode="numeric">
+            <label for="hold-seconds">Hold, seconds</label>
+            <input id="hold-seconds" name="hold" type="number" min="1" max="1800" step="any" inputmode="decimal">
+            <label for="pace">Pace (1 as written, 2 twice as fast)</label>
+            <input id="pace" name="pace" type="number" min="0.25" max="4" step="0.05" inputmode="decimal">
+            <label for="breathing">Breathing, in:out seconds (like 4:6)</label>
+            <input id="breathing" name="breathing" autocomplete="off" pattern="^$|^[0-9.]+(:[0-9.]+){1,3}$">
+            </details>
             <button type="submit" name="action" value="start">Start</button>
             </form>
             </section>

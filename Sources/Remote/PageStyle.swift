@@ -19,7 +19,8 @@ extension Page {
         button[hidden] { display: none; }
         button[aria-pressed="true"] { background: #1a73e8; color: #fff; border-color: #1a73e8; }
         #do-pause, #do-resume, #do-stop { grid-column: span 2; }
-        .start { display: grid; gap: .5rem; }
+        .start, .start details { display: grid; gap: .5rem; }
+        summary { min-height: 44px; display: flex; align-items: center; cursor: pointer; }
         form label { font-weight: bold; }
         @media (min-width: 48rem) {
           main { grid-template-columns: 1fr 1fr; align-items: start; }

@@ -12,7 +12,7 @@ import Service
 /// - `GET /status`: the box's status, JSON (`{"status": ...}`, null when no box answers);
 /// - `GET /events`: server-sent events, the status on every change;
 /// - `POST /do`: `token`, `action` (one of `Page.actions`, or `start` with
-///   `routine` and an optional `length`): asks the box; a redirect back to
+///   `routine` and optional `length`, `rounds`, `hold`, `pace`, `breathing`): asks the box; a redirect back to
 ///   `/`, or the box's JSON reply when the request accepts JSON.
 public final class RemoteRoutes: Sendable {
     private let pairing: Pairing
@@ -78,8 +78,14 @@ public final class RemoteRoutes: Sendable {
             guard let routine = request.form["routine"], routines().contains(routine) else {
                 return refused(400, "Choose one of the routines listed.")
             }
-            let length = request.form["length"] ?? ""
-            line = "start \(routine)" + (length.isEmpty ? "" : " --length \(length)")
+            // Each option one word (the box reads the line by spaces), checked as the box would.
+            let chosen = ["length", "rounds", "hold", "pace", "breathing"].compactMap { name in
+                request.form[name].flatMap { $0.isEmpty ? nil : (name, $0) }
+            }
+            guard chosen.allSatisfy({ !$0.1.contains(where: \.isWhitespace) }) else {
+                return refused(400, "An option is one word, like 15m, 10 or 4:6.")
+            }
+            line = (["start", routine] + chosen.map { "--\($0.0) \($0.1)" }).joined(separator: " ")
             do { _ = try Request(line: line) } catch { return refused(400, error.description) }
         case let action?:
             guard let known = Page.actions.first(where: { $0.action == action }) else { return refused(400, "Unknown action.") }

@@ -57,7 +57,7 @@ remote: {{listen: "127.0.0.1:{port}"}}
 os.makedirs(folder + "/routines")
 with open(folder + "/routines/three.yaml", "w") as routine:
     routine.write("""name: Three
-hold: 10
+hold: 30
 settle: 0.5
 rest: 0.5
 poses:
@@ -129,13 +129,17 @@ try:
     cookie = driver.get_cookie("stretchcue_pair")
     check(cookie is not None and cookie["httpOnly"] and cookie.get("sameSite") == "Strict", f"the cookie is HttpOnly, SameSite=Strict: {cookie}")
 
-    # Start the routine held 10 s, chosen by name.
+    # Start the routine (written with 30 s holds) held 10 s, chosen by name.
     names = [option.text for option in Select(driver.find_element(By.ID, "routine")).options]
     check("back-tension" in names and "three" in names, f"built-in and folder routines offered by name: {names}")
     Select(driver.find_element(By.ID, "routine")).select_by_visible_text("three")
+    driver.find_element(By.TAG_NAME, "summary").click()
+    driver.find_element(By.ID, "hold-seconds").send_keys("10")
     driver.find_element(By.CSS_SELECTOR, "button[value='start']").click()
     wait_for(lambda: (ctl("status") or {}).get("state") == "playing", 20, "the box plays after Start")
     wait_for(lambda: (ctl("status") or {}).get("pose") == 1, 10, "the box reaches pose 1")
+    first = ctl("status")
+    check(first["hold_end"] - first["hold_start"] == 10, f"the box holds 10 s, as chosen on the page: {first}")
     wait_for(lambda: driver.find_element(By.ID, "pose").text.startswith("Pose 1 of 3"), 1, "the page shows pose 1 of 3")
 
     # The next pose: when the box says so, and when the page shows it.
@@ -144,7 +148,7 @@ try:
         new MutationObserver(() => { const t = document.getElementById('pose').textContent;
           if (!(t in window.poseSeen)) window.poseSeen[t] = Date.now() / 1000; })
           .observe(document.getElementById('pose'), {childList: true, characterData: true, subtree: true});""")
-    box_time = wait_for(lambda: next((c[0] for c in changes if c[1] == "playing" and c[2] == 2), None), 30, "the box reaches pose 2")
+    box_time = wait_for(lambda: next((c[0] for c in changes if c[1] == "playing" and c[2] == 2), None), 20, "the box reaches pose 2")
     page_time = wait_for(
         lambda: next((t for text, t in driver.execute_script("return window.poseSeen").items() if text.startswith("Pose 2 of 3")), None),
         3, "the page shows pose 2")

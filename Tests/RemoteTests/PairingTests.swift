@@ -47,7 +47,11 @@ import Testing
         let started = try client.send(
             "POST", "/do", cookie: remote.cookie, form: ["token": remote.pairing.token, "action": "start", "routine": "evening", "length": "15m"])
         #expect(started.status == 303)
-        #expect(remote.box.lines == ["pause", "next", "breath", "start evening --length 15m"])
+        let chosen = try client.send(
+            "POST", "/do", cookie: remote.cookie,
+            form: ["token": remote.pairing.token, "action": "start", "routine": "back-tension", "hold": "10", "rounds": "2", "pace": "", "breathing": "4:6"])
+        #expect(chosen.status == 303)
+        #expect(remote.box.lines == ["pause", "next", "breath", "start evening --length 15m", "start back-tension --rounds 2 --hold 10 --breathing 4:6"])
     }
 
     @Test(arguments: ["/etc/passwd", "../evening", "evening --resume", "evening\nstop"])
@@ -57,6 +61,15 @@ import Testing
             "POST", "/do", cookie: remote.cookie, form: ["token": remote.pairing.token, "action": "start", "routine": routine],
             headers: ["Accept": "application/json"])
         #expect(reply.status == 400 && reply.body.contains("Choose one of the routines"), "\(reply)")
+        #expect(remote.box.lines.isEmpty)
+    }
+
+    @Test(arguments: [["hold": "10 --resume"], ["rounds": "12"], ["pace": "fast"], ["breathing": "4"], ["length": "15m\nstop"]])
+    func startOptionsAreCheckedBeforeTheBoxIsAsked(_ options: [String: String]) throws {
+        let remote = try RemoteUnderTest()
+        let form = ["token": remote.pairing.token, "action": "start", "routine": "evening"].merging(options) { $1 }
+        let reply = try remote.client.send("POST", "/do", cookie: remote.cookie, form: form, headers: ["Accept": "application/json"])
+        #expect(reply.status == 400 && reply.body.hasPrefix("{\"ok\":false,\"error\":"), "\(reply)")
         #expect(remote.box.lines.isEmpty)
     }
 
