@@ -24,8 +24,9 @@ public enum Request: Equatable, Sendable {
     case whereAmI
     /// Fade out and stop.
     case stop
-    /// The box's status, once; or at every change from now on (the box's).
-    case status, watch
+    /// The box's status, once; or at every change from now on; or the last
+    /// sessions played (the box's).
+    case status, watch, history
     /// Taken, changing nothing in the sound (the help screen): a short chime.
     case acknowledge
     /// Means nothing (a key that is not bound): a soft blip.

@@ -17,7 +17,7 @@ extension Request {
     /// The commands, for help and errors.
     public static let commands = [
         "start [ROUTINE] [--resume] [--length L] [--rounds N] [--hold S] [--pace P] [--breathing IN:OUT]", "pause", "resume", "toggle", "next", "back", "longer", "shorter", "faster",
-        "slower", "volume +N|-N", "breath", "where", "stop", "status", "watch",
+        "slower", "volume +N|-N", "breath", "where", "stop", "status", "watch", "history",
     ]
 
     /// Reads one line (without its line break).
@@ -46,6 +46,7 @@ extension Request {
         case "stop": self = try none(.stop)
         case "status": self = try none(.status)
         case "watch": self = try none(.watch)
+        case "history": self = try none(.history)
         case "volume":
             guard arguments.count == 1, let first = arguments[0].first, first == "+" || first == "-",
                 let decibels = Int(arguments[0].dropFirst().description).map({ first == "-" ? -$0 : $0 }),
@@ -142,6 +143,7 @@ extension Request {
         case .stop: "stop"
         case .status: "status"
         case .watch: "watch"
+        case .history: "history"
         case .acknowledge, .unknown: nil
         }
     }

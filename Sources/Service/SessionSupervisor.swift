@@ -164,7 +164,7 @@ public final class SessionSupervisor {
             }
         case .volume(let decibels):
             try changeVolume(by: decibels)
-        case .status, .watch:
+        case .status, .watch, .history:
             break
         case .pause, .resume, .toggle, .edit, .toggleBreath, .whereAmI, .acknowledge, .unknown:
             guard case .playing(let playing) = phase, let player = playing.run.player else {

@@ -329,7 +329,7 @@ private struct ConfigReader: YAMLReading {
             } catch {
                 throw error as! InputError
             }
-            guard request != .status, request != .watch else {
+            guard request != .status, request != .watch, request != .history else {
                 throw error(at: value, "a key cannot `\(request.line ?? "")`; expected a command that acts, like toggle")
             }
             actions[KeyNames.code(key.text!)!] = request

@@ -81,6 +81,10 @@ extension Stretchcue {
             // A box's JSON holds no controls (JSON escapes them); another program's may.
             if json {
                 TextOutput.standardOutput.line(text.escapingControlCharacters)
+            } else if fields["history"] != nil {
+                tzset()
+                TextOutput.standardOutput.line(HistoryCommand.header)
+                for entry in History.entries(inReply: text) { TextOutput.standardOutput.line(HistoryCommand.line(entry)) }
             } else if let status = fields["status"], first || fields["event"] != nil {
                 TextOutput.standardOutput.line(Self.describe(status))
             }
