@@ -1,3 +1,5 @@
+import Service
+
 /// The remote's pages, as HTML: the pairing form and the remote itself.
 /// Every control is a button in a form that POSTs, so the page works with
 /// JavaScript off; /remote.js, when it runs, sends the same forms without
@@ -47,8 +49,8 @@ public enum Page {
             """)
     }
 
-    /// The remote: what the box is doing, its controls, starting a routine.
-    public static func remote(status json: String?, routines: [String], token: String, problem: String?) -> String {
+    /// The remote: what the box is doing, its controls, starting a routine, the last sessions (newest first).
+    public static func remote(status json: String?, routines: [String], history: [HistoryEntry], token: String, problem: String?) -> String {
         let status = BoxStatus(json: json)
         let token = "<input type=\"hidden\" name=\"token\" value=\"\(FormCoding.html(token))\">"
         let paused = status.state == "paused"
@@ -99,7 +101,19 @@ public enum Page {
             <button type="submit" name="action" value="start">Start</button>
             </form>
             </section>
+            <section aria-labelledby="history-heading">
+            <h2 id="history-heading">Last sessions</h2>
+            \(history.isEmpty ? "<p>None yet.</p>" : "<ol class=\"history\">\n" + history.reversed().map(session).joined(separator: "\n") + "\n</ol>")
+            </section>
             """)
+    }
+
+    /// One session of the history, as a list item.
+    private static func session(_ entry: HistoryEntry) -> String {
+        let poses = "\(entry.completed.count) done" + (entry.skipped.isEmpty ? "" : ", \(entry.skipped.count) skipped")
+        let text = "\(History.date(entry.start)): \(entry.routine), \(BoxStatus.clock(Double(entry.end - entry.start))), \(poses)"
+            + (entry.stopped ? ", stopped" : "")
+        return "<li>\(FormCoding.html(text))</li>"
     }
 
     /// "Playing back-tension", "Paused", "Idle", "The box does not answer".

@@ -22,6 +22,7 @@ extension Page {
         .start, .start details { display: grid; gap: .5rem; }
         summary { min-height: 44px; display: flex; align-items: center; cursor: pointer; }
         form label { font-weight: bold; }
+        .history { padding-left: 1.5rem; margin: 0; }
         @media (min-width: 48rem) {
           main { grid-template-columns: 1fr 1fr; align-items: start; }
           main > h1, main > .problem { grid-column: span 2; }

@@ -44,7 +44,10 @@ public final class RemoteRoutes: Sendable {
         case _ where !paired:
             return .text(401, "Not paired: open / and give the pairing secret.\n")
         case ("GET", "/"):
-            let page = Page.remote(status: feed.status, routines: routines(), token: pairing.token, problem: request.query["problem"])
+            // Asked of the box each time the page is made: the box's state folder is its own.
+            let history = (try? ControlClient.ask("history", at: feed.socket)).map(History.entries(inReply:)) ?? []
+            let page = Page.remote(
+                status: feed.status, routines: routines(), history: history, token: pairing.token, problem: request.query["problem"])
             return .text(200, page, type: Self.html)
         case ("GET", "/remote.js"): return .text(200, Page.script, type: "text/javascript; charset=utf-8")
         case ("GET", "/status"): return .text(feed.status == nil ? 503 : 200, "{\"status\":\(feed.status ?? "null")}\n", type: Self.json)

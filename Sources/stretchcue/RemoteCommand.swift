@@ -70,6 +70,8 @@ extension Stretchcue {
             sigemptyset(&stopping)
             for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&stopping, signal) }
             pthread_sigmask(SIG_BLOCK, &stopping, nil)
+            // The history's dates in the local time zone, as TZ names it.
+            tzset()
             let streams = EventStreams()
             let feed = BoxFeed(socket: socketPath, streams: streams)
             let folders = settings.routineAccess.folders

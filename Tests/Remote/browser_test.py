@@ -201,6 +201,9 @@ try:
 
     driver.find_element(By.ID, "do-stop").click()
     check(wait_for(lambda: (ctl("status") or {}).get("state") == "idle", 5, "Stop stops the box") is not None, "Stop stops the box")
+    driver.get(base)
+    sessions = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby='history-heading']").text
+    check(": Three, " in sessions and "stopped" in sessions, f"the session is in the last sessions: {sessions!r}")
 
     # With JavaScript off, the same buttons are forms that POST.
     driver.quit()

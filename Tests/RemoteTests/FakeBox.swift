@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 
 /// A box's control socket as the remote sees it: every line asked is kept;
-/// `watch` is answered with the status and then every `push`; anything
-/// else with the status.
+/// `watch` is answered with the status and then every `push`; `history`
+/// with one session; anything else with the status.
 final class FakeBox: @unchecked Sendable {
     let path: String
     private let listener: Int32
@@ -41,8 +41,10 @@ final class FakeBox: @unchecked Sendable {
         unlink(path)
     }
 
-    /// The lines the remote sent, in order, `watch` left out.
-    var lines: [String] { lock.withLock { asked.filter { $0 != "watch" } } }
+    /// The lines the remote sent, in order, `watch` and `history` (which change nothing) left out.
+    var lines: [String] { lock.withLock { asked.filter { $0 != "watch" && $0 != "history" } } }
+
+    static let history = #"{"ok":true,"history":[{"start":1796650000,"end":1796650600,"routine":"Relieving <Back> Tension","rounds":1,"completed":["neck","cobra"],"skipped":["cat"],"stopped":true}]}"#
     var watcherCount: Int { lock.withLock { watchers.count } }
 
     /// A new status, sent to every watcher as an event.
@@ -65,7 +67,7 @@ final class FakeBox: @unchecked Sendable {
                 buffer.removeFirst(end + 1)
                 lock.withLock {
                     asked.append(line)
-                    write(client, "{\"ok\":true,\"status\":\(status)}\n")
+                    write(client, line == "history" ? Self.history + "\n" : "{\"ok\":true,\"status\":\(status)}\n")
                     if line == "watch" { watchers.append(client) }
                 }
             }
