@@ -22,6 +22,7 @@ import Testing
         let settings = try load("remote: {listen: \"0.0.0.0:9090\", requests_per_second: 20}\n")
         #expect(settings.remote.address == "0.0.0.0" && settings.remote.port == 9090 && settings.remote.requestsPerSecond == 20)
         #expect(settings.lines.contains { $0.hasPrefix("remote: {listen: \"0.0.0.0:9090\", requests_per_second: 20}  # ") })
+        #expect(settings.json.text.contains(#""remote":{"value":{"listen":"0.0.0.0:9090","requests_per_second":20},"from":"#))
     }
 
     @Test(arguments: [
