@@ -32,9 +32,6 @@ public final class EventStreams: Sendable {
 
     public init(limit: Int = 64) { self.limit = limit }
 
-    /// Streams open now.
-    public var count: Int { state.withLock { $0.streams.count } }
-
     /// A new stream for `connection`, which starts with `first`; `nil` when `limit` are open.
     func open(_ connection: OpaquePointer, first: [UInt8]) -> Stream? {
         state.withLock { state in

@@ -13,7 +13,7 @@ public final class HTTPServer: @unchecked Sendable {
     private let handle: Handler
     /// What an event stream starts with (the box's status now).
     private let streamStart: @Sendable () -> [UInt8]
-    public let streams: EventStreams
+    private let streams: EventStreams
     private var daemon: OpaquePointer?
     private let listener: Int32
     /// The port listened on (the one asked for, or the one the system chose for 0).

@@ -79,6 +79,7 @@ public final class RequestGuard: Sendable {
     private func take(for client: String) -> Bool {
         let now = ContinuousClock.now
         return buckets.withLock { buckets in
+            // Many addresses at once (a scan, a spoofing flood): all start afresh rather than memory growing.
             if buckets.count > 4096 { buckets.removeAll() }
             var bucket = buckets[client] ?? Bucket(tokens: 2 * rate, last: now)
             let elapsed = now - bucket.last
