@@ -1,4 +1,4 @@
-# Builds and installs Stretchcue: the program, its sounds, the systemd unit,
+# Builds and installs Stretchcue: the program, its sounds, the systemd units,
 # an example config, the manual and shell completions (bash, zsh, fish).
 # On a Raspberry Pi OS or Debian machine with Swift:
 #   make && sudo make install && sudo systemctl enable --now stretchcue
@@ -60,6 +60,9 @@ install-built:
 	sed 's|@BINDIR@|$(BINDIR)|' systemd/stretchcue-daily.service > $(DESTDIR)$(UNITDIR)/stretchcue-daily.service
 	install -m 0644 systemd/stretchcue-daily.timer $(DESTDIR)$(UNITDIR)/
 	chmod 0644 $(DESTDIR)$(UNITDIR)/stretchcue-daily.service
+	# The remote (a web page for a phone): off until enabled.
+	sed 's|@BINDIR@|$(BINDIR)|g; s|@SHAREDIR@|$(SHAREDIR)|g' systemd/stretchcue-remote.service > $(DESTDIR)$(UNITDIR)/stretchcue-remote.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/stretchcue-remote.service
 	# Drop-ins the unit may need (network, GPIO): examples, not put in effect.
 	install -d $(DESTDIR)$(SHAREDIR)/systemd
 	install -m 0644 systemd/network.conf systemd/gpio.conf $(DESTDIR)$(SHAREDIR)/systemd/
@@ -70,6 +73,7 @@ install-built:
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stretchcue $(DESTDIR)$(UNITDIR)/stretchcue.service
 	rm -f $(DESTDIR)$(UNITDIR)/stretchcue-daily.service $(DESTDIR)$(UNITDIR)/stretchcue-daily.timer
+	rm -f $(DESTDIR)$(UNITDIR)/stretchcue-remote.service
 	rm -f $(DESTDIR)$(MANDIR)/stretchcue.1
 	rm -f $(DESTDIR)$(BASHCOMPLETIONDIR)/stretchcue $(DESTDIR)$(ZSHCOMPLETIONDIR)/_stretchcue $(DESTDIR)$(FISHCOMPLETIONDIR)/stretchcue.fish
 	rm -rf $(DESTDIR)$(SHAREDIR)

@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CEBUR128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
         // glibc's allocation policy, which Swift's Glibc module does not expose.
         .target(name: "CMalloc"),
@@ -59,10 +60,15 @@ let package = Package(
                 "Configuration", "Playback", "Output", "Audio", "Timing", "Routines", "SystemCalls", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The remote: a web page that speaks to the box through its control socket (libmicrohttpd).
+        .target(
+            name: "Remote",
+            dependencies: ["CMicroHTTPD", "Configuration", "Playback", "Routines", "SystemCalls", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "stretchcue",
             dependencies: [
-                "CMalloc", "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Configuration", "Service", "PackTools",
+                "CMalloc", "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Configuration",
+                "Service", "PackTools", "Remote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -93,6 +99,7 @@ let package = Package(
         .testTarget(
             name: "ConfigurationTests",
             dependencies: ["Configuration", "Audio", "Routines", "Timing", "TestSupport", "PlaceSaver"]),
+        .testTarget(name: "RemoteTests", dependencies: ["Remote", "Configuration", "TestSupport"]),
         // Saves places until killed, for the test that kills it (SavedPlaceTests).
         .executableTarget(name: "PlaceSaver", dependencies: ["Configuration", "Timing"], path: "Tests/PlaceSaver"),
         // Optimized even in debug builds: finding cues in minutes of recorded
@@ -118,7 +125,8 @@ let package = Package(
 // for the toolchain's `-lstdc++`, and its libstdc++.so is a linker script
 // naming libstdc++.a.
 let programModules: Set = [
-    "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Configuration", "Service", "PackTools", "stretchcue",
+    "SystemCalls", "Routines", "Timing", "Packs", "Audio", "Output", "Playback", "Controls", "Configuration", "Service", "PackTools",
+    "Remote", "stretchcue",
 ]
 let linkOrder = "\(Context.packageDirectory)/Sources/stretchcue/link-order.txt"
 let staticLibStdCxx = "\(Context.packageDirectory)/Sources/stretchcue/static-libstdc++"

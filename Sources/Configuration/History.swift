@@ -40,6 +40,15 @@ public struct HistoryEntry: Equatable, Sendable {
 
 /// The history file: one JSON line a session, appended.
 public enum History {
+    /// `2026-12-02 07:23`, in local time (`tzset()` first for the zone TZ names).
+    public static func date(_ seconds: Int64) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        localtime_r(&time, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
+    }
+
     /// Appends `entry` as one line, flushed to the disk.
     public static func append(_ entry: HistoryEntry, to path: String) throws(SystemError) {
         try Files.makeFolder(Files.folder(of: path), mode: 0o700)
@@ -71,6 +80,14 @@ public enum History {
             }
         }
         return (entries, unreadable)
+    }
+
+    /// The entries of the box's answer to `history` (`{"ok":true,"history":[...]}`); unreadable ones left out.
+    public static func entries(inReply reply: String) -> [HistoryEntry] {
+        guard let node = try? YAMLTree.parse(reply, file: "reply"), case .mapping(let pairs) = node.value,
+            let list = pairs.first(where: { $0.key.text == "history" })?.value, case .sequence(let items) = list.value
+        else { return [] }
+        return items.compactMap { try? Reader(file: "reply", line: 1).entry($0) }
     }
 
     private struct Reader: YAMLReading {

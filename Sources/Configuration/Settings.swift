@@ -62,6 +62,8 @@ public struct Settings: Sendable {
     /// Where input devices and sound devices appear (tests point these elsewhere).
     public var inputFolder = "/dev/input"
     public var soundFolder = "/dev/snd"
+    /// The remote's (`stretchcue remote`): where it listens, how fast a client may ask.
+    public var remote = RemoteSettings()
     /// Where each setting came from, by its config key: "FILE:LINE", "command line".
     public private(set) var origins: [String: String] = [:]
 
@@ -70,7 +72,7 @@ public struct Settings: Sendable {
         "device", "earcon_device", "sample_format", "buffer_ms", "rewind_ms", "lead_in_ms", "stall_timeout", "routine", "length", "rounds", "hold", "pace", "breathing",
         "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "voice", "chimes", "packs", "volume", "mixer_control", "socket",
         "socket_group", "grab_inputs", "mpris", "keymap", "hooks", "state_folder",
-        "routines",
+        "routines", "remote",
     ]
 
     /// The defaults, with the socket and state folder placed as systemd
@@ -188,6 +190,7 @@ public struct Settings: Sendable {
             ("volume", volume.formatted), ("mixer_control", mixerControl.map(quoted) ?? "null"), ("socket", quoted(socket)), ("socket_group", socketGroup.map(quoted) ?? "null"),
             ("grab_inputs", "\(grabInputs)"), ("mpris", "\(mpris)"), ("state_folder", quoted(stateFolder)),
             ("routines", "[" + routineAccess.folders.map(quoted).joined(separator: ", ") + "]"),
+            ("remote", "{listen: \(quoted(remote.listen)), requests_per_second: \(remote.requestsPerSecond)}"),
         ]
         let keys = keymap.actions.sorted { $0.key < $1.key }.map { "\(KeyNames.name($0.key)): \(quoted($0.value.request.line ?? ""))" }
         values.append(("keymap", "{" + keys.joined(separator: ", ") + "}"))
@@ -288,6 +291,18 @@ private struct ConfigReader: YAMLReading {
             settings.stateFolder = path
         case "routines":
             settings.routineFolders = try list(value, what: "routines") { node throws(InputError) in try folder(node) }
+        case "remote":
+            let fields = try mapping(value, what: "the remote's settings", keys: RemoteSettings.keys)
+            for (key, value) in fields.pairs {
+                if key.text == "listen" {
+                    guard let text = value.text, let (address, port) = RemoteSettings.parse(listen: text) else {
+                        throw error(at: value, "listen must be an IPv4 address and a port, like \"0.0.0.0:8080\"; found \(value.described)")
+                    }
+                    (settings.remote.address, settings.remote.port) = (address, port)
+                } else {
+                    settings.remote.requestsPerSecond = try integer(value, in: RemoteSettings.rates, what: "requests_per_second")
+                }
+            }
         default: break
         }
     }
@@ -313,7 +328,7 @@ private struct ConfigReader: YAMLReading {
             } catch {
                 throw error as! InputError
             }
-            guard request != .status, request != .watch else {
+            guard request != .status, request != .watch, request != .history else {
                 throw error(at: value, "a key cannot `\(request.line ?? "")`; expected a command that acts, like toggle")
             }
             actions[KeyNames.code(key.text!)!] = request

@@ -23,6 +23,7 @@ extension Settings {
             ("volume", .number(volume)), ("mixer_control", text(mixerControl)), ("socket", .string(socket)),
             ("socket_group", text(socketGroup)), ("grab_inputs", .bool(grabInputs)), ("mpris", .bool(mpris)), ("state_folder", .string(stateFolder)),
             ("routines", .array(routineAccess.folders.map(JSON.string))),
+            ("remote", .object([("listen", .string(remote.listen)), ("requests_per_second", number(remote.requestsPerSecond))])),
             (
                 "keymap",
                 .object(keymap.actions.sorted { $0.key < $1.key }.map { (KeyNames.name($0.key), .string($0.value.request.line ?? "")) })

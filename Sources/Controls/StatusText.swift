@@ -98,7 +98,7 @@ public enum StatusText {
         case .toggleBreath: status.breathOn ? "Breathing tones on" : "Breathing tones off"
         case .whereAmI: stepLine(status) ?? "Not in a pose"
         case .stop: "Stopping"
-        case .unknown, .start, .status, .watch: "Key not used; ? shows the keys"
+        case .unknown, .start, .status, .watch, .history: "Key not used; ? shows the keys"
         case .acknowledge: ""
         case .edit(let edit):
             switch edit {

@@ -100,7 +100,7 @@ public final class PlayerControl: Sendable {
             // After the earcon's mail: the audio thread looks at this first, then at its mail.
             handOff.stopRequested.store(true, ordering: .releasing)
             handOff.wakeUp.signal()
-        case .unknown, .start, .status, .watch:
+        case .unknown, .start, .status, .watch, .history:
             play(.refused)
         case .acknowledge:
             play(.status)

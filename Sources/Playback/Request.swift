@@ -1,3 +1,4 @@
+import Routines
 import Timing
 
 /// What a listener asks for, whoever carries it: a key on the terminal
@@ -7,8 +8,9 @@ import Timing
 public enum Request: Equatable, Sendable {
     /// Start a session of `routine` (the configured one when `nil`), fitted
     /// into `length` seconds when given (else the configured length, if
-    /// any), or go on from the saved place with `resume` (the box's).
-    case start(routine: String?, resume: Bool, length: Double? = nil)
+    /// any), with `choices` over the configured options, or go on from the
+    /// saved place with `resume` (the box's).
+    case start(routine: String?, resume: Bool, length: Double? = nil, choices: StartChoices = StartChoices())
     /// Pause; resume after a pause; whichever of the two applies.
     case pause, resume, toggle
     /// Next, back, longer, shorter, faster, slower.
@@ -22,8 +24,9 @@ public enum Request: Equatable, Sendable {
     case whereAmI
     /// Fade out and stop.
     case stop
-    /// The box's status, once; or at every change from now on (the box's).
-    case status, watch
+    /// The box's status, once; or at every change from now on; or the last
+    /// sessions played (the box's).
+    case status, watch, history
     /// Taken, changing nothing in the sound (the help screen): a short chime.
     case acknowledge
     /// Means nothing (a key that is not bound): a soft blip.

@@ -1,3 +1,4 @@
+import Routines
 import Timing
 
 /// The lines a client sends on the control socket, read and written.
@@ -14,8 +15,8 @@ extension Request {
 
     /// The commands, for help and errors.
     public static let commands = [
-        "start [ROUTINE] [--resume] [--length L]", "pause", "resume", "toggle", "next", "back", "longer", "shorter", "faster",
-        "slower", "volume +N|-N", "where", "stop", "status", "watch",
+        "start [ROUTINE] [--resume] [--length L] [--rounds N] [--hold S] [--pace P] [--breathing IN:OUT]", "pause", "resume", "toggle", "next", "back", "longer", "shorter", "faster",
+        "slower", "volume +N|-N", "breath", "where", "stop", "status", "watch", "history",
     ]
 
     /// Reads one line (without its line break).
@@ -39,10 +40,12 @@ extension Request {
         case "shorter": self = try none(.edit(.shorten))
         case "faster": self = try none(.edit(.faster))
         case "slower": self = try none(.edit(.slower))
+        case "breath": self = try none(.toggleBreath)
         case "where": self = try none(.whereAmI)
         case "stop": self = try none(.stop)
         case "status": self = try none(.status)
         case "watch": self = try none(.watch)
+        case "history": self = try none(.history)
         case "volume":
             guard arguments.count == 1, let first = arguments[0].first, first == "+" || first == "-",
                 let decibels = Int(arguments[0].dropFirst().description).map({ first == "-" ? -$0 : $0 }),
@@ -56,11 +59,20 @@ extension Request {
     }
 
     /// `start`'s arguments: a routine, `--resume`, `--length L` (`15m`,
-    /// `1h30m`, within `LengthFit.seconds`), in any order.
+    /// `1h30m`, within `LengthFit.seconds`), and the options `play` takes
+    /// (`--rounds`, `--hold`, `--pace`, `--breathing`, within
+    /// `RoutineLimits`), in any order.
     private static func start(_ arguments: [String]) throws(ControlError) -> Request {
-        let expected = "expected start [ROUTINE] [--resume] [--length L]"
+        let expected = "expected start [ROUTINE] [--resume] [--length L] [--rounds N] [--hold S] [--pace P] [--breathing IN:OUT]"
         var (routine, resume, length): (String?, Bool, Double?) = (nil, false, nil)
+        var choices = StartChoices()
         var rest = arguments[...]
+        func number(_ flag: String, in range: ClosedRange<Double>) throws(ControlError) -> Double {
+            guard let value = rest.popFirst().flatMap(Double.init), value.isFinite, range.contains(value) else {
+                throw ControlError("\(flag) takes a number from \(range.lowerBound.formatted) to \(range.upperBound.formatted); \(expected)")
+            }
+            return value
+        }
         while let word = rest.popFirst() {
             switch word {
             case "--resume": resume = true
@@ -71,30 +83,50 @@ extension Request {
                     throw ControlError("--length takes a length of 1m to 24h, as 15m or 1h30m; \(expected)")
                 }
                 length = seconds
+            case "--rounds":
+                let limits = RoutineLimits.rounds
+                guard let rounds = rest.popFirst().flatMap({ Int($0) }), limits.contains(rounds) else {
+                    throw ControlError("--rounds takes a whole number from \(limits.lowerBound) to \(limits.upperBound); \(expected)")
+                }
+                choices.rounds = rounds
+            case "--hold": choices.hold = try number("--hold", in: RoutineLimits.hold)
+            case "--pace": choices.pace = try number("--pace", in: RoutineLimits.pace)
+            case "--breathing":
+                guard let text = rest.popFirst(), let pattern = BreathPattern(parsing: text) else {
+                    throw ControlError("--breathing takes IN:OUT or IN:HOLD:OUT:HOLD in seconds, like 4:6; \(expected)")
+                }
+                if let problem = pattern.problem { throw ControlError("--breathing \(text): \(problem)") }
+                choices.breathing = pattern
             default:
                 guard routine == nil, !word.hasPrefix("-") else { throw ControlError("`start` takes one routine; \(expected)") }
                 routine = word
             }
         }
         if resume, length != nil { throw ControlError("--resume goes on as the saved session was; it takes no --length") }
-        return .start(routine: routine, resume: resume, length: length)
+        if resume, !choices.isEmpty {
+            throw ControlError("--resume goes on as the saved session was; it takes no --rounds, --hold, --pace or --breathing")
+        }
+        return .start(routine: routine, resume: resume, length: length, choices: choices)
     }
 
-    private static func startLine(routine: String?, resume: Bool, length: Double?) -> String {
+    private static func startLine(routine: String?, resume: Bool, length: Double?, choices: StartChoices) -> String {
         var words = ["start"]
         if let routine { words.append(routine) }
         if resume { words.append("--resume") }
         if let length { words += ["--length", "\(Int(length.rounded()))s"] }
+        if let rounds = choices.rounds { words += ["--rounds", "\(rounds)"] }
+        if let hold = choices.hold { words += ["--hold", hold.formatted] }
+        if let pace = choices.pace { words += ["--pace", pace.formatted] }
+        if let breathing = choices.breathing { words += ["--breathing", "\(breathing)"] }
         return words.joined(separator: " ")
     }
 
     /// The request as a line of the protocol; `nil` for those no line asks
-    /// for (the terminal's: breathing tones, the help screen's chime, a key
-    /// that means nothing).
+    /// for (the terminal's: the help screen's chime, a key that means nothing).
     public var line: String? {
         switch self {
-        case .start(let routine, let resume, let length):
-            Self.startLine(routine: routine, resume: resume, length: length)
+        case .start(let routine, let resume, let length, let choices):
+            Self.startLine(routine: routine, resume: resume, length: length, choices: choices)
         case .pause: "pause"
         case .resume: "resume"
         case .toggle: "toggle"
@@ -105,11 +137,13 @@ extension Request {
         case .edit(.faster): "faster"
         case .edit(.slower): "slower"
         case .volume(let decibels): "volume \(decibels >= 0 ? "+" : "")\(decibels)"
+        case .toggleBreath: "breath"
         case .whereAmI: "where"
         case .stop: "stop"
         case .status: "status"
         case .watch: "watch"
-        case .toggleBreath, .acknowledge, .unknown: nil
+        case .history: "history"
+        case .acknowledge, .unknown: nil
         }
     }
 }

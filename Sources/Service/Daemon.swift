@@ -116,7 +116,7 @@ public final class Daemon {
         supervisor = SessionSupervisor(
             settings: settings, sessions: parts, devices: BoxSound(parts: parts, settings: settings, logger: logger),
             logger: logger)
-        router = RequestRouter(supervisor: supervisor, server: server, routineAccess: settings.routineAccess, logger: logger)
+        router = RequestRouter(supervisor: supervisor, server: server, routineAccess: settings.routineAccess, historyPath: settings.historyPath, logger: logger)
         supervisor.add(StatusWatchers(server))
         supervisor.add(SystemdStatus(notifier))
         supervisor.add(HookRunner(settings.hooks))

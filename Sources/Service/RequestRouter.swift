@@ -13,12 +13,16 @@ final class RequestRouter {
     private let supervisor: SessionSupervisor
     private let server: ControlServer
     private let routineAccess: RoutineAccess
+    private let historyPath: String
     private let logger: Logger
+    /// The sessions `history` answers with, at most: the newest.
+    static let historyLength = 10
 
-    init(supervisor: SessionSupervisor, server: ControlServer, routineAccess: RoutineAccess, logger: Logger) {
+    init(supervisor: SessionSupervisor, server: ControlServer, routineAccess: RoutineAccess, historyPath: String, logger: Logger) {
         self.supervisor = supervisor
         self.server = server
         self.routineAccess = routineAccess
+        self.historyPath = historyPath
         self.logger = logger
     }
 
@@ -32,11 +36,20 @@ final class RequestRouter {
         case .success(.watch):
             server.send(statusReply, to: received.client)
             server.watch(received.client)
+        case .success(.history):
+            // Unreadable lines skipped, as `stretchcue history` does; the file's name never sent.
+            do {
+                let entries = try History.load(from: historyPath).entries.suffix(Self.historyLength)
+                server.send(.object([("ok", .bool(true)), ("history", .array(entries.map(\.json)))]), to: received.client)
+            } catch {
+                logger.error("history: \(error)")
+                server.send(Self.failure("the history cannot be read; the box's log says why"), to: received.client)
+            }
         case .success(var request):
             do {
-                if case .start(let asked?, let resume, let length) = request {
+                if case .start(let asked?, let resume, let length, let choices) = request {
                     // Never a file the box would read for them.
-                    request = .start(routine: try routineAccess.resolve(asked), resume: resume, length: length)
+                    request = .start(routine: try routineAccess.resolve(asked), resume: resume, length: length, choices: choices)
                 }
                 try supervisor.perform(request)
                 server.send(statusReply, to: received.client)

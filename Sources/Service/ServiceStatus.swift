@@ -32,7 +32,7 @@ public struct ServiceStatus: Equatable, Sendable {
     }
 
     /// `{"state", "routine", "round", "rounds", "pose", "poses", "name", "side",
-    /// "position", "remaining", "volume", "device"}`: seconds as numbers,
+    /// "position", "remaining", "hold_start", "hold_end", "breath", "volume", "device"}`: seconds as numbers,
     /// what does not apply as null.
     public var json: JSON {
         let step = session?.step
@@ -51,6 +51,9 @@ public struct ServiceStatus: Equatable, Sendable {
         pairs.append(("side", text(step?.side?.rawValue)))
         pairs.append(("position", seconds(session?.frame)))
         pairs.append(("remaining", seconds(session.map { $0.frames - $0.frame })))
+        pairs.append(("hold_start", seconds(step?.holdStart)))
+        pairs.append(("hold_end", seconds(step?.holdEnd)))
+        pairs.append(("breath", session.map { .bool($0.breathOn) } ?? .null))
         pairs.append(("volume", .number(volume)))
         pairs.append(("device", .string(device)))
         return .object(pairs)

@@ -163,8 +163,8 @@ public final class SessionSupervisor {
     public func perform(_ request: Request) throws(ControlError) {
         guard !stopping else { throw ControlError("the service is stopping") }
         switch request {
-        case .start(let routine, let resume, let length):
-            try start(routine: routine, resume: resume, length: length)
+        case .start(let routine, let resume, let length, let choices):
+            try start(routine: routine, resume: resume, length: length, choices: choices)
         case .stop:
             switch phase {
             case .idle: throw ControlError("nothing is playing")
@@ -173,7 +173,7 @@ public final class SessionSupervisor {
             }
         case .volume(let decibels):
             try changeVolume(by: decibels)
-        case .status, .watch:
+        case .status, .watch, .history:
             break
         case .pause, .resume, .toggle, .edit, .toggleBreath, .whereAmI, .acknowledge, .unknown:
             guard case .playing(let playing) = phase, let player = playing.run.player else {
@@ -219,10 +219,10 @@ public final class SessionSupervisor {
     // MARK: Sessions
 
     /// Makes the session asked for ready and plays it, or waits for the device.
-    private func start(routine asked: String?, resume: Bool, length: Double?) throws(ControlError) {
+    private func start(routine asked: String?, resume: Bool, length: Double?, choices: StartChoices) throws(ControlError) {
         guard case .idle = phase else { throw ControlError("a session is on already; expected `stop` first") }
         var routine = asked ?? settings.routine
-        var options = settings.options
+        var options = choices.applied(to: settings.options)
         var length = length ?? settings.length
         var start = ResumePoint.start
         var saved: SavedPlace?

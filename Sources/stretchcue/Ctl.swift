@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import Controls
 import Glibc
 import Playback
 import Routines
@@ -41,10 +42,10 @@ extension Stretchcue {
 
         func run() throws {
             let line = request.joined(separator: " ")
-            let path = try socketPath()
+            let path = try Self.socketPath(flag: socket, config: config)
             let connection: Int32
             do {
-                connection = try ControlClient.connect(to: path)
+                connection = try UnixSocket.connect(to: path)
             } catch {
                 throw Failure("stretchcue: no box answers at \(path): \(error.reason); is `stretchcue serve` running?", .noService)
             }
@@ -79,6 +80,10 @@ extension Stretchcue {
             // A box's JSON holds no controls (JSON escapes them); another program's may.
             if json {
                 TextOutput.standardOutput.line(text.escapingControlCharacters)
+            } else if fields["history"] != nil {
+                tzset()
+                TextOutput.standardOutput.line(HistoryCommand.header)
+                for entry in History.entries(inReply: text) { TextOutput.standardOutput.line(HistoryCommand.line(entry)) }
             } else if let status = fields["status"], first || fields["event"] != nil {
                 TextOutput.standardOutput.line(Self.describe(status))
             }
@@ -105,64 +110,13 @@ extension Stretchcue {
             return parts.joined(separator: ", ").escapingControlCharacters
         }
 
-        /// The socket: the flag, the config's, else the service's default.
-        private func socketPath() throws -> String {
+        /// The box's socket: the flag's, the config's, else the service's default.
+        static func socketPath(flag socket: String?, config: String?) throws -> String {
             if let socket { return socket }
             let settings = try ConfigFlags.settings(file: config)
             if settings.origins["socket"] != nil { return settings.socket }
             // The service's runtime folder, where a person's own does not hold a box.
             return Files.exists(settings.socket) ? settings.socket : "/run/stretchcue/stretchcue.sock"
-        }
-    }
-}
-
-/// Connecting to the control socket.
-enum ControlClient {
-    static func connect(to path: String) throws(SystemError) -> Int32 {
-        let descriptor = try SystemCall.retrying("socket", path: path) {
-            socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(descriptor)
-            throw SystemError(call: "connect", path: path, code: ENAMETOOLONG)
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard connected == 0 else {
-            let failure = SystemError(call: "connect", path: path, code: errno)
-            close(descriptor)
-            throw failure
-        }
-        return descriptor
-    }
-}
-
-/// Lines read from a descriptor, one at a time.
-struct LineReader {
-    let descriptor: Int32
-    private var buffer: [UInt8] = []
-
-    init(descriptor: Int32) { self.descriptor = descriptor }
-
-    /// The next line without its line break; `nil` at the end.
-    mutating func next() -> String? {
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: buffer[..<end], as: UTF8.self)
-                buffer.removeFirst(end + 1)
-                return line
-            }
-            let count = SystemCall.uninterrupted { chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) } }
-            guard count > 0 else { return nil }
-            buffer += chunk[0..<count]
         }
     }
 }

@@ -20,6 +20,8 @@ struct Failure: Error {
         case refused = 4
         /// No box answers on the control socket.
         case noService = 5
+        /// The remote could not listen on its address.
+        case cannotListen = 6
         /// Stopped by SIGHUP (the terminal went away), SIGINT (Ctrl-C) or SIGTERM
         /// before the work was done: 128 and the signal's number. `play` ends
         /// with 0 on SIGTERM, the way a service is stopped.

@@ -46,29 +46,26 @@ extension Stretchcue {
             }
             // The local time zone, as TZ names it.
             tzset()
-            TextOutput.standardOutput.line("started           length  routine                          poses  skipped  ended")
-            for entry in entries {
-                let name = entry.routine.escapingControlCharacters
-                let routine = name.count > 32 ? String(name.prefix(31)) + "…" : name
-                let columns = [
-                    Self.date(entry.start).padding(17), Timeline.clock(seconds: Int(entry.end - entry.start)).padding(7),
-                    routine.padding(32), "\(entry.completed.count)".padding(6), "\(entry.skipped.count)".padding(8),
-                    entry.stopped ? "stopped" : "finished",
-                ]
-                TextOutput.standardOutput.line(columns.joined(separator: " "))
-            }
+            TextOutput.standardOutput.line(Self.header)
+            for entry in entries { TextOutput.standardOutput.line(Self.line(entry)) }
         }
 
         /// Where the service keeps its state (its unit's `StateDirectory=`).
         static let boxStateFolder = "/var/lib/stretchcue"
 
-        /// `2026-12-02 07:23`, in local time.
-        static func date(_ seconds: Int64) -> String {
-            var time = time_t(seconds)
-            var parts = tm()
-            localtime_r(&time, &parts)
-            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-            return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
+        /// The header of `line`'s columns.
+        static let header = "started           length  routine                          poses  skipped  ended"
+
+        /// One session as a row: when, how long, the routine, poses completed and skipped, how it ended.
+        static func line(_ entry: HistoryEntry) -> String {
+            let name = entry.routine.escapingControlCharacters
+            let routine = name.count > 32 ? String(name.prefix(31)) + "…" : name
+            let columns = [
+                History.date(entry.start).padding(17), Timeline.clock(seconds: Int(entry.end - entry.start)).padding(7),
+                routine.padding(32), "\(entry.completed.count)".padding(6), "\(entry.skipped.count)".padding(8),
+                entry.stopped ? "stopped" : "finished",
+            ]
+            return columns.joined(separator: " ")
         }
     }
 }

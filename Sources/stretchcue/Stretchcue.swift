@@ -13,12 +13,13 @@ struct Stretchcue: ParsableCommand {
             Exit codes: 0 done (also when stopped by SIGTERM); 1 the output could not be written; 2 a \
             routine, sound file, pack or config is invalid; 3 no audio device could be opened, or a lost one did \
             not come back in time; 4 the box refused a `ctl` request; 5 no box answers on the control socket; \
+            6 the remote could not listen on its address; \
             64 the command line is wrong; 129, 130, 143 stopped by SIGHUP, SIGINT (Ctrl-C) or (render only) \
             SIGTERM.
             """,
         version: "0.1.0",
         subcommands: [
-            Play.self, Plan.self, Render.self, Devices.self, Loudness.self, Packs.self, Serve.self, Ctl.self, Config.self,
+            Play.self, Plan.self, Render.self, Devices.self, Loudness.self, Packs.self, Serve.self, Ctl.self, RemoteCommand.self, Config.self,
             HistoryCommand.self,
         ],
         defaultSubcommand: Play.self)

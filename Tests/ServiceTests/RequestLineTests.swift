@@ -1,5 +1,7 @@
 import Configuration
 import Playback
+import Routines
+import Service
 import Testing
 
 /// The control protocol's lines: every command read, every mistake refused
@@ -12,10 +14,17 @@ import Testing
         ("start /home/me/r.yaml --resume", .start(routine: "/home/me/r.yaml", resume: true)),
         ("start --length 15m", .start(routine: nil, resume: false, length: 900)),
         ("start back-tension --length 1h30m", .start(routine: "back-tension", resume: false, length: 5400)),
+        (
+            "start back-tension --rounds 2 --hold 10 --pace 1.5 --breathing 4:6",
+            .start(
+                routine: "back-tension", resume: false,
+                choices: StartChoices(rounds: 2, hold: 10, pace: 1.5, breathing: BreathPattern(parsing: "4:6")))
+        ),
+        ("start --hold 12.5 --length 20m", .start(routine: nil, resume: false, length: 1200, choices: StartChoices(hold: 12.5))),
         ("pause", .pause), ("resume", .resume), ("toggle", .toggle), ("next", .edit(.next)),
         ("back", .edit(.back)), ("longer", .edit(.lengthen)), ("shorter", .edit(.shorten)), ("faster", .edit(.faster)),
         ("slower", .edit(.slower)),
-        ("volume +2", .volume(2)), ("volume -4", .volume(-4)), ("where", .whereAmI), ("stop", .stop),
+        ("volume +2", .volume(2)), ("volume -4", .volume(-4)), ("breath", .toggleBreath), ("where", .whereAmI), ("stop", .stop),
         ("status", .status), ("watch", .watch), ("  PAUSE  ", .pause),
     ])
     func everyCommandIsRead(line: String, expected: Request) throws {
@@ -26,12 +35,12 @@ import Testing
     }
 
     @Test func theTerminalsOwnRequestsHaveNoLine() {
-        for request: Request in [.toggleBreath, .acknowledge, .unknown] { #expect(request.line == nil) }
+        for request: Request in [.acknowledge, .unknown] { #expect(request.line == nil) }
     }
 
     @Test(arguments: [
         ("", "an empty line; expected a command"),
-        ("dance", "unknown command 'dance'; expected one of: start [ROUTINE] [--resume] [--length L], pause"),
+        ("dance", "unknown command 'dance'; expected one of: start [ROUTINE] [--resume] [--length L] [--rounds N] [--hold S] [--pace P] [--breathing IN:OUT], pause"),
         ("pause now", "`pause` takes no arguments"),
         ("volume", "`volume` takes a change in dB"),
         ("volume 2", "`volume` takes a change in dB"),
@@ -43,6 +52,14 @@ import Testing
         ("start --length 15x", "--length takes a length of 1m to 24h, as 15m or 1h30m"),
         ("start --length 25h", "--length takes a length of 1m to 24h, as 15m or 1h30m"),
         ("start --resume --length 15m", "--resume goes on as the saved session was; it takes no --length"),
+        ("start --resume --hold 10", "--resume goes on as the saved session was; it takes no --rounds, --hold"),
+        ("start --rounds 0", "--rounds takes a whole number from 1 to 9"),
+        ("start --rounds x", "--rounds takes a whole number from 1 to 9"),
+        ("start --hold", "--hold takes a number from 1 to 1800"),
+        ("start --hold 1e9", "--hold takes a number from 1 to 1800"),
+        ("start --hold nan", "--hold takes a number from 1 to 1800"),
+        ("start --pace 9", "--pace takes a number from 0.25 to 4"),
+        ("start --breathing 4", "--breathing takes IN:OUT or IN:HOLD:OUT:HOLD"),
     ])
     func mistakesAreRefusedWithWhatWasExpected(line: String, message: String) {
         #expect {

@@ -27,6 +27,11 @@ import Testing
         #expect(try String(contentsOfFile: daily + ".timer", encoding: .utf8).contains("OnCalendar=07:30"))
         let verifyDaily = try Self.run("/usr/bin/systemd-analyze", ["verify", daily + ".service", daily + ".timer"])
         #expect(verifyDaily.status == 0 && verifyDaily.output.isEmpty, "\(verifyDaily.output)")
+        // The remote: its own unit, off until enabled.
+        let remote = root + "/etc/systemd/system/stretchcue-remote.service"
+        #expect(try String(contentsOfFile: remote, encoding: .utf8).contains("ExecStart=\(root)/usr/local/bin/stretchcue remote\n"))
+        let verifyRemote = try Self.run("/usr/bin/systemd-analyze", ["verify", remote])
+        #expect(verifyRemote.status == 0 && verifyRemote.output.isEmpty, "\(verifyRemote.output)")
 
         // Run from where it was installed, it finds its own sounds.
         let program = root + "/usr/local/bin/stretchcue"
@@ -72,6 +77,7 @@ import Testing
             "/usr/bin/make", ["-C", Repository.root, "uninstall", "PREFIX=\(root)/usr/local", "UNITDIR=\(root)/etc/systemd/system"])
         #expect(uninstall.status == 0, "\(uninstall.output)")
         #expect(!FileManager.default.fileExists(atPath: completions))
+        #expect(!FileManager.default.fileExists(atPath: remote))
         #expect(!FileManager.default.fileExists(atPath: manual))
     }
 

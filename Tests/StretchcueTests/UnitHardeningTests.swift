@@ -31,6 +31,23 @@ import Testing
         #expect(box.unit.contains("LimitRTPRIO=10"))
     }
 
+    @Test func theRemotesUnitHasTheNetworkAndNothingElse() throws {
+        let box = try InstalledBox()
+        defer { box.remove() }
+        let report = try box.security(unit: box.root + "/etc/systemd/system/stretchcue-remote.service")
+        let score = try #require(report.score, "no overall exposure level in:\n\(report.text)")
+        #expect(report.status == 0 && score <= 2.5, "\(report.text)")
+        for setting in [
+            "PrivateDevices=", "CapabilityBoundingSet=~CAP_SYS_ADMIN", "SystemCallFilter=~@mount", "ProtectSystem=", "ProtectHome=",
+            "RestrictRealtime=", "MemoryDenyWriteExecute=", "NoNewPrivileges=",
+        ] {
+            #expect(report.passes(setting) == true, "\(setting) is not restricted:\n\(report.text)")
+        }
+        // It serves on the network; the box does not.
+        #expect(report.passes("RestrictAddressFamilies=~AF_(INET|INET6)") == false)
+        #expect(box.unit.contains("PrivateNetwork=yes"))
+    }
+
     @Test func theNetworkAndGPIODropInsOpenWhatTheySayAndTheUnitStillVerifies() throws {
         let box = try InstalledBox()
         defer { box.remove() }
@@ -71,10 +88,10 @@ private struct InstalledBox {
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }
 
-    /// `systemd-analyze security` of the installed unit (and the drop-ins beside it).
-    func security() throws -> SecurityReport {
+    /// `systemd-analyze security` of the installed unit (and the drop-ins beside it), or of another installed one.
+    func security(unit: String? = nil) throws -> SecurityReport {
         let result = try InstallTests.run(
-            "/usr/bin/systemd-analyze", ["security", "--offline=yes", "--threshold=25", "--no-pager", unitPath])
+            "/usr/bin/systemd-analyze", ["security", "--offline=yes", "--threshold=25", "--no-pager", unit ?? unitPath])
         return SecurityReport(status: result.status, text: result.output)
     }
 }

@@ -1,0 +1,25 @@
+import Glibc
+
+/// Lines read from a descriptor, one at a time.
+public struct LineReader {
+    /// Where the lines are read from.
+    public let descriptor: Int32
+    private var buffer: [UInt8] = []
+
+    public init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// The next line without its line break; `nil` at the end.
+    public mutating func next() -> String? {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[..<end], as: UTF8.self)
+                buffer.removeFirst(end + 1)
+                return line
+            }
+            let count = SystemCall.uninterrupted { chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) } }
+            guard count > 0 else { return nil }
+            buffer += chunk[0..<count]
+        }
+    }
+}
