@@ -156,6 +156,7 @@ try:
         check(page_time - box_time < 1.0, f"the page showed pose 2 {1000 * (page_time - box_time):.0f} ms after the box got there")
     # Into the hold, where the bar moves, for the picture.
     wait_for(lambda: int(driver.find_element(By.ID, "hold").get_attribute("value") or 0) > 300, 15, "the hold's bar moves")
+    driver.execute_script("window.scrollTo(0, 0)")  # the top: where the session is, for the picture
     driver.save_screenshot(SHOTS + "/remote-phone.png")
 
     # Pause, resume, next, stop: each is what the box then says.
@@ -196,6 +197,7 @@ try:
     check(focusable == 0, "every control is reached by the keyboard (Tab)")
 
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+    driver.execute_script("window.scrollTo(0, 0)")
     time.sleep(0.3)  # a screenshot only: the layout settles after the resize
     driver.save_screenshot(SHOTS + "/remote-laptop.png")
 
