@@ -75,7 +75,7 @@ public final class EventStreams: Sendable {
             if stream.ended { return -1 }
             guard !stream.pending.isEmpty else {
                 stream.suspended = true
-                MHD_suspend_connection(stream.connection)
+                stretchcue_mhd_suspend_connection(stream.connection)
                 return 0
             }
             let count = min(buffer.count, stream.pending.count)
@@ -93,6 +93,6 @@ public final class EventStreams: Sendable {
     private func wake(_ stream: Stream) {
         guard stream.suspended else { return }
         stream.suspended = false
-        MHD_resume_connection(stream.connection)
+        stretchcue_mhd_resume_connection(stream.connection)
     }
 }

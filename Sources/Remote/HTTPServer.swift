@@ -2,7 +2,8 @@ import CMicroHTTPD
 import Glibc
 import SystemCalls
 
-/// An HTTP server on GNU libmicrohttpd: one internal thread polls every
+/// An HTTP server on GNU libmicrohttpd (loaded when the first server starts,
+/// so no other command maps it): one internal thread polls every
 /// connection with epoll, so a slow or silent client holds up no other;
 /// connections are limited in number, per address and in idle time, and a
 /// request's body in size. Each request is handed to `handle` whole.
@@ -32,6 +33,11 @@ public final class HTTPServer: @unchecked Sendable {
         self.handle = handle
         self.streamStart = streamStart
         self.streams = streams
+        var reason = [CChar](repeating: 0, count: 256)
+        guard stretchcue_mhd_load(&reason, reason.count) == 0 else {
+            let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw SystemError(call: "dlopen", path: "libmicrohttpd.so.12", code: ENOENT, problem: "\(text); expected Debian's libmicrohttpd12")
+        }
         (listener, self.port) = try Self.listen(address: address, port: port)
         let context = Unmanaged.passUnretained(self).toOpaque()
         daemon = stretchcue_mhd_start(
@@ -76,7 +82,7 @@ public final class HTTPServer: @unchecked Sendable {
     public func stop() {
         guard let daemon else { return }
         streams.endAll()
-        MHD_stop_daemon(daemon)
+        stretchcue_mhd_stop_daemon(daemon)
         self.daemon = nil
         close(listener)
     }
@@ -145,7 +151,7 @@ public final class HTTPServer: @unchecked Sendable {
     private static func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercased: Bool) -> [String: String] {
         let collected = Collected(lowercased)
         withExtendedLifetime(collected) {
-            _ = MHD_get_connection_values(
+            _ = stretchcue_mhd_get_connection_values(
                 connection, kind,
                 { context, _, key, value in
                     let collected = Unmanaged<Collected>.fromOpaque(context!).takeUnretainedValue()
@@ -165,7 +171,7 @@ public final class HTTPServer: @unchecked Sendable {
             guard let stream = streams.open(connection, first: streamStart()) else {
                 return queue(.text(503, "Too many pages are open.\n"), on: connection)
             }
-            response = MHD_create_response_from_callback(
+            response = stretchcue_mhd_create_response_from_callback(
                 UInt64.max, 4096,
                 { context, _, buffer, max in
                     let stream = Unmanaged<EventStreams.Stream>.fromOpaque(context!).takeUnretainedValue()
@@ -179,13 +185,13 @@ public final class HTTPServer: @unchecked Sendable {
                 })
         } else {
             response = answer.body.withUnsafeMutableBytes {
-                MHD_create_response_from_buffer($0.count, $0.baseAddress, .RESPMEM_MUST_COPY)
+                stretchcue_mhd_create_response_from_buffer($0.count, $0.baseAddress, .RESPMEM_MUST_COPY)
             }
         }
         guard let response else { return .NO }
-        defer { MHD_destroy_response(response) }
-        for (name, value) in answer.headers + Self.alwaysHeaders { MHD_add_response_header(response, name, value) }
-        return MHD_queue_response(connection, answer.status, response)
+        defer { stretchcue_mhd_destroy_response(response) }
+        for (name, value) in answer.headers + Self.alwaysHeaders { stretchcue_mhd_add_response_header(response, name, value) }
+        return stretchcue_mhd_queue_response(connection, answer.status, response)
     }
 
     /// Headers on every answer: nothing cached, framed, sniffed or taken from
