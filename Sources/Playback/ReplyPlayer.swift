@@ -173,7 +173,14 @@ public final class ReplyPlayer: Sendable {
                 } else if silenceLeft <= 0 && !taken.opening {
                     if taken.finishing { break }
                     let closing = stream.isOpen && mailbox.holds.load(ordering: .relaxed) == 0
-                    let woken = wakeUp.wait(upTo: closing ? closeAfter : .seconds(60))
+                    // Every post, hold, release and finish signals: nothing to look at until then.
+                    let woken: Bool
+                    if closing {
+                        woken = wakeUp.wait(upTo: closeAfter)
+                    } else {
+                        wakeUp.wait()
+                        woken = true
+                    }
                     wakeUp.clear()
                     if closing && !woken {
                         mailbox.inDeviceSince.store(mailbox.nanosecondsNow(), ordering: .relaxed)

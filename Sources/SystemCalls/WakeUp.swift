@@ -30,6 +30,12 @@ public final class WakeUp: Sendable {
         _ = SystemCall.uninterrupted { Glibc.read(descriptor, &count, 8) }
     }
 
+    /// Waits for a signal, however long it takes, without clearing it.
+    public func wait() {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        _ = SystemCall.uninterrupted { poll(&poller, 1, -1) }
+    }
+
     /// Waits up to `timeout` for a signal, without clearing it; `true` when signalled.
     public func wait(upTo timeout: Duration) -> Bool {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)

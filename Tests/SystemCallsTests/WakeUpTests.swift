@@ -24,6 +24,16 @@ import Testing
         #expect(await waiting.value)
     }
 
+    @Test func aWaitWithoutATimeoutEndsOnASignal() async {
+        let wakeUp = WakeUp()
+        let waiting = Task.detached {
+            wakeUp.wait()
+            return wakeUp.wait(upTo: .zero)
+        }
+        wakeUp.signal()
+        #expect(await waiting.value, "woken by the signal, and the signal still there")
+    }
+
     @Test func itIsOneDescriptorClosedWithIt() {
         var descriptor: Int32 = -1
         do {
