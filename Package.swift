@@ -150,14 +150,14 @@ for target in package.targets where target.name == "stretchcue" {
 // libFuzzer harnesses (Tests/Fuzz), only when asked for: Tests/Fuzz/run.sh
 // builds them instrumented for the fuzzer and linked with its driver.
 if Context.environment["STRETCHCUE_FUZZ"] != nil {
-    let harnesses: [(String, Target.Dependency)] = [
-        ("FuzzRoutine", "Routines"), ("FuzzPack", "Packs"), ("FuzzConfig", "Service"), ("FuzzSoundFile", "Audio"),
-        ("FuzzControlLine", "Service"), ("FuzzKeys", "Controls"), ("FuzzInputEvents", "Service"),
-        ("FuzzTerminalText", "Routines"), ("FuzzControlSocket", "Service"),
+    let harnesses: [(String, [Target.Dependency])] = [
+        ("FuzzRoutine", ["Routines"]), ("FuzzPack", ["Packs"]), ("FuzzConfig", ["Configuration"]), ("FuzzSoundFile", ["Audio"]),
+        ("FuzzControlLine", ["Playback"]), ("FuzzKeys", ["Controls"]), ("FuzzInputEvents", ["Service"]),
+        ("FuzzTerminalText", ["Routines"]), ("FuzzControlSocket", ["Service", "Configuration"]),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Tests/Fuzz/Harnesses/FuzzDriver"))
-    package.targets += harnesses.map { name, library in
-        .executableTarget(name: name, dependencies: ["FuzzDriver", library], path: "Tests/Fuzz/Harnesses/\(name)")
+    package.targets += harnesses.map { name, libraries in
+        .executableTarget(name: name, dependencies: ["FuzzDriver"] + libraries, path: "Tests/Fuzz/Harnesses/\(name)")
     }
 }
 

@@ -1,5 +1,5 @@
+import Configuration
 import FuzzDriver
-import Service
 
 // A config file: any bytes are read into the settings or refused with an `InputError`.
 let path = scratchFolder("config") + "/config.yaml"

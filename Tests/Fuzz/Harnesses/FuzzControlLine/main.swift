@@ -1,6 +1,5 @@
 import FuzzDriver
 import Playback
-import Service
 
 // A control-socket line (UTF-8, within the server's limit): a request or a `ControlError`.
 runFuzzer { data, size in

@@ -1,3 +1,4 @@
+import Configuration
 import FuzzDriver
 import Glibc
 import Service
@@ -31,7 +32,7 @@ func turn() -> Int {
     for request in received {
         let line: JSON =
             switch request.request {
-            case .success(let request): .object([("ok", .bool(true)), ("line", .string(request.line))])
+            case .success(let request): .object([("ok", .bool(true)), ("line", request.line.map(JSON.string) ?? .null)])
             case .failure(let error): .object([("ok", .bool(false)), ("error", .string(error.description))])
             }
         server.send(line, to: request.client)
