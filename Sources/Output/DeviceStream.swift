@@ -33,6 +33,15 @@ public final class DeviceStream {
     /// When the last write ended and what the device held then, to see
     /// whether it ran dry in between.
     private var lastWrite: (time: ContinuousClock.Instant, queued: Int)?
+    /// Since the device was last started (opened, or prepared after an
+    /// underrun): when, and the frames it was given.
+    private var sinceStart = (time: ContinuousClock.now, frames: 0)
+    /// Since the first underrun of a stall timeout's span and before it,
+    /// on a device that keeps time: since when, and the frames it took. A
+    /// device that took more than it could have played plays nothing
+    /// (under ALSA's PipeWire plugin, a server that was killed fails every
+    /// write after a restart so).
+    private var dryStreak: (since: ContinuousClock.Instant, frames: Int)?
 
     /// Opens the device. A busy device is retried, quietly after one log
     /// line, for up to `giveUpAfter`; an absent one fails at once.
@@ -105,6 +114,7 @@ public final class DeviceStream {
                 let taken = try device.write(bytes + done * frameBytes, frames: frames - done)
                 if taken > 0 {
                     done += taken
+                    sinceStart.frames += taken
                     if done < frames || waitedOnce { lastProgress = .now }
                     falseAlarms = 0
                     continue
@@ -125,11 +135,42 @@ public final class DeviceStream {
                 if waited == .woken { wakeUp.clear() }
                 if waited != .ready, abandon(ContinuousClock.now - lastProgress) { return .abandoned }
             } catch {
+                if error.code == EPIPE, runsDryAtOnce() {
+                    counters.hangs.add(1, ordering: .relaxed)
+                    return lose("runs dry at once after every restart: it plays nothing", hung: true)
+                }
                 do throws(DeviceError) { try recover(from: error, on: device) } catch { return lose("\(error)") }
             }
         }
         lastWrite = (lastProgress, device.delay())
         return .written
+    }
+
+    /// At an underrun: whether, over a stall timeout's span of underruns,
+    /// the device took more frames than it could have played in that time
+    /// and held in two buffers.
+    private func runsDryAtOnce() -> Bool {
+        let now = ContinuousClock.now
+        let streak = (since: dryStreak?.since ?? sinceStart.time, frames: (dryStreak?.frames ?? 0) + sinceStart.frames)
+        sinceStart = (now, 0)
+        guard format.keepsTime else { return false }
+        let elapsed = now - streak.since
+        guard elapsed > stallTimeout else {
+            dryStreak = streak
+            return false
+        }
+        dryStreak = nil
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return streak.frames > Int(seconds * Double(format.sampleRate)) + 2 * format.bufferFrames
+    }
+
+    /// A device just opened: its start is now.
+    private func started(_ device: any PCMDevice) {
+        self.device = device
+        format = device.format
+        lastWrite = nil
+        sinceStart = (.now, 0)
+        dryStreak = nil
     }
 
     /// Handles a write's error so that writing can go on, or throws the
@@ -221,10 +262,7 @@ public final class DeviceStream {
             waited += delay
             attempt += 1
             do {
-                let device = try opener.open(request)
-                self.device = device
-                format = device.format
-                lastWrite = nil
+                started(try opener.open(request))
                 counters.reopens.add(1, ordering: .relaxed)
                 logger.notice("audio device '\(request.device)' is back after \(attempt) attempts")
                 return true
@@ -241,10 +279,7 @@ public final class DeviceStream {
     /// stream closed on purpose while it had nothing to play (a lost one
     /// comes back through `reopen`).
     public func open() throws(DeviceError) {
-        let device = try opener.open(request)
-        self.device = device
-        format = device.format
-        lastWrite = nil
+        started(try opener.open(request))
     }
 
     /// Frames the device held right after the last write that took them
