@@ -38,4 +38,8 @@ static inline void stretchcue_route_alsa_messages(stretchcue_alsa_message_fn rec
     snd_lib_error_set_handler(stretchcue_alsa_error_handler);
 }
 
+/// ALSA's global configuration tree (a C global, which Swift 6 refuses to read
+/// as shared mutable state); current after `snd_config_update`.
+static inline snd_config_t *stretchcue_alsa_config(void) { return snd_config; }
+
 #endif

@@ -33,11 +33,14 @@ final class ALSADevice: PCMDevice {
         }
         pcm = handle
         let type = snd_pcm_type(handle)
-        let isServer = Self.isServer(handle)
+        let kind = PCMKind.of(request.device)
+        let isServer = kind == .unknown ? Self.isServer(handle) : kind.isServer
         let keepsTime = type != SND_PCM_TYPE_FILE && type != SND_PCM_TYPE_NULL
+        // BlueALSA sends what it is given to the device at once: nothing can be taken back.
+        let rewinds = request.rewindMilliseconds > 0 && keepsTime && !isServer && kind != .blueALSA
         do {
             var granted: DeviceFormat
-            if request.rewindMilliseconds > 0, keepsTime, !isServer, let deep = Self.deepBuffer(handle, request) {
+            if rewinds, let deep = Self.deepBuffer(handle, request) {
                 granted = deep
             } else {
                 if request.rewindMilliseconds > 0, keepsTime, !isServer {
@@ -68,10 +71,12 @@ final class ALSADevice: PCMDevice {
         pollers.deallocate()
     }
 
-    /// Whether the PCM the name opens is a plugin that hands frames to a
-    /// sound server (ALSA's I/O plugin type); opened without waiting and
-    /// closed again.
+    /// Whether the PCM the name opens is a sound server: as ALSA's
+    /// configuration says (`PCMKind`), or, for a name it does not explain,
+    /// a plugin of ALSA's I/O type, opened without waiting and closed again.
     static func isServer(named name: String) -> Bool {
+        let kind = PCMKind.of(name)
+        guard kind == .unknown else { return kind.isServer }
         var handle: OpaquePointer?
         guard snd_pcm_open(&handle, name, SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK) == 0, let handle else { return false }
         defer { snd_pcm_close(handle) }

@@ -12,7 +12,10 @@ extension Stretchcue {
         @Option(name: [.customShort("D"), .long], help: "The device play would be given.", completion: Completions.device)
         var device = "default"
 
-        @Flag(help: "Print the devices and cards as JSON: {device, listed, devices: [{name, description}], cards: [{index, id, name, device}]}.")
+        @Flag(
+            help:
+                "Print the devices and cards as JSON: {device, kind, listed, devices: [{name, description, kind}], cards: [{index, id, name, device}]}."
+        )
         var json = false
 
         func run() {
@@ -26,12 +29,12 @@ extension Stretchcue {
             }
             var lines = ["Playback devices (play -D NAME):"]
             for pcm in pcms {
-                lines.append("\(pcm.name == device ? "*" : " ") \(pcm.name)")
+                lines.append("\(pcm.name == device ? "*" : " ") \(pcm.name)\(Self.kindNote(pcm.name))")
                 if !pcm.description.isEmpty { lines.append("      \(pcm.description)") }
             }
             let snapcast = device.hasPrefix(SnapcastTarget.prefix)
             if !snapcast, !pcms.contains(where: { $0.name == device }) {
-                lines.append("* \(device)  (not listed by ALSA; play will try it as given)")
+                lines.append("* \(device)\(Self.kindNote(device))  (not listed by ALSA; play will try it as given)")
             }
             lines.append("Snapcast servers, every room in sync (play -D ...; see docs/snapcast.md):")
             if snapcast { lines.append("* \(device)") }
@@ -44,12 +47,28 @@ extension Stretchcue {
             TextOutput.standardOutput.write(lines.joined(separator: "\n") + "\n")
         }
 
+        /// What the PCM is, in brackets after its name, where ALSA's configuration says.
+        static func kindNote(_ name: String) -> String {
+            let kind = PCMKind.of(name)
+            return kind == .unknown ? "" : "  [\(kind.label)]"
+        }
+
         /// The listing for scripts: the device play would use and whether
         /// ALSA lists it, the PCMs, and the cards with the name to play on each.
         static func json(device: String, pcms: [DeviceList.PCM], cards: [DeviceList.Card]) -> JSON {
             .object([
-                ("device", .string(device)), ("listed", .bool(pcms.contains { $0.name == device })),
-                ("devices", .array(pcms.map { .object([("name", .string($0.name)), ("description", .string($0.description))]) })),
+                ("device", .string(device)), ("kind", .string(PCMKind.of(device).rawValue)),
+                ("listed", .bool(pcms.contains { $0.name == device })),
+                (
+                    "devices",
+                    .array(
+                        pcms.map {
+                            .object([
+                                ("name", .string($0.name)), ("description", .string($0.description)),
+                                ("kind", .string(PCMKind.of($0.name).rawValue)),
+                            ])
+                        })
+                ),
                 (
                     "cards",
                     .array(

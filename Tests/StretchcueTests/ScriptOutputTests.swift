@@ -31,6 +31,36 @@ import Testing
         #expect(unlisted["listed"] as? Bool == false)
     }
 
+    /// Issue 32: what a device is, read from ALSA's configuration without
+    /// opening it, through the plugins that wrap another PCM: the sound
+    /// servers (second stream for the answers), BlueALSA's Bluetooth PCM
+    /// as Debian's bluez-alsa-utils defines it (one stream: a card), a
+    /// card, and ALSA's file tap.
+    @Test func devicesSayWhatEachIs() throws {
+        let folder = Repository.temporaryFolder("stretchcue-json")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try """
+            pcm.desk { type plug; slave.pcm "pulse" }
+            pcm.pw { type pipewire }
+            pcm.speaker { type plug; slave { pcm { type bluealsa; device "00:11:22:33:44:55"; profile "a2dp" } } }
+            pcm.dac { type plug; slave.pcm "hw:0" }
+            pcm.tap { type file; slave.pcm null; file "/dev/null" }
+            """.write(toFile: folder + "/asoundrc", atomically: true, encoding: .utf8)
+        let alsa = ["ALSA_CONFIG_PATH": "/usr/share/alsa/alsa.conf:\(folder)/asoundrc"]
+        let expected = [
+            "pulse": "pulseAudio", "desk": "pulseAudio", "pw": "pipeWire", "speaker": "blueALSA",
+            "bluealsa:DEV=00:11:22:33:44:55": "blueALSA", "dac": "card", "plughw:0": "card", "tap": "noDevice",
+            "nothing-of-that-name": "unknown",
+        ]
+        for (device, kind) in expected {
+            let listing = try object(Program.run(["devices", "--json", "-D", device], environment: alsa))
+            #expect(listing["kind"] as? String == kind, "\(device): \(listing["kind"] ?? "none")")
+        }
+        let text = try Program.run(["devices", "-D", "bluealsa:DEV=00:11:22:33:44:55"], environment: alsa)
+        #expect(text.output.contains("bluealsa:DEV=00:11:22:33:44:55  [Bluetooth through BlueALSA"), "\(text.output)")
+        #expect(text.output.contains("pulse  [sound server: PulseAudio"), "\(text.output)")
+    }
+
     /// The shipped packs with what they cover, and a broken one with why.
     @Test func packsListAsJSON() throws {
         let folder = Repository.temporaryFolder("stretchcue-json")
