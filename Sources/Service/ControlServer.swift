@@ -87,14 +87,14 @@ public final class ControlServer {
         var address = sockaddr_un()
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw SystemError(call: "bind", path: path, code: ENAMETOOLONG)
+            throw SystemError(call: "bind", path: path, errno: .nameTooLong)
         }
         if Files.kind(of: path) != nil {
             var info = stat()
             if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK {
                 unlink(path)
             } else {
-                throw SystemError(call: "bind", path: path, code: EEXIST)
+                throw SystemError(call: "bind", path: path, errno: .exists)
             }
         }
         listener = try SystemCall.retrying("socket", path: path) {
@@ -111,7 +111,7 @@ public final class ControlServer {
             }
             let failure = errno
             umask(mask)
-            guard bound == 0 else { throw SystemError(call: "bind", path: path, code: failure) }
+            guard bound == 0 else { throw SystemError(call: "bind", path: path, errno: Errno(rawValue: failure)) }
             if let group { _ = try SystemCall.retrying("chown", path: path) { chown(path, geteuid(), group) } }
             _ = try SystemCall.retrying("chmod", path: path) { chmod(path, mode) }
             _ = try SystemCall.retrying("listen", path: path) { listen(listener, 64) }

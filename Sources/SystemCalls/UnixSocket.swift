@@ -13,7 +13,7 @@ public enum UnixSocket {
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
             close(descriptor)
-            throw SystemError(call: "connect", path: path, code: ENAMETOOLONG)
+            throw SystemError(call: "connect", path: path, errno: .nameTooLong)
         }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
         let connected = withUnsafePointer(to: &address) {
@@ -22,7 +22,7 @@ public enum UnixSocket {
             }
         }
         guard connected == 0 else {
-            let failure = SystemError(call: "connect", path: path, code: errno)
+            let failure = SystemError(call: "connect", path: path, errno: .current)
             close(descriptor)
             throw failure
         }
@@ -44,8 +44,10 @@ extension UnixSocket {
         }
         try Files.write(Array((line + "\n").utf8), to: descriptor, path: path)
         var reader = LineReader(descriptor: descriptor)
-        errno = 0
-        guard let reply = reader.next() else { throw SystemError(call: "read", path: path, code: errno == 0 ? ECONNRESET : errno, problem: errno == EAGAIN ? "no answer in \(timeout)" : nil) }
+        guard let reply = reader.next() else {
+            let failure = reader.failure ?? .connectionReset
+            throw SystemError(call: "read", path: path, errno: failure, problem: failure == .wouldBlock ? "no answer in \(timeout)" : nil)
+        }
         return reply
     }
 }

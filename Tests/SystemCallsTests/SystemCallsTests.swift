@@ -23,8 +23,8 @@ import Testing
 
     @Test func aFailureNamesTheCallThePathAndTheReason() {
         let missing = folder + "/missing.yaml"
-        #expect(throws: SystemError(call: "stat", path: missing, code: ENOENT)) { try Files.status(missing) }
-        let error = SystemError(call: "open", path: missing, code: ENOENT)
+        #expect(throws: SystemError(call: "stat", path: missing, errno: .noEntry)) { try Files.status(missing) }
+        let error = SystemError(call: "open", path: missing, errno: .noEntry)
         #expect(error.description == missing + ": No such file or directory (open)")
         #expect(Files.kind(of: missing) == nil && Files.kind(of: folder) == .directory)
     }
@@ -33,7 +33,7 @@ import Testing
         let path = folder + "/big"
         try Files.replace(path, with: [UInt8](repeating: 65, count: 1000))
         #expect(try Files.read(path, limit: 1000).count == 1000)
-        #expect(throws: SystemError(call: "read", path: path, code: EFBIG)) { try Files.read(path, limit: 999) }
+        #expect(throws: SystemError(call: "read", path: path, errno: .fileTooLarge)) { try Files.read(path, limit: 999) }
     }
 
     /// What is not a regular file is refused on the descriptor opened,
@@ -46,9 +46,9 @@ import Testing
             (fifo, EINVAL, "a FIFO, not a regular file"), ("/dev/zero", EINVAL, "a character device, not a regular file"),
             (folder, EISDIR, "a folder, not a regular file"),
         ] {
-            #expect(throws: SystemError(call: "open", path: path, code: code, problem: problem)) { try Files.read(path, limit: 1000) }
+            #expect(throws: SystemError(call: "open", path: path, errno: Errno(rawValue: code), problem: problem)) { try Files.read(path, limit: 1000) }
         }
-        #expect(throws: SystemError(call: "open", path: fifo, code: EINVAL, problem: "a FIFO, not a regular file")) {
+        #expect(throws: SystemError(call: "open", path: fifo, errno: .invalidArgument, problem: "a FIFO, not a regular file")) {
             try Files.append([65], to: fifo)
         }
     }
@@ -115,5 +115,83 @@ import Testing
             kill(running, SIGKILL)
             exit(reaped && left ? 0 : 1)
         }
+    }
+}
+
+/// Descriptors that close themselves, and `errno` named.
+@Suite struct FileDescriptorTests {
+    @Test func aDescriptorIsClosedWhenItsOwnerLetsGo() throws {
+        var raw: Int32 = -1
+        do {
+            let descriptor = try FileDescriptor.open("/dev/null", O_RDONLY)
+            raw = descriptor.rawValue
+            #expect(fcntl(raw, F_GETFD) & FD_CLOEXEC != 0)
+        }
+        #expect(fcntl(raw, F_GETFD) == -1 && errno == EBADF)
+    }
+
+    @Test func aDescriptorClosedByHandIsGone() throws {
+        let descriptor = try FileDescriptor.open("/dev/null", O_RDONLY)
+        let raw = descriptor.rawValue
+        descriptor.close()
+        #expect(fcntl(raw, F_GETFD) == -1 && errno == EBADF)
+    }
+
+    @Test func aReadGivesTheBytesOrTheErrno() throws {
+        let descriptor = try FileDescriptor.open("/dev/zero", O_RDONLY)
+        var bytes = [UInt8](repeating: 1, count: 4)
+        #expect(bytes.withUnsafeMutableBytes { descriptor.read(into: $0) } == .success(4) && bytes == [0, 0, 0, 0])
+        let writeOnly = try FileDescriptor.open("/dev/null", O_WRONLY)
+        #expect(bytes.withUnsafeMutableBytes { writeOnly.read(into: $0) } == .failure(Errno(rawValue: EBADF)))
+    }
+
+    @Test func aMissingFileIsNamedWithItsErrno() {
+        #expect(throws: SystemError(call: "open", path: "/nonexistent/x", errno: .noEntry)) {
+            _ = try FileDescriptor.open("/nonexistent/x", O_RDONLY)
+        }
+    }
+
+    @Test func anErrnoSaysWhatTheSystemSays() {
+        #expect(Errno.noEntry.description == "No such file or directory")
+        #expect(Errno.interrupted.description == "Interrupted system call")
+        #expect(Errno(rawValue: EAGAIN) == .wouldBlock)
+    }
+
+    /// A real signal, caught by a handler without SA_RESTART, interrupts a
+    /// blocking read; the read is made again and gets the bytes written after.
+    @Test func aReadInterruptedByARealSignalIsMadeAgain() throws {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        action.sa_flags = 0
+        var previous = sigaction()
+        sigaction(SIGUSR2, &action, &previous)
+        defer { sigaction(SIGUSR2, &previous, nil) }
+        // A test runs on a worker thread, which blocks signals.
+        var usr2 = sigset_t()
+        sigemptyset(&usr2)
+        sigaddset(&usr2, SIGUSR2)
+        var mask = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &usr2, &mask)
+        defer { pthread_sigmask(SIG_SETMASK, &mask, nil) }
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let reader = FileDescriptor(owning: ends[0])
+        let writer = FileDescriptor(owning: ends[1])
+        let target = pthread_self()
+        let writing = BackgroundThread { [raw = writer.rawValue] in
+            usleep(100_000)
+            pthread_kill(target, SIGUSR2)
+            usleep(100_000)
+            var byte: UInt8 = 42
+            _ = Glibc.write(raw, &byte, 1)
+        }
+        var byte: UInt8 = 0
+        var attempts = 0
+        let count = try SystemCall.retrying("read") { () -> Int in
+            attempts += 1
+            return Glibc.read(reader.rawValue, &byte, 1)
+        }
+        writing.join()
+        #expect(count == 1 && byte == 42 && attempts >= 2)
     }
 }
