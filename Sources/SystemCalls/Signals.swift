@@ -11,6 +11,24 @@ public enum Signals {
         pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
+    /// Unblocks `signals` for the calling thread and the threads it starts from now on.
+    public static func unblock(_ signals: [Int32]) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in signals { sigaddset(&set, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// Runs `handler` on the signal from now on (`signal`); it may call
+    /// only what is safe in a signal handler.
+    public static func handle(_ signal: Int32, with handler: @escaping @convention(c) (Int32) -> Void) {
+        Glibc.signal(signal, handler)
+    }
+
+    /// Lets the signal pass without effect (`SIG_IGN`): SIGPIPE, so that a
+    /// write to a closed pipe fails rather than kills.
+    public static func ignore(_ signal: Int32) { Glibc.signal(signal, SIG_IGN) }
+
     /// Waits for one of `signals` (blocked by `block` first) and returns it.
     public static func wait(for signals: [Int32]) -> Int32 {
         var set = sigset_t()
