@@ -247,6 +247,13 @@ public enum Files {
     /// Whether `descriptor` is a terminal.
     public static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
+    /// The device and inode of what `descriptor` is open on (`fstat`); `nil` when it is not open.
+    public static func identity(of descriptor: Int32) -> (device: UInt64, inode: UInt64)? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
     /// The last part of a path: its file or folder name.
     public static func lastPart(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
