@@ -22,6 +22,11 @@ public struct FileDescriptor: ~Copyable {
 
     /// Reads what is there, up to `buffer`'s size; 0 at the end.
     public borrowing func read(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
-        SystemCall.attempt { Glibc.read(rawValue, buffer.baseAddress, buffer.count) }
+        Self.read(rawValue, into: buffer)
+    }
+
+    /// Reads from `descriptor`, which another owns (standard input), as `read(into:)` does.
+    public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
+        SystemCall.attempt { Glibc.read(descriptor, buffer.baseAddress, buffer.count) }
     }
 }
