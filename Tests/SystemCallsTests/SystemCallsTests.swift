@@ -195,3 +195,26 @@ import Testing
         #expect(count == 1 && byte == 42 && attempts >= 2)
     }
 }
+
+/// Folders watched, polled and read without blocking.
+@Suite struct FolderWatchTests {
+    let folder = Repository.temporaryFolder()
+
+    @Test func aNameMadeInAWatchedFolderIsReported() throws {
+        let watch = try FolderWatch()
+        try watch.add(folder, for: [.created, .deleted])
+        #expect(watch.changes().isEmpty)
+        _ = try FileDescriptor.open(folder + "/event3", O_WRONLY | O_CREAT, mode: 0o600)
+        var ready = [pollfd(fd: watch.descriptor, events: Int16(POLLIN), revents: 0)]
+        #expect(Poll.waitUninterrupted(&ready, milliseconds: 2000) == 1)
+        let created = watch.changes().filter { $0.events.contains(.created) }.map(\.name)
+        #expect(created.contains("event3"))
+    }
+
+    @Test func aMissingFolderCannotBeWatched() throws {
+        let watch = try FolderWatch()
+        #expect(throws: SystemError(call: "inotify_add_watch", path: folder + "/missing", errno: .noEntry)) {
+            try watch.add(folder + "/missing", for: .created)
+        }
+    }
+}
