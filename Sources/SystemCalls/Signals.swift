@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// The process's signals, as the program takes them.
@@ -9,6 +10,21 @@ public enum Signals {
         sigemptyset(&set)
         for signal in signals { sigaddset(&set, signal) }
         pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// A non-blocking descriptor that polls readable when one of `signals`
+    /// arrives (signalfd); the signals are blocked, so they arrive there only.
+    public static func descriptor(for signals: [Int32]) throws(SystemError) -> FileDescriptor {
+        block(signals)
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in signals { sigaddset(&set, signal) }
+        return FileDescriptor(owning: try SystemCall.retrying("signalfd") { stretchcue_signal_descriptor(&set) })
+    }
+
+    /// The next signal waiting on a `descriptor(for:)`, 0 when none is.
+    public static func next(from descriptor: borrowing FileDescriptor) -> Int32 {
+        stretchcue_next_signal(descriptor.rawValue)
     }
 
     /// Unblocks `signals` for the calling thread and the threads it starts from now on.

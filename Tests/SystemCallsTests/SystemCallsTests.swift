@@ -218,3 +218,16 @@ import Testing
         }
     }
 }
+
+/// Signals read from a descriptor rather than handled.
+@Suite struct SignalDescriptorTests {
+    @Test func aSignalSentToTheThreadIsReadFromItsDescriptor() throws {
+        var mask = sigset_t()
+        pthread_sigmask(SIG_SETMASK, nil, &mask)
+        defer { pthread_sigmask(SIG_SETMASK, &mask, nil) }
+        let signals = try Signals.descriptor(for: [SIGUSR1])
+        #expect(Signals.next(from: signals) == 0)
+        pthread_kill(pthread_self(), SIGUSR1)
+        #expect(Signals.next(from: signals) == SIGUSR1)
+    }
+}
