@@ -27,5 +27,5 @@ public struct Errno: Error, RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let notSupported = Errno(rawValue: EOPNOTSUPP)
     public static let ioError = Errno(rawValue: EIO)
     public static let connectionReset = Errno(rawValue: ECONNRESET)
-    public static let brokenPipe = Errno(rawValue: EPIPE)
+    public static let badDescriptor = Errno(rawValue: EBADF)
 }

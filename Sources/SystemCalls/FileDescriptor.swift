@@ -25,6 +25,18 @@ public struct FileDescriptor: ~Copyable {
         Self.read(rawValue, into: buffer)
     }
 
+    /// Writes what it can of `bytes`; how much it wrote.
+    public borrowing func write(_ bytes: UnsafeRawBufferPointer) -> Result<Int, Errno> {
+        SystemCall.attempt { Glibc.write(rawValue, bytes.baseAddress, bytes.count) }
+    }
+
+    /// What it is open on (`fstat`); `nil` when that cannot be told.
+    public var kind: Files.Kind? {
+        var info = stat()
+        guard fstat(rawValue, &info) == 0 else { return nil }
+        return Files.Kind(mode: info.st_mode)
+    }
+
     /// Reads from `descriptor`, which another owns (standard input), as `read(into:)` does.
     public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
         SystemCall.attempt { Glibc.read(descriptor, buffer.baseAddress, buffer.count) }

@@ -9,6 +9,11 @@ public enum Poll {
         poll(&set, nfds_t(set.count), milliseconds)
     }
 
+    /// As `wait`, on a set made once (the audio thread's, which may not allocate).
+    public static func wait(_ set: UnsafeMutableBufferPointer<pollfd>, milliseconds: Int32) -> Int32 {
+        poll(set.baseAddress, nfds_t(set.count), milliseconds)
+    }
+
     /// As `wait`, waiting again while signals interrupt it.
     public static func waitUninterrupted(_ set: inout [pollfd], milliseconds: Int32) -> Int32 {
         SystemCall.uninterrupted { poll(&set, nfds_t(set.count), milliseconds) }
