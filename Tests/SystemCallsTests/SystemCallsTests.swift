@@ -231,3 +231,50 @@ import Testing
         #expect(Signals.next(from: signals) == SIGUSR1)
     }
 }
+
+/// Sockets from both sides: a Unix socket listened on and connected to, a
+/// TCP connection refused.
+@Suite struct SocketTests {
+    let folder = Repository.temporaryFolder()
+
+    @Test func aListeningSocketTakesAConnectionAndALine() throws {
+        let path = folder + "/control.sock"
+        let listener = try UnixSocket.listen(at: path, group: nil, mode: 0o600)
+        #expect(try Files.status(path).mode == 0o600)
+        if UnixSocket.accept(from: listener) != nil { Issue.record("a connection accepted before any was made") }
+        let client = try UnixSocket.connect(to: path)
+        guard let server = UnixSocket.accept(from: listener) else {
+            Issue.record("no connection to accept")
+            return
+        }
+        try Files.write(Array("ping\n".utf8), to: client.rawValue)
+        var reader = LineReader(descriptor: server.rawValue)
+        #expect(reader.next() == "ping")
+        #expect(Array("pong\n".utf8).withUnsafeBytes { server.send($0) } == .success(5))
+        var replies = LineReader(descriptor: client.rawValue)
+        #expect(replies.next() == "pong")
+    }
+
+    @Test func aStaleSocketIsReplacedAndAFileIsNot() throws {
+        let path = folder + "/stale.sock"
+        _ = try UnixSocket.listen(at: path, group: nil, mode: 0o600)
+        _ = try UnixSocket.listen(at: path, group: nil, mode: 0o600)
+        let file = folder + "/file"
+        try Files.replace(file, with: [1])
+        #expect(throws: SystemError(call: "bind", path: file, errno: .exists)) {
+            _ = try UnixSocket.listen(at: file, group: nil, mode: 0o600)
+        }
+    }
+
+    @Test func aTCPConnectionNobodyTakesIsRefused() throws {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_family = AF_INET
+        var found: UnsafeMutablePointer<addrinfo>?
+        #expect(getaddrinfo("127.0.0.1", "1", &hints, &found) == 0)
+        defer { freeaddrinfo(found) }
+        #expect(throws: Errno(rawValue: ECONNREFUSED)) {
+            _ = try TCPSocket.connect(to: found!.pointee, sendBuffer: 65536, timeout: .seconds(2))
+        }
+    }
+}
