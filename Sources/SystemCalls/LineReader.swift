@@ -12,6 +12,7 @@ public struct LineReader {
 
     /// The next line without its line break; `nil` at the end.
     public mutating func next() -> String? {
+        failure = nil
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {

@@ -278,3 +278,18 @@ import Testing
         }
     }
 }
+
+/// Lines read from a socket, and why none came.
+@Suite struct LineReaderTests {
+    @Test func aReadThatTimesOutIsToldFromTheEnd() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
+        let mine = FileDescriptor(owning: ends[0])
+        let theirs = FileDescriptor(owning: ends[1])
+        UnixSocket.setReceiveTimeout(mine, .milliseconds(50))
+        var reader = LineReader(descriptor: mine.rawValue)
+        #expect(reader.next() == nil && reader.failure == .wouldBlock)
+        theirs.close()
+        #expect(reader.next() == nil && reader.failure == nil)
+    }
+}
