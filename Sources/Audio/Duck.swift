@@ -91,12 +91,6 @@ struct Duck: Sendable {
 
     /// The first span that ends, release included, after `frame`.
     private func firstSpan(endingAfter frame: Int64) -> Int {
-        var low = 0
-        var high = spans.count
-        while low < high {
-            let middle = (low + high) / 2
-            if spans[middle].upperBound + release <= frame { low = middle + 1 } else { high = middle }
-        }
-        return low
+        spans.partitionPoint { $0.upperBound + release <= frame }
     }
 }

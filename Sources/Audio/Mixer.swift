@@ -503,7 +503,7 @@ public final class Mixer: Sendable {
     /// The first frame at or after `frame` where a slot's sound starts playing.
     private func nextPlay(of slot: Int, atOrAfter frame: Int64) -> Int64? {
         let starts = plays[slot]
-        let index = Self.firstIndex(starts.count) { starts[$0] < frame }
+        let index = starts.partitionPoint { $0 < frame }
         return index < starts.count ? starts[index] : nil
     }
 
@@ -521,19 +521,7 @@ public final class Mixer: Sendable {
 
     /// The index of the first entry that starts at or after `frame`.
     private func firstEntry(startingAtOrAfter frame: Int64) -> Int {
-        Self.firstIndex(entries.count) { entries[$0].start < frame }
-    }
-
-    /// A binary search: the first index of `0..<count` where `isBefore`,
-    /// true for a leading run of indices and false after it, is false.
-    private static func firstIndex(_ count: Int, where isBefore: (Int) -> Bool) -> Int {
-        var low = 0
-        var high = count
-        while low < high {
-            let middle = (low + high) / 2
-            if isBefore(middle) { low = middle + 1 } else { high = middle }
-        }
-        return low
+        entries.partitionPoint { $0.start < frame }
     }
 }
 

@@ -62,7 +62,7 @@ public enum History {
         let bytes: [UInt8]
         do {
             bytes = try Files.read(path, limit: 64 << 20)
-        } catch where error.code == ENOENT {
+        } catch where error.errno == .noEntry {
             return ([], [])
         } catch {
             throw InputError(file: path, message: "cannot read the history: \(error.reason)")

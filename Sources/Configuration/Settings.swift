@@ -141,10 +141,10 @@ public struct Settings: Sendable {
     /// The group id of `socketGroup`; throws when there is no such group.
     public func socketGroupID() throws(InputError) -> gid_t? {
         guard let socketGroup else { return nil }
-        guard let group = getgrnam(socketGroup) else {
+        guard let group = Users.groupID(named: socketGroup) else {
             throw InputError(file: origins["socket_group"] ?? "socket_group", message: "no group named '\(socketGroup.escapingControlCharacters)'; expected a group on this system")
         }
-        return group.pointee.gr_gid
+        return group
     }
 
     /// Notes that `key` was set on the command line.

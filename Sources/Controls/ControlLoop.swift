@@ -113,16 +113,21 @@ public final class ControlLoop: @unchecked Sendable {
                 pollers[3] = mediaPlayer?.pollDescriptor ?? pollfd(fd: -1, events: 0, revents: 0)
                 if let wait = mediaPlayer?.timeout, wait >= 0 { timeout = min(timeout, wait) }
             }
-            let ready = poll(&pollers, nfds_t(pollers.count), timeout)
+            let ready = Poll.wait(&pollers, milliseconds: timeout)
             guard pollers[1].revents == 0 else { break }
             if pollers[2].revents != 0 { TerminalSize.resized.clear() }
             answerMediaPlayer()
             var keys: [Key] = []
             if pollers[0].revents != 0 {
-                let count = bytes.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-                if count > 0 { keys = decoder.feed(bytes[0..<count]) }
-                // End of input: no more keys to read; the session and the screen go on.
-                if count == 0 { readsKeys = false }
+                switch bytes.withUnsafeMutableBytes({ FileDescriptor.read(STDIN_FILENO, into: $0) }) {
+                case .success(0):
+                    // End of input: no more keys to read; the session and the screen go on.
+                    readsKeys = false
+                case .success(let count):
+                    keys = decoder.feed(bytes[0..<count])
+                case .failure:
+                    break
+                }
             } else if ready == 0, decoder.isWaiting {
                 keys = decoder.flush()
             }

@@ -28,7 +28,7 @@ public final class MediaPlayerBus {
     public init() throws(SystemError) {
         var error: Int32 = 0
         guard let player = stretchcue_mpris_open(Self.name, "Stretchcue", &error) else {
-            throw SystemError(call: "sd_bus_open_user", code: -error)
+            throw SystemError(call: "sd_bus_open_user", errno: Errno(rawValue: -error))
         }
         self.player = player
     }
@@ -48,7 +48,7 @@ public final class MediaPlayerBus {
     /// when the bus connection is lost.
     public func requests() throws(SystemError) -> [Request] {
         let result = stretchcue_mpris_process(player)
-        if result < 0 { throw SystemError(call: "sd_bus_process", code: -result) }
+        if result < 0 { throw SystemError(call: "sd_bus_process", errno: Errno(rawValue: -result)) }
         var requests: [Request] = []
         var value = 0.0
         while true {

@@ -48,13 +48,13 @@ final class SnapcastSink: PCMDevice {
     let format: DeviceFormat
     private let name: String
     private let target: SnapcastTarget
-    private let descriptor: Int32
+    /// The pipe's write end or the connection; `nil` once closed.
+    private var stream: FileDescriptor?
     /// A pipe's read end of our own, kept open so the pipe always has a reader.
-    private let pipeReader: Int32?
+    private var pipeReader: FileDescriptor?
     /// Bytes of a frame the last write sent only part of: the next write,
     /// which starts at that frame, sends the rest of it first.
     private var partialBytes = 0
-    private var closed = false
     /// The descriptor and a wake-up's, made once: the audio thread polls them.
     private let pollers: UnsafeMutableBufferPointer<pollfd>
 
@@ -73,17 +73,17 @@ final class SnapcastSink: PCMDevice {
         let reportsDelay: Bool
         switch target {
         case .pipe(let path):
-            (descriptor, pipeReader) = try Self.openPipe(path, name)
-            bufferBytes = Int(stretchcue_resize_pipe(descriptor, Int32(clamping: wanted)))
+            let reader = try Self.openPipeReader(path, name)
+            let writer = try Self.openPipeWriter(path, name)
+            bufferBytes = Int(stretchcue_resize_pipe(writer.rawValue, Int32(clamping: wanted)))
+            stream = consume writer
+            pipeReader = consume reader
             reportsDelay = true
         case .tcp(let host, let port):
-            descriptor = try Self.connect(host, port, sendBuffer: wanted, name)
-            pipeReader = nil
-            var granted: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            getsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &granted, &length)
+            let connection = try Self.connect(host, port, sendBuffer: wanted, name)
             // The kernel counts its own bookkeeping in SO_SNDBUF: about half of it carries data.
-            bufferBytes = Int(granted) / 2
+            bufferBytes = TCPSocket.sendBufferSize(of: connection) / 2
+            stream = consume connection
             // What left the socket waits in the server's receive buffer, out of sight.
             reportsDelay = false
         }
@@ -96,24 +96,24 @@ final class SnapcastSink: PCMDevice {
             fillFrames: bufferFrames, reportsDelay: reportsDelay)
     }
 
-    deinit {
-        close()
-        pollers.deallocate()
-    }
+    deinit { pollers.deallocate() }
 
     func write(_ bytes: UnsafeRawPointer, frames: Int) throws(DeviceError) -> Int {
         let frameBytes = format.bytesPerFrame
         let total = frames * frameBytes - partialBytes
         guard total > 0 else { return 0 }
         let start = bytes + partialBytes
-        let (written, call) =
+        let bytes = UnsafeRawBufferPointer(start: start, count: total)
+        let (result, call) =
             switch target {
-            case .pipe: (SystemCall.uninterrupted { Glibc.write(descriptor, start, total) }, "write")
-            case .tcp: (SystemCall.uninterrupted { Glibc.send(descriptor, start, total, Int32(MSG_NOSIGNAL)) }, "send")
+            case .pipe: (stream?.write(bytes) ?? .failure(.badDescriptor), "write")
+            case .tcp: (stream?.send(bytes) ?? .failure(.badDescriptor), "send")
             }
-        if written < 0 {
-            if errno == EAGAIN { return 0 }
-            throw lost(call, errno)
+        let written: Int
+        switch result {
+        case .success(let count): written = count
+        case .failure(.wouldBlock): return 0
+        case .failure(let failure): throw lost(call, failure.rawValue)
         }
         let done = partialBytes + written
         partialBytes = done % frameBytes
@@ -121,9 +121,9 @@ final class SnapcastSink: PCMDevice {
     }
 
     func waitForRoom(upTo timeout: Duration, wakeUp: WakeUp) -> DeviceWait {
-        pollers[0] = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+        pollers[0] = pollfd(fd: stream?.rawValue ?? -1, events: Int16(POLLOUT), revents: 0)
         pollers[1] = pollfd(fd: wakeUp.descriptor, events: Int16(POLLIN), revents: 0)
-        let ready = poll(pollers.baseAddress, 2, timeout.pollMilliseconds)
+        let ready = Poll.wait(pollers, milliseconds: timeout.pollMilliseconds)
         if ready == 0 { return .timedOut }
         if ready > 0, pollers[1].revents != 0 { return .woken }
         // Room, an interrupted poll, or a connection's error the next write reports.
@@ -136,6 +136,7 @@ final class SnapcastSink: PCMDevice {
 
     /// What the pipe holds; over TCP, only what has not left this machine.
     func delay() -> Int {
+        let descriptor = stream?.rawValue ?? -1
         let queued =
             switch target {
             case .pipe: stretchcue_pipe_queued(descriptor)
@@ -148,43 +149,46 @@ final class SnapcastSink: PCMDevice {
     func drop() {}
 
     func close() {
-        guard !closed else { return }
-        closed = true
-        Glibc.close(descriptor)
-        if let pipeReader { Glibc.close(pipeReader) }
+        stream = nil
+        pipeReader = nil
     }
 
-    /// A FIFO opened for writing without waiting, with a read end of our
-    /// own held open beside it, as MPD's FIFO output does: snapserver opens
-    /// its pipe again and again while nothing writes, and a write end with
+    /// A FIFO's read end of our own, held open beside the write end (opened
+    /// without waiting), as MPD's FIFO output does: snapserver opens its
+    /// pipe again and again while nothing writes, and a write end with
     /// no reader at that moment could not open (`ENXIO`) or would fail
     /// (`EPIPE`). A server gone then leaves the pipe full, a stall the
     /// stream takes for a lost device. A missing FIFO is absent; anything
     /// but a FIFO is refused (a file would take the session faster than
     /// real time).
-    private static func openPipe(_ path: String, _ name: String) throws(DeviceError) -> (write: Int32, read: Int32) {
-        let reader = SystemCall.uninterrupted { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
-        guard reader >= 0 else { throw failure(name, "open", errno, on: path) }
-        var status = stat()
-        guard fstat(reader, &status) == 0, status.st_mode & S_IFMT == S_IFIFO else {
-            Glibc.close(reader)
+    private static func openPipeReader(_ path: String, _ name: String) throws(DeviceError) -> FileDescriptor {
+        let reader: FileDescriptor
+        do {
+            reader = try FileDescriptor.open(path, O_RDONLY | O_NONBLOCK)
+        } catch {
+            throw failure(name, "open", error.errno.rawValue, on: path)
+        }
+        guard reader.kind == .fifo else {
             throw DeviceError(
                 device: name, function: "open", code: EINVAL,
                 text: "\(path) is not a FIFO; expected the pipe a Snapcast server reads (its pipe source)")
         }
-        let writer = SystemCall.uninterrupted { open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC) }
-        guard writer >= 0 else {
-            let error = failure(name, "open", errno, on: path)
-            Glibc.close(reader)
-            throw error
+        return reader
+    }
+
+    /// The FIFO's write end, opened once `openPipeReader` holds a read end.
+    private static func openPipeWriter(_ path: String, _ name: String) throws(DeviceError) -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(path, O_WRONLY | O_NONBLOCK)
+        } catch {
+            throw failure(name, "open", error.errno.rawValue, on: path)
         }
-        return (writer, reader)
     }
 
     /// A non-blocking TCP connection to the first address of `host` that
     /// answers within two seconds.
     private static func connect(_ host: String, _ port: UInt16, sendBuffer: Int, _ name: String) throws(DeviceError)
-        -> Int32
+        -> FileDescriptor
     {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -200,40 +204,13 @@ final class SnapcastSink: PCMDevice {
         var address: UnsafeMutablePointer<addrinfo>? = found
         while let current = address {
             address = current.pointee.ai_next
-            let descriptor = socket(
-                current.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
-                    | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard descriptor >= 0 else {
-                failed = errno
-                continue
+            do {
+                return try TCPSocket.connect(to: current.pointee, sendBuffer: sendBuffer, timeout: .seconds(2))
+            } catch {
+                failed = error.rawValue
             }
-            var size = Int32(clamping: sendBuffer)
-            setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-            var on: Int32 = 1
-            setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
-            if let code = established(descriptor, current.pointee) {
-                failed = code
-                Glibc.close(descriptor)
-                continue
-            }
-            return descriptor
         }
         throw Self.failure(name, "connect", failed, on: "\(host):\(port)")
-    }
-
-    /// Connects `descriptor` to `address`, waiting up to two seconds; the
-    /// error that kept it from connecting, or `nil` once connected.
-    private static func established(_ descriptor: Int32, _ address: addrinfo) -> Int32? {
-        if SystemCall.uninterrupted({ Glibc.connect(descriptor, address.ai_addr, address.ai_addrlen) }) == 0 {
-            return nil
-        }
-        guard errno == EINPROGRESS else { return errno }
-        var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-        guard SystemCall.uninterrupted({ poll(&poller, 1, 2000) }) == 1 else { return ETIMEDOUT }
-        var code: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &code, &length)
-        return code == 0 ? nil : code
     }
 
     /// The error of a server gone: a connection it closed (`EPIPE`, which

@@ -40,14 +40,12 @@ public final class BoxFeed: Sendable {
     /// One connection's `watch`, until the box goes away.
     private func watchOnce() {
         guard let connection = try? UnixSocket.connect(to: socket) else { return }
-        defer { UnixSocket.close(connection) }
         UnixSocket.setReceiveTimeout(connection, .seconds(Self.keepAlive))
-        guard (try? Files.write(Array("watch\n".utf8), to: connection)) != nil else { return }
-        var reader = LineReader(descriptor: connection)
+        guard (try? Files.write(Array("watch\n".utf8), to: connection.rawValue)) != nil else { return }
+        var reader = LineReader(descriptor: connection.rawValue)
         while true {
-            errno = 0
             guard let line = reader.next() else {
-                if errno == EAGAIN || errno == EWOULDBLOCK {
+                if reader.failure == .wouldBlock {
                     streams.publish(Array(": still here\n\n".utf8))
                     continue
                 }

@@ -36,7 +36,7 @@ public final class HTTPServer: @unchecked Sendable {
         var reason = [CChar](repeating: 0, count: 256)
         guard stretchcue_mhd_load(&reason, reason.count) == 0 else {
             let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw SystemError(call: "dlopen", path: "libmicrohttpd.so.12", code: ENOENT, problem: "\(text); expected Debian's libmicrohttpd12")
+            throw SystemError(call: "dlopen", path: "libmicrohttpd.so.12", errno: .noEntry, problem: "\(text); expected Debian's libmicrohttpd12")
         }
         (listener, self.port) = try Self.listen(address: address, port: port)
         let context = Unmanaged.passUnretained(self).toOpaque()
@@ -44,7 +44,7 @@ public final class HTTPServer: @unchecked Sendable {
             listener, Self.connectionLimit, Self.connectionsPerAddress, Self.idleSeconds, Self.access, context, Self.completed, nil)
         guard daemon != nil else {
             close(listener)
-            throw SystemError(call: "MHD_start_daemon", path: "\(address):\(port)", code: EIO)
+            throw SystemError(call: "MHD_start_daemon", path: "\(address):\(port)", errno: .ioError)
         }
     }
 
@@ -61,7 +61,7 @@ public final class HTTPServer: @unchecked Sendable {
         socketAddress.sin_port = port.bigEndian
         do throws(SystemError) {
             guard inet_pton(AF_INET, address, &socketAddress.sin_addr) == 1 else {
-                throw SystemError(call: "inet_pton", path: place, code: EINVAL)
+                throw SystemError(call: "inet_pton", path: place, errno: .invalidArgument)
             }
             let length = socklen_t(MemoryLayout<sockaddr_in>.size)
             _ = try SystemCall.retrying("bind", path: place) {

@@ -33,7 +33,7 @@ public struct Pairing: Sendable, Equatable {
         if Files.exists(path) {
             let lines = String(decoding: try Files.read(path, limit: 4096), as: UTF8.self).split(separator: "\n").map(String.init)
             guard lines.count == 2, lines[0].count == 16, !lines[1].isEmpty else {
-                throw SystemError(call: "read", path: path, code: EINVAL, problem: "not a pairing file; delete it for a new secret")
+                throw SystemError(call: "read", path: path, errno: .invalidArgument, problem: "not a pairing file; delete it for a new secret")
             }
             return Pairing(secret: lines[0], token: lines[1])
         }
@@ -45,7 +45,7 @@ public struct Pairing: Sendable, Equatable {
         defer { Files.remove(aside) }
         guard link(aside, path) == 0 else {
             if errno == EEXIST { return try load(path) }
-            throw SystemError(call: "link", path: path, code: errno)
+            throw SystemError(call: "link", path: path, errno: .current)
         }
         return pairing
     }

@@ -27,7 +27,8 @@ import SystemCalls
 /// A client that closes its side after asking is answered, then closed.
 public final class ControlServer {
     public let path: String
-    private let listener: Int32
+    private let listener: FileDescriptor
+    /// The connected clients, by their descriptor's number.
     private var clients: [Int32: Client] = [:]
     private let allowedGroup: gid_t?
 
@@ -41,8 +42,15 @@ public final class ControlServer {
     /// How much may wait for a client before it is taken for stuck.
     public let outputLimit: Int
 
+    /// A client's socket, shared by the copies of its `Client` and closed with the last.
+    private final class Connection {
+        let descriptor: FileDescriptor
+        init(_ descriptor: consuming FileDescriptor) { self.descriptor = descriptor }
+    }
+
     /// One connected client.
     private struct Client {
+        let connection: Connection
         /// Bytes received and not taken yet: whole lines, then perhaps a part of one.
         var input: [UInt8] = []
         var output: [UInt8] = []
@@ -84,53 +92,15 @@ public final class ControlServer {
         self.idleTimeout = idleTimeout
         self.partialLineTimeout = partialLineTimeout
         self.outputLimit = outputLimit
-        var address = sockaddr_un()
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw SystemError(call: "bind", path: path, code: ENAMETOOLONG)
-        }
-        if Files.kind(of: path) != nil {
-            var info = stat()
-            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK {
-                unlink(path)
-            } else {
-                throw SystemError(call: "bind", path: path, code: EEXIST)
-            }
-        }
-        listener = try SystemCall.retrying("socket", path: path) {
-            socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        }
-        do throws(SystemError) {
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-            let length = socklen_t(MemoryLayout<sockaddr_un>.size)
-            // Made with no permissions at all, then opened up: never reachable by others in between.
-            let mask = umask(0o777)
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
-            }
-            let failure = errno
-            umask(mask)
-            guard bound == 0 else { throw SystemError(call: "bind", path: path, code: failure) }
-            if let group { _ = try SystemCall.retrying("chown", path: path) { chown(path, geteuid(), group) } }
-            _ = try SystemCall.retrying("chmod", path: path) { chmod(path, mode) }
-            _ = try SystemCall.retrying("listen", path: path) { listen(listener, 64) }
-        } catch {
-            close(listener)
-            throw error
-        }
+        listener = try UnixSocket.listen(at: path, group: group, mode: mode)
     }
 
-    deinit {
-        for descriptor in clients.keys { close(descriptor) }
-        close(listener)
-        unlink(path)
-    }
+    deinit { _ = Files.remove(path) }
 
     /// The descriptors to poll and what for: the listener, and each client
     /// (for reading when it may send more, for writing while output waits).
     public var pollDescriptors: [pollfd] {
-        [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
+        [pollfd(fd: listener.rawValue, events: Int16(POLLIN), revents: 0)]
             + clients.map { descriptor, client in
                 let events = (client.wantsInput ? Int16(POLLIN) : 0) | (client.output.isEmpty ? 0 : Int16(POLLOUT))
                 return pollfd(fd: descriptor, events: events, revents: 0)
@@ -142,7 +112,7 @@ public final class ControlServer {
     /// from each. Returns the requests taken, in order within a client.
     public func handle(_ ready: [pollfd]) -> [Received] {
         for poller in ready where poller.revents != 0 {
-            if poller.fd == listener {
+            if poller.fd == listener.rawValue {
                 acceptClients()
             } else if let client = clients[poller.fd] {
                 if poller.revents & Int16(POLLOUT) != 0 { flush(poller.fd) }
@@ -198,40 +168,35 @@ public final class ControlServer {
     }
 
     private func acceptClients() {
-        while true {
-            let descriptor = stretchcue_accept(listener)
-            if descriptor < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            guard admits(descriptor) else {
-                close(descriptor)
-                continue
-            }
+        while let connection = UnixSocket.accept(from: listener) {
+            let descriptor = connection.rawValue
+            guard admits(descriptor) else { continue }
+            let client = Client(connection: Connection(connection))
             if clients.count >= Self.clientLimit {
                 let longestIdle = clients.filter { !$0.value.watching }.min { $0.value.lastRequest < $1.value.lastRequest }?.key
                 if let longestIdle {
                     drop(longestIdle)
                 } else {
-                    clients[descriptor] = Client()
+                    clients[descriptor] = client
                     refuse(descriptor, "too many clients; try again later")
                     continue
                 }
             }
-            clients[descriptor] = Client()
+            clients[descriptor] = client
         }
     }
 
     /// Reads what `descriptor` sent, one buffer's worth at most. Its end
     /// (its side closed) ends an unfinished last line.
     private func read(_ descriptor: Int32) {
+        guard let connection = clients[descriptor]?.connection else { return }
         var buffer = [UInt8](repeating: 0, count: 4096)
-        var count: Int
-        repeat {
-            count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-        } while count < 0 && errno == EINTR
-        if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
-        guard count >= 0 else { return drop(descriptor) }
+        let count: Int
+        switch buffer.withUnsafeMutableBytes({ connection.descriptor.read(into: $0) }) {
+        case .success(let read): count = read
+        case .failure(.wouldBlock): return
+        case .failure: return drop(descriptor)
+        }
         guard count > 0 else {
             clients[descriptor]!.ended = true
             if clients[descriptor]!.partialSince != nil { clients[descriptor]!.input.append(UInt8(ascii: "\n")) }
@@ -296,10 +261,9 @@ public final class ControlServer {
     private func flush(_ descriptor: Int32) {
         guard var client = clients[descriptor] else { return }
         while !client.output.isEmpty {
-            let written = client.output.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written < 0 && errno == EINTR { continue }
-            if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
-            guard written > 0 else {
+            let sent = client.output.withUnsafeBytes { client.connection.descriptor.send($0) }
+            if case .failure(.wouldBlock) = sent { break }
+            guard case .success(let written) = sent, written > 0 else {
                 drop(descriptor)
                 return
             }
@@ -330,8 +294,8 @@ public final class ControlServer {
     }
 
     private func drop(_ descriptor: Int32) {
-        guard clients.removeValue(forKey: descriptor) != nil else { return }
-        close(descriptor)
+        // Closed with the last copy of the client.
+        clients.removeValue(forKey: descriptor)
     }
 
     /// How long the daemon may wait before the server's next turn with

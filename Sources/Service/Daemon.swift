@@ -1,5 +1,4 @@
 import Audio
-import CLinux
 import Configuration
 import Glibc
 import Logging
@@ -89,7 +88,7 @@ public final class Daemon {
     private let inputs: InputDevices
     private var buttons: Buttons
     private let soundWatch: SoundDeviceWatch
-    private let signals: Int32
+    private let signals: FileDescriptor
     private let supervisor: SessionSupervisor
     private let router: RequestRouter
 
@@ -102,11 +101,7 @@ public final class Daemon {
         self.logger = logger
         notifier = SystemdNotifier()
         // SIGTERM, SIGINT and SIGHUP arrive as reads, on this thread, not as handlers on any thread.
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&mask, signal) }
-        pthread_sigmask(SIG_BLOCK, &mask, nil)
-        signals = try SystemCall.retrying("signalfd") { stretchcue_signal_descriptor(&mask) }
+        signals = try Signals.descriptor(for: [SIGTERM, SIGINT, SIGHUP])
         try Files.makeFolder(Files.folder(of: settings.socket), mode: 0o755)
         try Files.makeFolder(settings.stateFolder, mode: 0o700)
         server = try ControlServer(path: settings.socket, group: try settings.socketGroupID())
@@ -122,8 +117,6 @@ public final class Daemon {
         supervisor.add(HookRunner(settings.hooks))
     }
 
-    deinit { close(signals) }
-
     /// What the box is doing now.
     public var status: ServiceStatus { supervisor.status }
 
@@ -136,15 +129,15 @@ public final class Daemon {
         var caught: Int32 = 0
         while true {
             let wakeUps = supervisor.wakeUps
-            var pollers = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+            var pollers = [pollfd(fd: signals.rawValue, events: Int16(POLLIN), revents: 0)]
             pollers += server.pollDescriptors
             pollers += inputs.pollDescriptors
             pollers += soundWatch.pollDescriptors
             for wakeUp in wakeUps { pollers.append(pollfd(fd: wakeUp.descriptor, events: Int16(POLLIN), revents: 0)) }
-            let ready = SystemCall.uninterrupted { poll(&pollers, nfds_t(pollers.count), timeout) }
+            let ready = Poll.waitUninterrupted(&pollers, milliseconds: timeout)
             if ready > 0 {
                 if pollers[0].revents != 0 {
-                    let signal = stretchcue_next_signal(signals)
+                    let signal = Signals.next(from: signals)
                     if signal != 0, caught == 0 {
                         caught = signal
                         logger.notice("stopping on signal \(signal)")

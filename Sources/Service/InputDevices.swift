@@ -19,34 +19,42 @@ public final class InputDevices {
     private let codes: [UInt16]
     private let grab: Bool
     private let logger: Logger
-    private let watch: Int32
-    /// Open devices by descriptor: their node, and bytes of an event not whole yet.
-    private var devices: [Int32: (path: String, pending: [UInt8])] = [:]
+    private let watch = try? FolderWatch()
+    /// Open devices by descriptor.
+    private var devices: [Int32: Device] = [:]
+
+    /// An open device: its node, and bytes of an event not whole yet.
+    private final class Device {
+        let descriptor: FileDescriptor
+        let path: String
+        var pending: [UInt8] = []
+
+        init(_ descriptor: consuming FileDescriptor, path: String) {
+            self.descriptor = descriptor
+            self.path = path
+        }
+    }
 
     public init(folder: String = "/dev/input", keymap: Keymap, grab: Bool, logger: Logger) {
         self.folder = folder
         codes = Array(keymap.actions.keys)
         self.grab = grab
         self.logger = logger
-        watch = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        if watch >= 0, inotify_add_watch(watch, folder, UInt32(IN_CREATE | IN_ATTRIB | IN_DELETE)) < 0 {
-            logger.notice("input devices: cannot watch \(folder) (\(String(cString: strerror(errno)))); buttons plugged in later are not seen")
+        do throws(SystemError) {
+            try watch?.add(folder, for: [.created, .attributesChanged, .deleted])
+        } catch {
+            logger.notice("input devices: cannot watch \(folder) (\(error.errno)); buttons plugged in later are not seen")
         }
         for name in (try? Files.names(in: folder)) ?? [] where name.hasPrefix("event") {
             open(folder + "/" + name)
         }
     }
 
-    deinit {
-        for descriptor in devices.keys { close(descriptor) }
-        if watch >= 0 { close(watch) }
-    }
-
     /// The nodes of the devices in use.
     public var paths: [String] { devices.values.map(\.path).sorted() }
 
     public var pollDescriptors: [pollfd] {
-        (watch >= 0 ? [pollfd(fd: watch, events: Int16(POLLIN), revents: 0)] : [])
+        (watch.map { [pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0)] } ?? [])
             + devices.keys.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
     }
 
@@ -56,7 +64,7 @@ public final class InputDevices {
         var events: [InputEvent] = []
         var lost = false
         for poller in ready where poller.revents != 0 {
-            if poller.fd == watch {
+            if poller.fd == watch?.descriptor {
                 watchFolder()
             } else if devices[poller.fd] != nil {
                 let (read, gone) = read(poller.fd)
@@ -71,19 +79,16 @@ public final class InputDevices {
         var buffer = [UInt8](repeating: 0, count: 64 * InputEvent.size)
         var events: [InputEvent] = []
         while let device = devices[descriptor] {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 && errno == EAGAIN { break }
-            guard count > 0 else {
+            let result = buffer.withUnsafeMutableBytes { device.descriptor.read(into: $0) }
+            if case .failure(.wouldBlock) = result { break }
+            guard case .success(let count) = result, count > 0 else {
                 // ENODEV: unplugged.
                 logger.notice("input device \(device.path) is gone")
-                close(descriptor)
                 devices[descriptor] = nil
                 return (events, true)
             }
-            var pending = device.pending + buffer[0..<count]
-            events += InputEvent.decode(&pending)
-            devices[descriptor]?.pending = pending
+            device.pending += buffer[0..<count]
+            events += InputEvent.decode(&device.pending)
         }
         return (events, false)
     }
@@ -91,59 +96,47 @@ public final class InputDevices {
     /// Takes in what inotify reports of the folder: new or changed nodes are
     /// tried, removed ones let go.
     private func watchFolder() {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(watch, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return }
-            var offset = 0
-            while offset + MemoryLayout<inotify_event>.size <= count {
-                let (mask, length) = buffer.withUnsafeBytes { raw in
-                    (raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self),
-                     Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self)))
+        for change in watch?.changes() ?? [] {
+            let removed = change.events.contains(.deleted)
+            logger.debug("input devices: \(change.name) \(removed ? "removed" : "added or changed")")
+            guard change.name.hasPrefix("event") else { continue }
+            let path = folder + "/" + change.name
+            if removed {
+                if let descriptor = devices.first(where: { $0.value.path == path })?.key {
+                    devices[descriptor] = nil
                 }
-                let nameStart = offset + MemoryLayout<inotify_event>.size
-                let nameBytes = buffer[nameStart..<min(count, nameStart + length)].prefix { $0 != 0 }
-                let name = String(decoding: nameBytes, as: UTF8.self)
-                offset = nameStart + length
-                logger.debug("input devices: \(name) \(mask & UInt32(IN_DELETE) != 0 ? "removed" : "added or changed")")
-                guard name.hasPrefix("event") else { continue }
-                let path = folder + "/" + name
-                if mask & UInt32(IN_DELETE) != 0 {
-                    if let descriptor = devices.first(where: { $0.value.path == path })?.key {
-                        close(descriptor)
-                        devices[descriptor] = nil
-                    }
-                } else if !devices.values.contains(where: { $0.path == path }) {
-                    open(path)
-                }
+            } else if !devices.values.contains(where: { $0.path == path }) {
+                open(path)
             }
         }
     }
 
     /// Opens the device at `path` and keeps it if it has a key the keymap uses.
     private func open(_ path: String) {
-        let descriptor = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        // Not readable yet (udev sets permissions just after): the attribute change brings it back.
-        guard descriptor >= 0 else {
-            logger.debug("input device \(path): cannot open it yet (\(String(cString: strerror(errno))))")
+        let device: FileDescriptor
+        do {
+            device = try FileDescriptor.open(path, O_RDONLY | O_NONBLOCK)
+        } catch {
+            // Not readable yet (udev sets permissions just after): the attribute change brings it back.
+            logger.debug("input device \(path): cannot open it yet (\(error.errno))")
             return
         }
+        let descriptor = device.rawValue
         var bits = [UInt8](repeating: 0, count: 128)
         let size = bits.withUnsafeMutableBufferPointer { stretchcue_input_key_bits(descriptor, $0.baseAddress, Int32($0.count)) }
         let has = { (code: UInt16) in Int(code) / 8 < Int(max(0, size)) && bits[Int(code) / 8] & (1 << (code % 8)) != 0 }
         guard size > 0, codes.contains(where: has) else {
             logger.debug("input device \(path): none of the keymap's keys")
-            close(descriptor)
             return
         }
         var name = [CChar](repeating: 0, count: 256)
         _ = stretchcue_input_name(descriptor, &name, Int32(name.count))
         let label = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if grab, stretchcue_input_grab(descriptor, 1) != 0 {
-            logger.notice("input device \(path) (\(label)): cannot take it alone (\(String(cString: strerror(errno))))")
+            let failure = Errno.current
+            logger.notice("input device \(path) (\(label)): cannot take it alone (\(failure))")
         }
-        devices[descriptor] = (path, [])
+        devices[descriptor] = Device(device, path: path)
         logger.info("input device \(path) (\(label)): using its keys \(codes.filter(has).map(KeyNames.name).sorted().joined(separator: ", "))")
     }
 }

@@ -62,7 +62,7 @@ public enum Files {
 
     /// The absolute path of `path` with every link, `.` and `..` resolved.
     public static func realPath(_ path: String) throws(SystemError) -> String {
-        guard let resolved = realpath(path, nil) else { throw SystemError(call: "realpath", path: path, code: errno) }
+        guard let resolved = realpath(path, nil) else { throw SystemError(call: "realpath", path: path, errno: .current) }
         defer { free(resolved) }
         return String(cString: resolved)
     }
@@ -92,7 +92,7 @@ public enum Files {
             } else {
                 descriptor = try SystemCall.retrying("open", path: path) { open(path, flags, mode) }
             }
-        } catch where error.code == ENXIO {
+        } catch where error.errno == .noDevice {
             // A FIFO with no reader, opened to write without waiting for one.
             guard let found = kind(of: path), found != .regular else { throw error }
             throw notRegular(found, path)
@@ -116,23 +116,24 @@ public enum Files {
     private static func openWithoutLinks(_ path: String, beneath folder: String, flags: Int32, mode: mode_t) throws(SystemError) -> Int32 {
         let names = path.hasPrefix(folder + "/") ? path.dropFirst(folder.count + 1).split(separator: "/").map(String.init) : []
         guard !names.isEmpty, !names.contains(".."), !names.contains(".") else {
-            throw SystemError(call: "openat", path: path, code: EXDEV, problem: "not inside \(folder)")
+            throw SystemError(call: "openat", path: path, errno: .crossDevice, problem: "not inside \(folder)")
         }
         var current = try SystemCall.retrying("open", path: folder) { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         for (index, name) in names.enumerated() {
             let last = index == names.count - 1
-            let next = SystemCall.uninterrupted {
+            let opened = SystemCall.attempt {
                 openat(current, name, (last ? flags : O_RDONLY | O_DIRECTORY | O_CLOEXEC) | O_NOFOLLOW, mode)
             }
-            let failure = errno
             close(current)
-            guard next != -1 else {
+            switch opened {
+            case .success(let next):
+                current = next
+            case .failure(let failure):
                 // O_NOFOLLOW refuses a link with ELOOP (ENOTDIR for a folder's).
                 let link = (try? isLink(folder + "/" + names[0...index].joined(separator: "/"))) == true
                 throw SystemError(
-                    call: "openat", path: path, code: failure, problem: link ? "reached through a symbolic link, which is not followed" : nil)
+                    call: "openat", path: path, errno: failure, problem: link ? "reached through a symbolic link, which is not followed" : nil)
             }
-            current = next
         }
         return current
     }
@@ -147,7 +148,7 @@ public enum Files {
     /// The error for `kind` found at `path` where a regular file belongs.
     private static func notRegular(_ kind: Kind, _ path: String) -> SystemError {
         SystemError(
-            call: "open", path: path, code: kind == .directory ? EISDIR : EINVAL, problem: "\(kind.described), not a regular file")
+            call: "open", path: path, errno: kind == .directory ? .isDirectory : .invalidArgument, problem: "\(kind.described), not a regular file")
     }
 
     /// The whole of the regular file at `path`, if it holds at most `limit` bytes.
@@ -163,7 +164,7 @@ public enum Files {
             if count == 0 { break }
             bytes += chunk[0..<count]
         }
-        guard bytes.count <= limit else { throw SystemError(call: "read", path: path, code: EFBIG) }
+        guard bytes.count <= limit else { throw SystemError(call: "read", path: path, errno: .fileTooLarge) }
         return bytes
     }
 
@@ -210,7 +211,7 @@ public enum Files {
 
     /// The names in the folder `path`, sorted, without `.` and `..`.
     public static func names(in path: String) throws(SystemError) -> [String] {
-        guard let folder = opendir(path) else { throw SystemError(call: "opendir", path: path, code: errno) }
+        guard let folder = opendir(path) else { throw SystemError(call: "opendir", path: path, errno: .current) }
         defer { closedir(folder) }
         var names: [String] = []
         while let entry = readdir(folder) {
@@ -227,7 +228,7 @@ public enum Files {
         if parent != path { try makeFolder(parent, mode: mode) }
         do {
             _ = try SystemCall.retrying("mkdir", path: path) { mkdir(path, mode) }
-        } catch where error.code == EEXIST {}
+        } catch where error.errno == .exists {}
     }
 
     /// Removes the file at `path`; `false` when there was none or it could not be removed.
@@ -245,6 +246,13 @@ public enum Files {
 
     /// Whether `descriptor` is a terminal.
     public static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+
+    /// The device and inode of what `descriptor` is open on (`fstat`); `nil` when it is not open.
+    public static func identity(of descriptor: Int32) -> (device: UInt64, inode: UInt64)? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
 
     /// The last part of a path: its file or folder name.
     public static func lastPart(_ path: String) -> String {

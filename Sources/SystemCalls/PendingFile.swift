@@ -29,7 +29,7 @@ public final class PendingFile {
         do throws(SystemError) {
             descriptor = try SystemCall.retrying("open", path: folder) { stretchcue_open_unnamed(folder, UInt32(mode)) }
             named = nil
-        } catch where [EOPNOTSUPP, EISDIR, EINVAL].contains(error.code) {
+        } catch where [.notSupported, .isDirectory, .invalidArgument].contains(error.errno) {
             // No unnamed files here: a named one beside the target.
             let partial = Self.partialName(of: target, writer: getpid())
             descriptor = try SystemCall.retrying("open", path: partial) {

@@ -1,5 +1,3 @@
-import Glibc
-
 /// A failed system call: which call, on which path (when it has one), and
 /// the `errno` it left.
 public struct SystemError: Error, Equatable, CustomStringConvertible {
@@ -7,21 +5,21 @@ public struct SystemError: Error, Equatable, CustomStringConvertible {
     public var call: String
     /// The file it was called on, if any.
     public var path: String?
-    /// The positive `errno` value.
-    public var code: Int32
+    /// Why it failed.
+    public var errno: Errno
     /// What is wrong, where that is more than the `errno` says: what was
     /// found where a regular file belongs.
     public var problem: String?
 
-    public init(call: String, path: String? = nil, code: Int32, problem: String? = nil) {
+    public init(call: String, path: String? = nil, errno: Errno, problem: String? = nil) {
         self.call = call
         self.path = path
-        self.code = code
+        self.errno = errno
         self.problem = problem
     }
 
     /// What is wrong: `problem`, else what the system says of the error (`strerror`'s text).
-    public var reason: String { problem ?? String(cString: strerror(code)) }
+    public var reason: String { problem ?? errno.description }
 
     /// `PATH: reason (call)`, or `reason (call)` without a path.
     public var description: String {

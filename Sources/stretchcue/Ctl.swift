@@ -43,16 +43,15 @@ extension Stretchcue {
         func run() throws {
             let line = request.joined(separator: " ")
             let path = try Self.socketPath(flag: socket, config: config)
-            let connection: Int32
+            let connection: FileDescriptor
             do {
                 connection = try UnixSocket.connect(to: path)
             } catch {
                 throw Failure("stretchcue: no box answers at \(path): \(error.reason); is `stretchcue serve` running?", .noService)
             }
-            defer { close(connection) }
-            var reader = LineReader(descriptor: connection)
+            var reader = LineReader(descriptor: connection.rawValue)
             do {
-                try Files.write(Array((line + "\n").utf8), to: connection, path: path)
+                try Files.write(Array((line + "\n").utf8), to: connection.rawValue, path: path)
             } catch {
                 throw Failure("stretchcue: \(error)", .noService)
             }

@@ -19,10 +19,9 @@ enum Interruption {
     /// without (render), it waits for the partial file to be removed.
     static func catchSignals(exitAtOnceOnSecondInterrupt: Bool = true) {
         exitsOnSecondInterrupt.store(exitAtOnceOnSecondInterrupt, ordering: .relaxed)
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber) { number in
+        let signals = [SIGINT, SIGTERM, SIGHUP]
+        for signal in signals {
+            Signals.handle(signal) { number in
                 if number == SIGINT && Interruption.received.load(ordering: .relaxed) == SIGINT
                     && Interruption.exitsOnSecondInterrupt.load(ordering: .relaxed)
                 {
@@ -32,9 +31,8 @@ enum Interruption {
                 }
                 Interruption.received.store(number, ordering: .relaxed)
             }
-            sigaddset(&signals, signalNumber)
         }
-        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+        Signals.unblock(signals)
     }
 
     /// Sleeps for `duration` in short steps; `false` as soon as a signal has

@@ -22,9 +22,8 @@ enum Logging {
         guard let parts = stream?.split(separator: ":"), parts.count == 2,
             let device = UInt64(parts[0]), let inode = UInt64(parts[1])
         else { return false }
-        var info = stat()
-        guard fstat(STDERR_FILENO, &info) == 0 else { return false }
-        return UInt64(info.st_dev) == device && UInt64(info.st_ino) == inode
+        guard let identity = Files.identity(of: STDERR_FILENO) else { return false }
+        return identity.device == device && identity.inode == inode
     }
 }
 

@@ -160,13 +160,12 @@ extension Stretchcue.Packs {
             /// One key from standard input; `q` when it has ended or a signal came.
             static func key() -> Character {
                 var byte: UInt8 = 0
-                var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+                var input = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
                 while Interruption.caught == nil {
-                    guard poll(&input, 1, 100) != 0 else { continue }
-                    let count = read(STDIN_FILENO, &byte, 1)
-                    if count == 1 { return Character(Unicode.Scalar(byte)) }
-                    if count < 0 && errno == EINTR { continue }
-                    break
+                    guard Poll.wait(&input, milliseconds: 100) != 0 else { continue }
+                    // A read a signal interrupts is made again.
+                    guard case .success(1) = withUnsafeMutableBytes(of: &byte, { FileDescriptor.read(STDIN_FILENO, into: $0) }) else { break }
+                    return Character(Unicode.Scalar(byte))
                 }
                 return "q"
             }

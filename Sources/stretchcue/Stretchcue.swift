@@ -33,7 +33,7 @@ struct Stretchcue: ParsableCommand {
         _ = stretchcue_set_malloc_policy(128 * 1024)
         // A closed pipe (`stretchcue play --plain | head`) is a failed write, not a kill
         // that would leave the terminal in raw mode.
-        signal(SIGPIPE, SIG_IGN)
+        Signals.ignore(SIGPIPE)
         var command: ParsableCommand
         do {
             command = try parseAsRoot()

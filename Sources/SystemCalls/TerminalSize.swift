@@ -1,5 +1,4 @@
 import Glibc
-import SystemCalls
 
 /// The terminal's width, read when it is needed, and word when the
 /// terminal is resized.
@@ -20,7 +19,7 @@ public enum TerminalSize {
     public static func watchResizes() {
         // Made before the handler can run: no lazy initialization in a signal handler.
         _ = resized
-        signal(SIGWINCH) { _ in
+        Signals.handle(SIGWINCH) { _ in
             let saved = errno
             TerminalSize.resized.signal()
             errno = saved
