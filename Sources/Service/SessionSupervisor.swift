@@ -114,6 +114,7 @@ public final class SessionSupervisor {
     public func follow() {
         followSessions()
         if case .waiting = phase, untilRetry == .zero { tryToPlay() }
+        if case .idle = phase, announcement == nil, !stopping { devices.idle() }
         publishStatus()
     }
 
@@ -121,6 +122,7 @@ public final class SessionSupervisor {
     /// requests: the box is going down. `isFinished` says when it is done.
     public func stopForGood() {
         stopping = true
+        devices.quiet()
         stopAnnouncement()
         switch phase {
         case .idle: break
