@@ -61,4 +61,43 @@ import Timing
         #expect(abs(device.written[0]) < tone.amplitude * 1e-3 && abs(device.written.last!) < tone.amplitude * 1e-3)
         #expect(device.dropped && device.closed)
     }
+
+    /// On a card that rewinds, a key's earcon takes back what was queued
+    /// and makes it again: the tone follows the stream back, so what the
+    /// card plays is, frame by frame, the same session and earcon as
+    /// without the tone, plus the tone unbroken.
+    @Test func aRewindTakesTheToneBackWithTheStream() throws {
+        let session = try ShortSession()
+        func play(_ source: any SessionSource) throws -> (written: [Float], rewinds: Int) {
+            let opener = RewindingOpener()
+            let stream = try DeviceStream(
+                request: DeviceRequest(device: "rewinding"), opener: opener, logger: InMemoryLogHandler().logger,
+                giveUpAfter: .seconds(1), wait: { _, _ in true })
+            let player = try AudioLoop(
+                stream: stream, settings: LiveSettings(leadIn: .milliseconds(100)), source: source,
+                logger: InMemoryLogHandler().logger)
+            let device = try #require(opener.device)
+            defer { device.onWrite = nil }  // it holds the device and the loop
+            device.onWrite = { call in if call == 80 { player.control.perform(.acknowledge) } }
+            _ = try player.run { false }
+            return (device.written, stream.counters.rewinds.load(ordering: .relaxed))
+        }
+        let plain = try play(session.source)
+        let awake = try play(AwakeSource(session.source))
+        #expect(plain.rewinds == 1 && awake.rewinds == 1)
+        let tone = KeepAwakeTone(sampleRate: 48_000)
+        #expect(awake.written.count >= plain.written.count)
+        let frames = awake.written.count / 2
+        let end = Int64(frames)
+        var largest: Float = 0
+        for frame in 0..<frames {
+            let toneValue = tone.value(at: Int64(frame)) * tone.envelope(at: Int64(frame), end: end)
+            for channel in 0..<2 {
+                let index = frame * 2 + channel
+                let without = index < plain.written.count ? plain.written[index] : 0
+                largest = max(largest, abs(awake.written[index] - toneValue - without))
+            }
+        }
+        #expect(largest < 1e-6, "the stream differs by up to \(largest) from the plain one and the tone")
+    }
 }
