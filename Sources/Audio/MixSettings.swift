@@ -16,10 +16,13 @@ public struct MixSettings: Equatable, Sendable {
     /// The built-in soft noise as the ambient layer when no pack has an
     /// ambient sound (a pack's plays whenever the layer is not muted).
     public var ambientNoise: Bool
+    /// The inaudible keep-awake tone under the whole session, after the
+    /// volume and the limiter (`KeepAwakeTone`, `--keep-awake`).
+    public var keepAwake: Bool
 
     public init(
         gains: [Layer: Double] = [:], muted: Set<Layer> = [], master: Double = 0, channels: Int = 2, panSides: Bool = false,
-        ambientNoise: Bool = false
+        ambientNoise: Bool = false, keepAwake: Bool = false
     ) {
         self.gains = gains
         self.muted = muted
@@ -27,6 +30,7 @@ public struct MixSettings: Equatable, Sendable {
         self.channels = channels
         self.panSides = panSides
         self.ambientNoise = ambientNoise
+        self.keepAwake = keepAwake
     }
 
     /// Where a side's prompts and chimes sit with `panSides`: -1 is all left,

@@ -247,6 +247,10 @@ public final class Mixer: Sendable {
     /// Writes `frames` frames starting at session frame `start` into `output`
     /// (interleaved, `settings.channels` per frame). Frames outside the
     /// session are silence. `gains` are the live changes to the layers.
+    /// With `settings.keepAwake` the keep-awake tone is added after the
+    /// limiter, at session frames, faded in from the session's start and
+    /// out before its end (not with `limiting` off: the live player adds it
+    /// at the device's frames, lead-in and pauses included).
     /// With `limiting` off the master gain is applied but not the limiter,
     /// for a caller that adds more sound and limits the sum itself
     /// (`Limiter.apply` then gives the same samples as the mixer would).
@@ -289,6 +293,12 @@ public final class Mixer: Sendable {
         let master = Float(decibels: settings.master)
         if limiting {
             Limiter.apply(mixed, gain: master)
+            // After the limiter, so the voice's level never moves it; a
+            // live player adds it itself, at the device's stream frames.
+            if settings.keepAwake {
+                KeepAwakeTone(sampleRate: timeline.sampleRate).add(
+                    into: mixed, frames: frames, channels: channels, from: start, end: timeline.frames)
+            }
         } else if master != 1 {
             for index in mixed.indices { mixed[index] *= master }
         }

@@ -70,7 +70,7 @@ public struct Settings: Sendable {
     /// The keys a config file may have.
     public static let keys = [
         "device", "earcon_device", "sample_format", "buffer_ms", "rewind_ms", "lead_in_ms", "stall_timeout", "routine", "length", "rounds", "hold", "pace", "breathing",
-        "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "voice", "chimes", "packs", "volume", "mixer_control", "socket",
+        "halfway", "countdown", "gains", "mute", "pan_sides", "ambient_noise", "keep_awake", "voice", "chimes", "packs", "volume", "mixer_control", "socket",
         "socket_group", "grab_inputs", "mpris", "keymap", "hooks", "state_folder",
         "routines", "remote",
     ]
@@ -184,7 +184,7 @@ public struct Settings: Sendable {
             ("halfway", "\(options.halfwayChime)"), ("countdown", "\(options.countdown)"),
             ("gains", "{" + Layer.allCases.map { "\($0.rawValue): \((mix.gains[$0] ?? 0).formatted)" }.joined(separator: ", ") + "}"),
             ("mute", "[" + Layer.allCases.filter(mix.muted.contains).map(\.rawValue).joined(separator: ", ") + "]"),
-            ("pan_sides", "\(mix.panSides)"), ("ambient_noise", "\(mix.ambientNoise)"),
+            ("pan_sides", "\(mix.panSides)"), ("ambient_noise", "\(mix.ambientNoise)"), ("keep_awake", "\(mix.keepAwake)"),
             ("voice", voice.map(quoted) ?? "null"), ("chimes", chimes.map(quoted) ?? "null"),
             ("packs", "[" + packs.map(quoted).joined(separator: ", ") + "]"),
             ("volume", volume.formatted), ("mixer_control", mixerControl.map(quoted) ?? "null"), ("socket", quoted(socket)), ("socket_group", socketGroup.map(quoted) ?? "null"),
@@ -264,6 +264,7 @@ private struct ConfigReader: YAMLReading {
         case "mpris": settings.mpris = try flag(value, what: "mpris")
         case "pan_sides": settings.mix.panSides = try flag(value, what: "pan_sides")
         case "ambient_noise": settings.mix.ambientNoise = try flag(value, what: "ambient_noise")
+        case "keep_awake": settings.mix.keepAwake = try flag(value, what: "keep_awake")
         case "voice": settings.voice = try folder(value)
         case "chimes": settings.chimes = try folder(value)
         case "packs":

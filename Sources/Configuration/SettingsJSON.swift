@@ -18,7 +18,7 @@ extension Settings {
             ("halfway", .bool(options.halfwayChime)), ("countdown", number(options.countdown)),
             ("gains", .object(Layer.allCases.map { ($0.rawValue, .number(mix.gains[$0] ?? 0)) })),
             ("mute", .array(Layer.allCases.filter(mix.muted.contains).map { .string($0.rawValue) })),
-            ("pan_sides", .bool(mix.panSides)), ("ambient_noise", .bool(mix.ambientNoise)),
+            ("pan_sides", .bool(mix.panSides)), ("ambient_noise", .bool(mix.ambientNoise)), ("keep_awake", .bool(mix.keepAwake)),
             ("voice", text(voice)), ("chimes", text(chimes)), ("packs", .array(packs.map(JSON.string))),
             ("volume", .number(volume)), ("mixer_control", text(mixerControl)), ("socket", .string(socket)),
             ("socket_group", text(socketGroup)), ("grab_inputs", .bool(grabInputs)), ("mpris", .bool(mpris)), ("state_folder", .string(stateFolder)),

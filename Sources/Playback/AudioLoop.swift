@@ -59,6 +59,9 @@ public final class AudioLoop {
     /// Paused, as the last pause or resume earcon taken said.
     private var paused = false
     private var framesWritten: Int64 = 0
+    /// `framesWritten` when the device was last (re)opened: the keep-awake
+    /// tone fades in from there.
+    private var streamStart: Int64 = 0
     /// Frames of the session written since the device was (re)opened: what
     /// the device holds beyond them is lead-in silence, not the session.
     private var sessionFramesSinceOpen: Int64 = 0
@@ -90,7 +93,7 @@ public final class AudioLoop {
         mixer = try source.mixer(for: timeline, channels: stream.format.channels)
         preparer = SoundPreparer(mixer: mixer, from: position, logger: logger)
         buffers = PeriodBuffers(stream.format)
-        renderer = Self.renderer(for: stream.format, settings)
+        renderer = Self.renderer(for: stream.format, settings, keepAwake: mixer.settings.keepAwake)
         history = Self.history(for: stream.format)
         control = PlayerControl(
             handOff: handOff, timeline: timeline, channels: stream.format.channels, source: source,
@@ -154,8 +157,13 @@ public final class AudioLoop {
         }
         let stopped = stopping || outcome != .written
         if outcome == .written {
-            // Played out: a buffer of silence behind the sound, on a device that still moves.
-            _ = writeSilence(frames: stream.format.bufferFrames) { $0 > self.stream.format.abandonAfter }
+            // Played out: a buffer of silence behind the sound, on a device
+            // that still moves; the keep-awake tone fades out in it.
+            let fade = renderer.keepAwake?.fadeFrames ?? 0
+            let frames = max(stream.format.bufferFrames, fade)
+            _ = writeSilence(frames: frames, toneEnd: framesWritten - streamStart + Int64(fade)) {
+                $0 > self.stream.format.abandonAfter
+            }
         }
         // A device given up on while it took nothing cannot be stopped without waiting for it.
         if outcome == .abandoned { stream.abandon() } else { stream.finish() }
@@ -188,7 +196,9 @@ public final class AudioLoop {
         let speech = renderer.overlays.speech?.sound
         let before = stream.format.rewinds ? renderer : nil
         let retiredBefore = retirements
-        let used = renderer.render(preparer.sounds, at: position, count: count, wishes: wishes, into: buffers)
+        let used = renderer.render(
+            preparer.sounds, at: position, count: count, wishes: wishes, into: buffers,
+            streamFrame: framesWritten - streamStart)
         if renderer.overlays.speech == nil, let speech { retire(.sound(speech)) }
         if !renderer.isCrossfading, let done = outgoingPreparer {
             retire(.preparer(done))
@@ -330,6 +340,7 @@ public final class AudioLoop {
         let resume = mixer.timeline.resumePoint(for: max(0, position - Int64(stream.format.bufferFrames)))
         let before = stream.format
         guard try stream.reopen(giveUpAfter: settings.giveUpAfter, stopping: stopAsked) else { return nil }
+        streamStart = framesWritten
         let format = stream.format
         if format.sampleRate != before.sampleRate || format.channels != before.channels {
             logger.notice("the device now plays \(format); rebuilding the session without its edits")
@@ -348,7 +359,7 @@ public final class AudioLoop {
         }
         if format != before {
             buffers = PeriodBuffers(format)
-            renderer = Self.renderer(for: format, settings)
+            renderer = Self.renderer(for: format, settings, keepAwake: mixer.settings.keepAwake)
             history = Self.history(for: format)
         }
         renderer.startSilent()
@@ -388,12 +399,23 @@ public final class AudioLoop {
         return writeSilence(frames: frames) { _ in stopAsked() }
     }
 
-    /// Writes `frames` of silence, period by period, stopping when `abandon` says so.
-    private func writeSilence(frames: Int, abandon: @escaping (Duration) -> Bool) -> DeviceStream.Outcome {
+    /// Writes `frames` of silence, period by period, stopping when
+    /// `abandon` says so; with the keep-awake tone in it, which fades out
+    /// before stream frame `toneEnd`.
+    private func writeSilence(
+        frames: Int, toneEnd: Int64 = .max, abandon: @escaping (Duration) -> Bool
+    ) -> DeviceStream.Outcome {
         buffers.silence()
         var left = frames
         while left > 0 {
             let count = min(left, buffers.frames)
+            if let tone = renderer.keepAwake {
+                let channels = buffers.format.channels
+                let samples = UnsafeMutableBufferPointer(rebasing: buffers.samples[0..<count * channels])
+                samples.update(repeating: 0)
+                tone.add(into: samples, frames: count, channels: channels, from: framesWritten - streamStart, end: toneEnd)
+                buffers.encode(count: count)
+            }
             let outcome = stream.write(buffers.bytes, frames: count, wakeUp: handOff.wakeUp, abandon: abandon)
             guard outcome == .written else { return outcome }
             published(written: count)
@@ -417,9 +439,9 @@ public final class AudioLoop {
         RewindHistory(capacity: format.rewinds ? format.bufferFrames / max(1, format.periodFrames) + 1 : 1)
     }
 
-    private static func renderer(for format: DeviceFormat, _ settings: LiveSettings) -> PeriodRenderer {
+    private static func renderer(for format: DeviceFormat, _ settings: LiveSettings, keepAwake: Bool) -> PeriodRenderer {
         PeriodRenderer(
             sampleRate: format.sampleRate, channels: format.channels, fadeIn: settings.fadeIn,
-            fadeOut: settings.fadeOut)
+            fadeOut: settings.fadeOut, keepAwake: keepAwake)
     }
 }

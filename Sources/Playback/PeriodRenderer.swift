@@ -32,6 +32,9 @@ struct PeriodRenderer {
 
     let channels: Int
     var overlays: Overlays
+    /// The keep-awake tone under everything, after the limiter, at the
+    /// device's stream frames: it goes on through pauses and jumps.
+    let keepAwake: KeepAwakeTone?
     private let pauseFrames: Int
     private let gainFrames: Int
     private let crossfadeFrames: Int
@@ -46,8 +49,9 @@ struct PeriodRenderer {
     private var outgoing: (sounds: PreparedSounds, position: Int64, done: Int, equalPower: Bool)?
     private let audioThread = OwningThread("the audio thread")
 
-    init(sampleRate: Int, channels: Int, fadeIn: Duration, fadeOut: Duration) {
+    init(sampleRate: Int, channels: Int, fadeIn: Duration, fadeOut: Duration, keepAwake: Bool = false) {
         self.channels = channels
+        self.keepAwake = keepAwake ? KeepAwakeTone(sampleRate: sampleRate) : nil
         overlays = Overlays(sampleRate: sampleRate)
         func frames(_ milliseconds: Double) -> Int { max(1, Fade.frames(milliseconds: milliseconds, rate: sampleRate)) }
         pauseFrames = frames(Self.pauseFade)
@@ -79,9 +83,11 @@ struct PeriodRenderer {
     /// Renders `count` frames of `sounds` from `position`, as `wishes` says,
     /// into `buffers` (floats and device format). Returns the session frames
     /// the period used: fewer than `count` when a pause or stop ends inside
-    /// it, none while silent.
+    /// it, none while silent. `streamFrame` is where the period starts in
+    /// the device's stream since it opened: where the keep-awake tone is.
     mutating func render(
-        _ sounds: PreparedSounds, at position: Int64, count: Int, wishes: Wishes, into buffers: PeriodBuffers
+        _ sounds: PreparedSounds, at position: Int64, count: Int, wishes: Wishes, into buffers: PeriodBuffers,
+        streamFrame: Int64 = 0
     ) -> Int {
         audioThread.check()
         let output = UnsafeMutableBufferPointer(rebasing: buffers.samples[0..<count * channels])
@@ -104,6 +110,7 @@ struct PeriodRenderer {
         }
         overlays.mix(into: output, count: count, channels: channels, gain: wishes.gains.master)
         Limiter.apply(output)
+        keepAwake?.add(into: output, frames: count, channels: channels, from: streamFrame)
         buffers.encode(count: count)
         return used
     }

@@ -26,6 +26,8 @@ final class BoxSound: SoundDevices {
     private var replies: ReplyPlayer?
     /// Whether the answers' device was asked for since the devices last changed.
     private var repliesAsked = false
+    /// The keep-awake tone on the session's device while idle (`keep_awake`).
+    private var keepingAwake: KeepAwakeThread?
 
     init(parts: Daemon.Parts, settings: Settings, logger: Logger) {
         self.parts = parts
@@ -34,6 +36,7 @@ final class BoxSound: SoundDevices {
     }
 
     func play(_ source: any SessionSource, from start: ResumePoint, volume: Double) -> any RunningSession {
+        quiet()
         if replies == nil { repliesAsked = false }
         return SessionThread(open: parts.openDevice, source: source, settings: live(volume: volume), start: start, logger: logger)
     }
@@ -44,6 +47,7 @@ final class BoxSound: SoundDevices {
             replies.speech(source.speech([prompt], rate: replies.sampleRate), gain: Float(decibels: volume))
             return .said
         }
+        quiet()
         var live = live(volume: volume)
         live.leadIn = min(live.leadIn, .milliseconds(500))
         return .playing(SessionThread(open: parts.openDevice, source: source, settings: live, logger: logger))
@@ -59,6 +63,26 @@ final class BoxSound: SoundDevices {
     func devicesChanged() {
         card = nil
         repliesAsked = false
+        // A device given up on may be back: `idle` tries it again.
+        if keepingAwake?.isFinished == true { quiet() }
+    }
+
+    /// With `keep_awake`, keeps the session's device open and playing the
+    /// keep-awake tone; without it the device stays closed, and the idle
+    /// box takes no CPU time.
+    func idle() {
+        guard settings.mix.keepAwake, keepingAwake == nil else { return }
+        keepingAwake = KeepAwakeThread(open: parts.openDevice, giveUpAfter: settings.live.giveUpAfter, logger: logger)
+    }
+
+    /// Fades the keep-awake tone out and closes its device, for a session or
+    /// an announcement to open it (about a quarter of a second and a
+    /// buffer), or for the box to go down.
+    func quiet() {
+        guard let keeping = keepingAwake else { return }
+        keeping.stop()
+        keeping.join()
+        keepingAwake = nil
     }
 
     /// How a session plays, at `volume` dB.

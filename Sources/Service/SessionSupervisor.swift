@@ -95,7 +95,11 @@ public final class SessionSupervisor {
     // MARK: What the daemon's loop tells it
 
     /// The box is up: it says it is ready.
-    public func sayReady() { announce("status.ready") }
+    public func sayReady() {
+        announce("status.ready")
+        // The loop may sleep from now until a request: an idle device is told now.
+        tellIfIdle()
+    }
 
     /// The sound devices changed: a session waiting for its device tries
     /// it now; an idle box that could not say it was ready says it now.
@@ -114,6 +118,7 @@ public final class SessionSupervisor {
     public func follow() {
         followSessions()
         if case .waiting = phase, untilRetry == .zero { tryToPlay() }
+        tellIfIdle()
         publishStatus()
     }
 
@@ -121,6 +126,7 @@ public final class SessionSupervisor {
     /// requests: the box is going down. `isFinished` says when it is done.
     public func stopForGood() {
         stopping = true
+        devices.quiet()
         stopAnnouncement()
         switch phase {
         case .idle: break
@@ -331,6 +337,12 @@ public final class SessionSupervisor {
     }
 
     // MARK: Answers while idle
+
+    /// Tells the devices when nothing plays or is said on the session's
+    /// device (a box kept awake then plays its tone there).
+    private func tellIfIdle() {
+        if case .idle = phase, announcement == nil, !stopping { devices.idle() }
+    }
 
     /// Answers a request with its earcon while nothing plays, as a session
     /// would, at the volume the next session plays at.

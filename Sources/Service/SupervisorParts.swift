@@ -35,6 +35,16 @@ public protocol SoundDevices: AnyObject {
     func cardVolume() -> (any CardVolume)?
     /// The sound devices changed (a card came or went): what was opened of a card may be gone.
     func devicesChanged()
+    /// Nothing plays or is said on the session's device now, and nothing
+    /// is about to: told after every turn of the box's loop while so.
+    func idle()
+    /// The box is going down: let go of what `idle` keeps open.
+    func quiet()
+}
+
+extension SoundDevices {
+    public func idle() {}
+    public func quiet() {}
 }
 
 /// How an announcement is being said.

@@ -21,6 +21,9 @@ struct MixFlags: ParsableArguments {
     @Flag(help: "A soft background noise under the session, ducked under the voice, when no pack brings an ambient sound.")
     var ambientNoise = false
 
+    @Flag(help: "An inaudible 25 Hz tone under the whole session, so a speaker that sleeps in digital silence stays on.")
+    var keepAwake = false
+
     func validate() throws { _ = try settings(over: MixSettings()) }
 
     /// The mixer settings: the routine's gains, the config's settings
@@ -31,6 +34,7 @@ struct MixFlags: ParsableArguments {
         settings.channels = mono ? 1 : 2
         settings.panSides = panSides || base.panSides
         settings.ambientNoise = ambientNoise || base.ambientNoise
+        settings.keepAwake = keepAwake || base.keepAwake
         if mute != nil { settings.muted = [] }
         let layers = Layer.allCases.map(\.rawValue).joined(separator: ", ")
         for setting in gainSettings {

@@ -29,9 +29,12 @@ extension Stretchcue {
         @Flag(name: .shortAndLong, help: "Log what the device granted, every recovery and every client.")
         var verbose = false
 
+        @Flag(help: "Keep the sound device playing an inaudible 25 Hz tone, in sessions and while idle, so a speaker that sleeps in digital silence stays on.")
+        var keepAwake = false
+
         func run() throws {
             let logger = Logging.make(verbose: verbose)
-            let settings = try config.settings()
+            let settings = try config.settings(keepAwake: keepAwake)
             ALSAMessages.route(to: logger)
             // Spoken status comes from the same packs and voice as the sessions.
             let spoken = try reportingFailures {
@@ -87,9 +90,13 @@ struct ConfigFlags: ParsableArguments {
     var socket: String?
 
     /// The settings: defaults, the config file (the one named, else the
-    /// first found), then these flags.
-    func settings() throws(Failure) -> Settings {
+    /// first found), then these flags (and `serve`'s `--keep-awake`).
+    func settings(keepAwake: Bool = false) throws(Failure) -> Settings {
         var settings = try Self.settings(file: config)
+        if keepAwake {
+            settings.mix.keepAwake = true
+            settings.setByCommandLine("keep_awake")
+        }
         if let device {
             settings.device = device
             settings.setByCommandLine("device")

@@ -119,6 +119,32 @@ import Timing
         #expect(devices.sessions.last?.volume == -4)
     }
 
+    /// The devices hear when nothing plays or is said (a box kept awake
+    /// then plays its tone) and when the box goes down; never while a
+    /// session waits for its device or plays, nor while an announcement plays.
+    @Test func theDevicesAreToldWhenTheBoxIsIdle() throws {
+        // At once when the box is up ("ready" is said on the answers' device):
+        // its loop may sleep until the first request.
+        supervisor.sayReady()
+        #expect(devices.idles == 1)
+        supervisor.follow()
+        #expect(devices.idles == 2)
+        try supervisor.perform(.start(routine: nil, resume: false))
+        supervisor.follow()
+        let run = try #require(devices.sessions.first)
+        _ = try run.opens()
+        supervisor.follow()
+        #expect(devices.idles == 2)
+        try supervisor.perform(.stop)
+        run.ends(stopped: true)
+        supervisor.follow()
+        #expect(devices.idles == 3)
+        supervisor.stopForGood()
+        #expect(devices.quiets == 1)
+        supervisor.follow()
+        #expect(devices.idles == 3, "not once the box is going down")
+    }
+
     @Test func aMissingDeviceIsWaitedForAndTriedAgain() throws {
         try supervisor.perform(.start(routine: nil, resume: false))
         devices.sessions[0].findsNoDevice()

@@ -225,6 +225,12 @@ final class FakeDevices: SoundDevices {
     func cardVolume() -> (any CardVolume)? { card }
 
     func devicesChanged() { changes += 1 }
+
+    /// Turns of the loop told that nothing plays, and times told to let go of the device.
+    private(set) var idles = 0
+    private(set) var quiets = 0
+    func idle() { idles += 1 }
+    func quiet() { quiets += 1 }
 }
 
 /// Everything the supervisor told its observers, in order.

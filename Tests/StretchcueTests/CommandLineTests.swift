@@ -440,6 +440,27 @@ import Testing
         #expect(flag.status == 64 && flag.error.contains("--rewind-ms 20 is out of range"), "\(flag.error)")
     }
 
+    /// `keep_awake` is true or false: anything else is one line naming the
+    /// file, line and column, and exit 2; `serve --keep-awake` wins over it.
+    @Test func aKeepAwakeThatIsNotTrueOrFalseIsOneLine() throws {
+        let folder = Repository.temporaryFolder("stretchcue-config")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let config = folder + "/config.yaml"
+        try "volume: -6\nkeep_awake: yes please\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let checked = try Program.run(["config", "check", config])
+        #expect(checked.status == 2, "\(checked.output)\(checked.error)")
+        #expect(checked.error == config + ":2:13: keep_awake must be true or false; found 'yes please'\n", "\(checked.error)")
+        let served = try Program.run(["serve", "--config", config, "--keep-awake"])
+        #expect(served.status == 2 && served.error.hasPrefix(config + ":2:13: keep_awake must be true or false"), "\(served.error)")
+        try "keep_awake: true\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let shown = try Program.run(["config", "show", "--config", config])
+        #expect(shown.status == 0 && shown.output.contains("keep_awake: true  # \(config):1"), "\(shown.output)\(shown.error)")
+        try "volume: -6\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let off = try Program.run(["config", "show", "--config", config])
+        #expect(off.output.contains("keep_awake: false  # default"), "\(off.output)")
+    }
+
     /// `device: null` is YAML's null, not ALSA's `null` device: the line says to quote it.
     /// The folders a box's clients may start routines from are shown with the rest.
     @Test func anUnquotedNullDeviceIsToldToBeQuoted() throws {

@@ -48,12 +48,12 @@ struct IdleBoxTests {
     }
 
     /// The sink inputs (streams) the PulseAudio server has from `process`.
-    private func streams(of process: pid_t) throws -> Int {
+    func streams(of process: pid_t) throws -> Int {
         try RealTime.pactl(["list", "sink-inputs"]).components(separatedBy: "application.process.id = \"\(process)\"").count - 1
     }
 
     /// The CPU time `process` has used, user and system, in clock ticks.
-    private func ticks(of process: pid_t) throws -> Int {
+    func ticks(of process: pid_t) throws -> Int {
         let stat = try String(contentsOfFile: "/proc/\(process)/stat", encoding: .utf8)
         // After the command's name in parentheses: state is field 3, utime 14 and stime 15.
         let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
@@ -61,7 +61,7 @@ struct IdleBoxTests {
     }
 
     /// Polls `done` until it holds; not within 20 s is a failure.
-    private func waitUntil(_ what: String, _ done: () throws -> Bool) throws {
+    func waitUntil(_ what: String, _ done: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(20)
         while try !done() {
             guard Date() < deadline else {
