@@ -135,7 +135,7 @@ public final class DeviceStream {
                 if waited == .woken { wakeUp.clear() }
                 if waited != .ready, abandon(ContinuousClock.now - lastProgress) { return .abandoned }
             } catch {
-                if error.code == EPIPE, runsDryAtOnce() {
+                if error.code == EPIPE, runsDryAtOnce() || ContinuousClock.now - lastProgress > stallTimeout {
                     counters.hangs.add(1, ordering: .relaxed)
                     return lose("runs dry at once after every restart: it plays nothing", hung: true)
                 }

@@ -44,9 +44,10 @@ final class ScriptedDevice: PCMDevice {
     /// From this write call on, the device takes nothing, as a hung sound server.
     var hangsFrom = Int.max
     /// From this write call on, every other write fails as an underrun, the
-    /// writes between taking their frames: ALSA's PipeWire plugin once its
-    /// server was killed.
+    /// writes between taking their frames (or every write, with
+    /// `takesNothingDry`): ALSA's PipeWire plugin once its server was killed.
     var runsDryFrom = Int.max
+    var takesNothingDry = false
     /// Called on the first wait for room once hung.
     var onHang: (() -> Void)?
     private var hangReported = false
@@ -60,7 +61,9 @@ final class ScriptedDevice: PCMDevice {
         onWrite?(writeCalls)
         defer { writeCalls += 1 }
         if let fault = faults[writeCalls] { throw Self.error("snd_pcm_writei", fault) }
-        if writeCalls >= runsDryFrom, (writeCalls - runsDryFrom) % 2 == 0 { throw Self.error("snd_pcm_writei", EPIPE) }
+        if writeCalls >= runsDryFrom, takesNothingDry || (writeCalls - runsDryFrom) % 2 == 0 {
+            throw Self.error("snd_pcm_writei", EPIPE)
+        }
         if writeCalls >= hangsFrom { return 0 }
         let taken = min(frames, largestWrite)
         written += UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: Float.self), count: taken * format.channels)
