@@ -16,7 +16,6 @@ public final class HTTPServer: @unchecked Sendable {
     private let streamStart: @Sendable () -> [UInt8]
     private let streams: EventStreams
     private var daemon: OpaquePointer?
-    private let listener: Int32
     /// The port listened on (the one asked for, or the one the system chose for 0).
     public let port: UInt16
 
@@ -38,6 +37,7 @@ public final class HTTPServer: @unchecked Sendable {
             let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw SystemError(call: "dlopen", path: "libmicrohttpd.so.12", errno: .noEntry, problem: "\(text); expected Debian's libmicrohttpd12")
         }
+        let listener: Int32
         (listener, self.port) = try Self.listen(address: address, port: port)
         let context = Unmanaged.passUnretained(self).toOpaque()
         daemon = stretchcue_mhd_start(
@@ -78,13 +78,16 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    /// Ends the event streams and stops serving.
+    /// Ends the event streams and stops serving. libmicrohttpd closes the
+    /// listening socket it was given as it stops (only one taken back with
+    /// `MHD_quiesce_daemon` is the caller's to close): closing it here too
+    /// closed a number another descriptor may have taken meanwhile, and a
+    /// second server in the process then aborted ("Close socket failed").
     public func stop() {
         guard let daemon else { return }
         streams.endAll()
         stretchcue_mhd_stop_daemon(daemon)
         self.daemon = nil
-        close(listener)
     }
 
     deinit { stop() }
