@@ -304,9 +304,12 @@ enum VM {
         process.arguments = [Repository.root + "/Tests/VM/scenarios/\(name).sh", folder] + modules
         try process.run()
         process.waitUntilExit()
-        let log = ["setup.log", "scenario.log", "play.log", "console.log"].compactMap {
+        // The console's end: where a boot stopped or a guest hung.
+        let console = (try? String(contentsOfFile: folder + "/console.log", encoding: .utf8))
+            .map { "console.log, its last lines:\n" + $0.split(separator: "\n").suffix(60).joined(separator: "\n") }
+        let log = (["setup.log", "scenario.log", "play.log"].compactMap {
             try? String(contentsOfFile: folder + "/" + $0, encoding: .utf8)
-        }.joined(separator: "\n")
+        } + [console].compactMap { $0 }).joined(separator: "\n")
         return (process.terminationStatus, log)
     }
 }

@@ -26,9 +26,18 @@ lead_in_ms: 500
 routine: /etc/stretchcue/short.yaml
 CONFIG
     systemctl enable stretchcue.service
-    # The guest boots a copy of this machine's root, with its services: a
-    # snapclient enabled there (the Snapcast tests install one) would play
-    # on the card from boot and keep the box from opening it.
+    # The guest boots a copy of this machine's root, with the services this
+    # machine enables (a database, avahi, BlueALSA, a snapclient that would
+    # play on the card from boot and keep the box from opening it, timers).
+    # A box has none of them, and started under software emulation they
+    # can take minutes: each one enabled here is masked in the guest.
+    for link in /etc/systemd/system/*.wants/*; do
+        unit=$(basename "$link")
+        case "$unit" in
+        stretchcue.service | vm-scenario.service | *.target) ;;
+        *) systemctl mask "$unit" > /dev/null 2>&1 || true ;;
+        esac
+    done
     for service in snapclient snapserver pulseaudio pipewire; do
         systemctl mask "$service.service" > /dev/null 2>&1 || true
     done
