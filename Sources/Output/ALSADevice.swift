@@ -110,8 +110,15 @@ final class ALSADevice: PCMDevice {
         if pollers[count].revents != 0 { return .woken }
         var events: UInt16 = 0
         // A failure here is the device's, and the next write reports it.
-        _ = snd_pcm_poll_descriptors_revents(pcm, pollers.baseAddress, UInt32(count), &events)
-        return .ready
+        if snd_pcm_poll_descriptors_revents(pcm, pollers.baseAddress, UInt32(count), &events) < 0 { return .ready }
+        if events & UInt16(POLLOUT | POLLERR | POLLHUP) != 0 { return .ready }
+        // A descriptor awake with no room: PipeWire's plugin keeps its
+        // eventfd readable while it has none (polling it again spins), and
+        // frees room a graph quantum at a time, so a period may take two
+        // quanta. With less than a period free, the buffer holds the rest:
+        // wait a whole period, on the wake-up alone, then write.
+        let period = Duration.microseconds(Int64(format.periodFrames) * 1_000_000 / Int64(max(1, format.sampleRate)))
+        return wakeUp.wait(upTo: min(timeout, period)) ? .woken : .ready
     }
 
     func prepare() throws(DeviceError) { try Self.call("snd_pcm_prepare", name, snd_pcm_prepare(pcm)) }

@@ -112,6 +112,7 @@ public final class DeviceStream {
         while done < frames {
             do {
                 let taken = try device.write(bytes + done * frameBytes, frames: frames - done)
+                counters.writes.add(1, ordering: .relaxed)
                 if taken > 0 {
                     done += taken
                     sinceStart.frames += taken
@@ -119,6 +120,7 @@ public final class DeviceStream {
                     falseAlarms = 0
                     continue
                 }
+                if falseAlarms > 0 { counters.falseWakes.add(1, ordering: .relaxed) }
                 let left = stallTimeout - (ContinuousClock.now - lastProgress)
                 if left <= .zero {
                     counters.hangs.add(1, ordering: .relaxed)
@@ -336,6 +338,10 @@ public final class StreamCounters: Sendable {
     /// and times the device refused to.
     public let rewinds = Atomic<Int>(0)
     public let refusedRewinds = Atomic<Int>(0)
+    /// Writes asked of the device, and waits that said it had room when the
+    /// write after them found none: each of those is a wake-up for nothing.
+    public let writes = Atomic<Int>(0)
+    public let falseWakes = Atomic<Int>(0)
 
     public init() {}
 }

@@ -146,6 +146,8 @@ extension Stretchcue {
             }
             keeper.finish(player.control, stopped: summary.stopped)
             logger.debug("longest key to earcon: \(player.control.longestKeyLatency * 1000 / stream.format.sampleRate) ms")
+            let (writes, falseWakes) = (stream.counters.writes.load(ordering: .relaxed), stream.counters.falseWakes.load(ordering: .relaxed))
+            logger.debug("device writes: \(writes); waits that said there was room and found none: \(falseWakes)")
             TextOutput.standardOutput.write("stretchcue: \(summary.line)\n")
             // SIGTERM is how a service is stopped: a normal end.
             if let signal = Interruption.caught, signal != SIGTERM { throw Failure.silent(Failure.code(for: signal)) }
