@@ -213,6 +213,11 @@ try:
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.get(base + "?code=" + secret)
     driver.find_element(By.CSS_SELECTOR, "form[action='/pair'] button").click()
+    # The click posts the form and returns before the paired page has come.
+    try:
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "routine"))
+    except Exception:
+        check(False, "without JavaScript, pairing shows the start form: " + driver.find_element(By.TAG_NAME, "body").text[:300])
     Select(driver.find_element(By.ID, "routine")).select_by_visible_text("three")
     driver.find_element(By.CSS_SELECTOR, "button[value='start']").click()
     check(wait_for(lambda: (ctl("status") or {}).get("state") == "playing", 20, "no JS: Start") is not None, "without JavaScript, Start starts the box")
